@@ -1,0 +1,111 @@
+import { z } from 'zod'
+import { KINDS, SOURCES, STATUSES } from '../src/event.js'
+
+/**
+ * The rules file, as ops write it. `.strict()` everywhere: an unknown key is a typo, and a typo must be an error,
+ * never a silently disabled rule. `${VAR}` interpolation happens before this schema sees the values.
+ */
+
+const oneOrMany = <T extends z.ZodTypeAny>(t: T) => z.union([t, z.array(t).min(1)])
+
+export const Locale = z.enum(['zh-CN', 'en'])
+export type Locale = z.infer<typeof Locale>
+
+export const Defaults = z
+  .object({
+    locale: Locale.default('zh-CN'),
+    timezone: z.string().default('Asia/Shanghai'),
+  })
+  .strict()
+
+const targetCommon = {
+  /** Robot webhook URL. Empty: the target only logs what it would send (dry run). */
+  webhook: z.string(),
+  /** Messages per minute this robot may take (both platforms allow 20). */
+  rate_per_minute: z.number().int().min(1).max(20).default(20),
+  locale: Locale.optional(),
+  timezone: z.string().optional(),
+}
+
+export const DingTalkTarget = z
+  .object({
+    type: z.literal('dingtalk'),
+    ...targetCommon,
+    /** 加签 secret (SEC…); empty = robot without signing. */
+    secret: z.string().optional(),
+    /** The robot's custom keyword; always written into the message. */
+    keyword: z.string().optional(),
+    msgtype: z.enum(['markdown', 'actionCard', 'text']).default('markdown'),
+  })
+  .strict()
+
+export const WeComTarget = z
+  .object({
+    type: z.literal('wecom'),
+    ...targetCommon,
+    msgtype: z.enum(['markdown', 'text']).default('markdown'),
+  })
+  .strict()
+
+export const Target = z.discriminatedUnion('type', [DingTalkTarget, WeComTarget])
+export type Target = z.infer<typeof Target>
+export type TargetType = Target['type']
+
+export const PersonEntry = z
+  .object({
+    name: z.string().min(1),
+    gitlab: z.string().optional(),
+    github: z.string().optional(),
+    jenkins: z.string().optional(),
+    emails: z.array(z.string()).optional(),
+    mobile: z.string().optional(),
+    dingtalk: z.string().optional(),
+    wecom: z.string().optional(),
+  })
+  .strict()
+export type PersonEntry = z.infer<typeof PersonEntry>
+
+/** A pattern: glob (`*` within a path segment, `**` across), `/regex/`, a leading `!` negates. */
+const Pattern = z.string()
+
+export const Match = z
+  .object({
+    source: oneOrMany(z.enum(SOURCES)),
+    kind: oneOrMany(z.enum(KINDS)),
+    status: oneOrMany(z.enum(STATUSES)),
+    project: oneOrMany(Pattern),
+    branch: oneOrMany(Pattern),
+    tag: oneOrMany(Pattern),
+    environment: oneOrMany(Pattern),
+    name: oneOrMany(Pattern),
+    actor: oneOrMany(Pattern),
+    transition: oneOrMany(z.enum(['broken', 'fixed', 'still_failing', 'first'])),
+    finished: z.boolean(),
+  })
+  .partial()
+  .strict()
+export type Match = z.infer<typeof Match>
+
+export const Rule = z
+  .object({
+    name: z.string().min(1),
+    match: Match.optional(),
+    notify: z.array(z.string()).min(1),
+    /** Roles (`author`, `actor`, `culprits`), names from `people`, or `all`. */
+    mention: z.array(z.string()).optional(),
+    continue: z.boolean().default(false),
+    /** Overrides the built-in message; Mustache (logic-less), the event's fields are its data. */
+    template: z.object({ title: z.string().optional(), body: z.string().optional() }).strict().optional(),
+  })
+  .strict()
+export type Rule = z.infer<typeof Rule>
+
+export const RulesFile = z
+  .object({
+    defaults: Defaults.default({ locale: 'zh-CN', timezone: 'Asia/Shanghai' }),
+    targets: z.record(z.string(), Target),
+    people: z.array(PersonEntry).default([]),
+    rules: z.array(Rule).default([]),
+  })
+  .strict()
+export type RulesFile = z.infer<typeof RulesFile>

@@ -1,0 +1,48 @@
+import type { Status } from '../src/event.js'
+
+/** Build-state transition of a finished event against the last finished run of the same pipeline. */
+export type Transition = 'broken' | 'fixed' | 'still_failing' | 'first'
+
+/** The last finished run of one pipeline (source, project, branch or tag, name), kept in the store. */
+export type PipelineState = {
+  status: Status
+  number?: number
+  attempt?: number
+  event_id: string
+  finished_at?: string
+}
+
+/** One mention as the rule asked for it and how the people directory resolved it. */
+export type Mention = {
+  /** What the rule said: a role (`author`, `actor`, `culprits`) or a name from `people`. */
+  as: string
+  /** Display name (the person's directory name, else the name/username the event carries). */
+  name: string
+  /** True when the directory knows the person; an unresolved mention is written by name, without an @. */
+  resolved: boolean
+  dingtalk?: string
+  wecom?: string
+  mobile?: string
+}
+
+/** What one target gets for one event. A target reached by several rules appears once, mentions unioned. */
+export type TargetRoute = {
+  target: string
+  /** Names of the rules that sent the event here, in file order. */
+  rules: string[]
+  mentions: Mention[]
+  /** `mention: [all]` on any of the rules. */
+  all: boolean
+  /** The first matching rule's template, if it has one. */
+  template?: { title?: string; body?: string }
+}
+
+/** The routing decision stored with each event (visible in GET /api/events/:id). */
+export type Routing = {
+  transition: Transition | null
+  /** Names of every rule that matched, in file order. */
+  matched: string[]
+  targets: TargetRoute[]
+  /** Mentions that did not resolve through the directory (by name), for the test CLI and the API. */
+  unresolved: string[]
+}

@@ -1,0 +1,5 @@
+// placeholder: filled in by its owner
+export async function run(_argv: string[]): Promise<number> {
+  process.stderr.write('ci-notify schema: not implemented yet\n')
+  return 1
+}

@@ -1,0 +1,20 @@
+import type { Logger } from './log.js'
+import type { Metrics } from './metrics.js'
+import type { Settings } from './settings.js'
+import type { Store } from './store/types.js'
+import type { RulesRuntime } from '../rules/runtime.js'
+
+/** What the HTTP layer and the worker are built from; assembled once in src/commands/serve.ts (and in tests). */
+export type AppDeps = {
+  settings: Settings
+  store: Store
+  rules: RulesRuntime
+  log: Logger
+  metrics: Metrics
+  /** Wakes the delivery worker after an accept; a no-op when no worker runs (tests of the HTTP layer). */
+  wake: () => void
+  /** Liveness of the worker for /readyz. */
+  workerAlive: () => boolean
+  startedAt: Date
+  version: string
+}

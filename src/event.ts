@@ -1,0 +1,130 @@
+import { z } from 'zod'
+
+/**
+ * The common event: the one contract every part after the adapters reads.
+ * Adapters build it from a native webhook; rules, rendering and delivery never look at the native payload.
+ * Every field a source may lack is optional; times are ISO-8601 UTC strings.
+ */
+
+export const SOURCES = ['gitlab', 'jenkins', 'github'] as const
+export const KINDS = ['pipeline', 'build', 'deploy'] as const
+export const STATUSES = ['queued', 'running', 'success', 'failed', 'unstable', 'canceled', 'skipped', 'manual'] as const
+/** Statuses after which nothing more happens to this run. */
+export const TERMINAL_STATUSES = ['success', 'failed', 'unstable', 'canceled', 'skipped'] as const
+
+export const Source = z.enum(SOURCES)
+export const Kind = z.enum(KINDS)
+export const Status = z.enum(STATUSES)
+export type Source = z.infer<typeof Source>
+export type Kind = z.infer<typeof Kind>
+export type Status = z.infer<typeof Status>
+
+const str = z.string()
+const opt = <T extends z.ZodTypeAny>(t: T) => t.optional()
+
+export const Person = z.object({
+  name: opt(str),
+  username: opt(str),
+  email: opt(str),
+})
+export type Person = z.infer<typeof Person>
+
+export const Job = z.object({
+  name: str,
+  status: Status,
+  source_status: opt(str),
+  url: opt(str),
+  allow_failure: opt(z.boolean()),
+  failure_reason: opt(str),
+  duration_s: opt(z.number()),
+})
+export type Job = z.infer<typeof Job>
+
+export const Stage = z.object({
+  name: str,
+  status: Status,
+  duration_s: opt(z.number()),
+  jobs: z.array(Job),
+})
+export type Stage = z.infer<typeof Stage>
+
+export const CommonEvent = z.object({
+  /** Ours: assigned when the event is accepted. */
+  id: str,
+  source: Source,
+  kind: Kind,
+  status: Status,
+  /** The native status value(s), verbatim, e.g. "success / passed with warnings", "FINALIZED/FAILURE". */
+  source_status: str,
+  /** True when the status is terminal (nothing more will happen to this run). */
+  finished: z.boolean(),
+
+  project: z.object({
+    name: str,
+    /** Path with namespace, e.g. `group/sub/app`; for Jenkins the job path (`folder/job`). */
+    path: str,
+    url: opt(str),
+  }),
+  /** The ref as the source gives it (branch or tag name). */
+  ref: opt(str),
+  branch: opt(str),
+  tag: opt(str),
+  sha: opt(str),
+  commit: opt(
+    z.object({
+      title: opt(str),
+      message: opt(str),
+      author: opt(Person),
+      url: opt(str),
+    }),
+  ),
+
+  /** Who triggered the run. */
+  actor: opt(Person),
+  /** Jenkins culprits: user ids of committers since the last good build. */
+  culprits: opt(z.array(str)),
+  /** Pipeline id / build number / run number. */
+  number: opt(z.number()),
+  /** Attempt (GitHub run_attempt, GitLab retries_count + 1). */
+  attempt: opt(z.number()),
+  /** Workflow / pipeline / job name. */
+  name: opt(str),
+  /** The link a human clicks. */
+  url: opt(str),
+
+  started_at: opt(str),
+  finished_at: opt(str),
+  duration_s: opt(z.number()),
+  queued_s: opt(z.number()),
+
+  stages: opt(z.array(Stage)),
+
+  environment: opt(str),
+  deployment: opt(
+    z.object({
+      environment: opt(str),
+      url: opt(str),
+      version: opt(str),
+      ref: opt(str),
+    }),
+  ),
+  merge_request: opt(
+    z.object({
+      number: opt(z.number()),
+      title: opt(str),
+      url: opt(str),
+      source_branch: opt(str),
+      target_branch: opt(str),
+    }),
+  ),
+
+  /** The source's idempotency key (or one we derive from ids when it sends none). */
+  delivery_id: str,
+  received_at: str,
+})
+export type CommonEvent = z.infer<typeof CommonEvent>
+
+/** What an adapter returns before the server assigns `id` and `received_at`. */
+export type ParsedEvent = Omit<CommonEvent, 'id' | 'received_at'>
+
+export const isTerminal = (s: Status): boolean => (TERMINAL_STATUSES as readonly string[]).includes(s)

@@ -1,0 +1,7 @@
+import { Hono } from 'hono'
+import type { AppDeps } from '../deps.js'
+
+// placeholder: filled in by its owner
+export function opsRoutes(_deps: AppDeps): Hono {
+  return new Hono()
+}

@@ -1,0 +1,28 @@
+import type { CommonEvent } from '../event.js'
+import type { Target } from '../../rules/schema.js'
+import type { TargetRoute, Transition } from '../../rules/types.js'
+
+/** Everything a renderer needs for one event to one target. */
+export type RenderInput = {
+  event: CommonEvent
+  route: TargetRoute
+  transition: Transition | null
+  target: Target
+  locale: 'zh-CN' | 'en'
+  timezone: string
+}
+
+/** One JSON body, exactly as the robot API takes it (without msgUuid: the sender adds that). */
+export type RobotMessage = Record<string, unknown>
+
+/**
+ * One per platform (src/render/dingtalk.ts, src/render/wecom.ts). Both build on one shared content model
+ * (src/render/content.ts); only syntax, mentions and byte limits differ. Every message returned is within the
+ * platform's limits.
+ */
+export interface Renderer {
+  /** Usually one message; WeCom markdown + a text follow-up when a mention needs mobile or @all. */
+  render(input: RenderInput): RobotMessage[]
+  /** Many waiting events merged into as few messages as the limits allow ("12 条构建通知"). */
+  digest(inputs: RenderInput[]): RobotMessage[]
+}

@@ -1,0 +1,23 @@
+import { Hono } from 'hono'
+import type { AppDeps } from './deps.js'
+import { adminAuth } from './http/admin-auth.js'
+import { onError } from './http/on-error.js'
+import { webhooks } from './http/webhooks.js'
+import { eventsApi } from './http/events-api.js'
+import { deliveriesApi } from './http/deliveries-api.js'
+import { opsRoutes } from './http/ops.js'
+
+/** The HTTP surface. Tests call `createApp(deps).request(…)` without opening a port. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono()
+  app.onError(onError(deps.log))
+  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404))
+
+  app.route('/webhooks', webhooks(deps))
+  app.use('/api/*', adminAuth(deps.settings.adminToken))
+  app.use('/-/*', adminAuth(deps.settings.adminToken))
+  app.route('/api/events', eventsApi(deps))
+  app.route('/api/deliveries', deliveriesApi(deps))
+  app.route('/', opsRoutes(deps))
+  return app
+}
