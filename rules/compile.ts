@@ -1,10 +1,51 @@
-import type { RulesFile, Target } from './schema.js'
+import { compileMatch, type Condition } from './match.js'
+import { buildDirectory, type Directory } from './people.js'
+import type { Problem } from './problems.js'
+import type { Rule, RulesFile, Target } from './schema.js'
+import { crossCheck } from './cross-check.js'
 
-// placeholder: the rules work (issue 3) fills this in (compiled matchers, people directory index…)
 export type NamedTarget = Target & { name: string }
+
+/** One rule, ready to match: conditions compiled once at load, never per request. */
+export type CompiledRule = {
+  name: string
+  index: number
+  conditions: Condition[]
+  notify: string[]
+  /** The people/roles to @, without `all`. */
+  mention: string[]
+  all: boolean
+  continue: boolean
+  template?: Rule['template']
+}
+
 export type CompiledRules = {
   /** Path of the file these came from (or "<inline>"). */
   file: string
   config: RulesFile
   targets: Record<string, NamedTarget>
+  rules: CompiledRule[]
+  people: Directory
+  /** Variables that were unset and taken as empty (only with `allowUnset`, for `ci-notify check --allow-unset`). */
+  unsetVariables: string[]
+}
+
+/** Compiles a schema-valid file; every cross-reference problem is pushed to `problems` (none are thrown). */
+export function compile(config: RulesFile, file: string, problems: Problem[]): CompiledRules {
+  crossCheck(config, problems)
+  const targets = Object.fromEntries(Object.entries(config.targets).map(([name, t]) => [name, { ...t, name }]))
+  const rules = config.rules.map((r, index): CompiledRule => {
+    const asked = r.mention ?? []
+    return {
+      name: r.name,
+      index,
+      conditions: compileMatch(r.match, ['rules', index, 'match'], problems),
+      notify: [...new Set(r.notify)],
+      mention: asked.filter((m) => m !== 'all'),
+      all: asked.includes('all'),
+      continue: r.continue,
+      ...(r.template && { template: r.template }),
+    }
+  })
+  return { file, config, targets, rules, people: buildDirectory(config.people), unsetVariables: [] }
 }

@@ -1,9 +1,122 @@
+import { watch as watchFs, readFileSync, type FSWatcher } from 'node:fs'
+import { basename, dirname } from 'node:path'
+import { ConfigError } from '../src/errors.js'
+import type { Logger } from '../src/log.js'
+import type { Metrics } from '../src/metrics.js'
 import type { CompiledRules } from './compile.js'
+import type { Env } from './interpolate.js'
+import { parseRules, readRulesText } from './load.js'
 
-// placeholder: the rules work (issue 3) fills this in (load at start, watch, SIGHUP, POST /-/reload, last result)
+export type RulesStatus = { file: string; loadedAt: string; lastReload: { at: string; ok: boolean; error?: string } }
+export type ReloadResult = { ok: true } | { ok: false; error: string }
+
+type Options = { env: Env; log: Logger; metrics: Metrics; debounceMs?: number; now?: () => Date }
+
+/**
+ * The rules the server runs with. A bad file at start throws (the server exits 1); a bad file later keeps the
+ * old rules running and is reported in status(), the log and `ci_notify_rules_last_reload_failed`.
+ */
 export class RulesRuntime {
-  constructor(private rules: CompiledRules) {}
+  private loadedAt: Date
+  private last: RulesStatus['lastReload']
+  private watcher?: FSWatcher
+  private timer?: NodeJS.Timeout
+  private loadedText?: string
+
+  private constructor(
+    private rules: CompiledRules,
+    private readonly o?: Options,
+  ) {
+    this.loadedAt = this.now()
+    this.last = { at: this.loadedAt.toISOString(), ok: true }
+  }
+
+  /** Throws ConfigError: a broken file at start must stop the server. */
+  static load(file: string, o: Options): RulesRuntime {
+    const text = readRulesText(file)
+    const rt = new RulesRuntime(parseRules(text, { file, env: o.env }), o)
+    rt.loadedText = text
+    o.metrics.rulesReloads.inc({ result: 'ok' })
+    o.metrics.rulesLoadError.set(0)
+    return rt
+  }
+
+  static fromCompiled(c: CompiledRules): RulesRuntime {
+    return new RulesRuntime(c)
+  }
+
   get current(): CompiledRules {
     return this.rules
+  }
+
+  /** SIGHUP, POST /-/reload and the folder watch all come here. */
+  reload(): ReloadResult {
+    const at = this.now().toISOString()
+    if (!this.o) return { ok: false, error: 'these rules were not loaded from a file; nothing to reload' }
+    const { log, metrics, env } = this.o
+    try {
+      const text = readRulesText(this.rules.file)
+      this.rules = parseRules(text, { file: this.rules.file, env })
+      this.loadedText = text
+      this.loadedAt = this.now()
+      this.last = { at, ok: true }
+      metrics.rulesReloads.inc({ result: 'ok' })
+      metrics.rulesLoadError.set(0)
+      log.info({ file: this.rules.file, rules: this.rules.rules.length }, 'rules reloaded')
+      return { ok: true }
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err
+      this.last = { at, ok: false, error: err.message }
+      metrics.rulesReloads.inc({ result: 'error' })
+      metrics.rulesLoadError.set(1)
+      log.error({ file: this.rules.file, problems: err.problems }, 'rules reload failed; the previous rules keep running')
+      return { ok: false, error: err.message }
+    }
+  }
+
+  status(): RulesStatus {
+    return { file: this.rules.file, loadedAt: this.loadedAt.toISOString(), lastReload: { ...this.last } }
+  }
+
+  /**
+   * Watches the file's folder, not the file: editors and `git pull` replace files by rename, which a watch on
+   * the old inode never sees. Bursts of events are debounced into one reload, and a save that changes nothing is
+   * not reloaded.
+   */
+  watch(): void {
+    if (!this.o || this.watcher) return
+    const file = this.rules.file
+    const name = basename(file)
+    this.watcher = watchFs(dirname(file), (_event, changed) => {
+      // Kubernetes ConfigMap volumes swap a `..data` symlink instead of touching the file's own name.
+      const c = changed?.toString()
+      if (c !== undefined && c !== name && !c.startsWith('..')) return
+      clearTimeout(this.timer)
+      this.timer = setTimeout(() => this.onChange(), this.o?.debounceMs ?? 250)
+    })
+    this.watcher.on('error', (err) => this.o?.log.error({ err, file }, 'rules folder watch failed; reload with SIGHUP or POST /-/reload'))
+  }
+
+  close(): void {
+    clearTimeout(this.timer)
+    this.watcher?.close()
+    this.watcher = undefined
+  }
+
+  private onChange(): void {
+    let text: string
+    try {
+      text = readRulesText(this.rules.file)
+    } catch (err) {
+      // Mid-rename the file may be briefly absent; the next event brings it back. A real removal shows in reload().
+      this.o?.log.warn({ file: this.rules.file, err: (err as Error).message }, 'rules file not readable yet')
+      return
+    }
+    if (text === this.loadedText && this.last.ok) return
+    this.reload()
+  }
+
+  private now(): Date {
+    return this.o?.now?.() ?? new Date()
   }
 }

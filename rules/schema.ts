@@ -7,22 +7,24 @@ import { KINDS, SOURCES, STATUSES } from '../src/event.js'
  */
 
 const oneOrMany = <T extends z.ZodTypeAny>(t: T) => z.union([t, z.array(t).min(1)])
+const d = (description: string) => ({ description })
 
 export const Locale = z.enum(['zh-CN', 'en'])
 export type Locale = z.infer<typeof Locale>
 
 export const Defaults = z
   .object({
-    locale: Locale.default('zh-CN'),
-    timezone: z.string().default('Asia/Shanghai'),
+    locale: Locale.default('zh-CN').meta(d('Language of the built-in messages')),
+    timezone: z.string().default('Asia/Shanghai').meta(d('IANA time zone for times in messages')),
   })
   .strict()
+  .meta(d('Message language and time zone, unless a target sets its own'))
 
 const targetCommon = {
   /** Robot webhook URL. Empty: the target only logs what it would send (dry run). */
-  webhook: z.string(),
+  webhook: z.string().meta(d('Robot webhook URL (carries the token: use ${VAR}); empty = dry run, messages are only logged')),
   /** Messages per minute this robot may take (both platforms allow 20). */
-  rate_per_minute: z.number().int().min(1).max(20).default(20),
+  rate_per_minute: z.number().int().min(1).max(20).default(20).meta(d('Messages per minute this robot may take (both platforms allow 20)')),
   locale: Locale.optional(),
   timezone: z.string().optional(),
 }
@@ -32,9 +34,9 @@ export const DingTalkTarget = z
     type: z.literal('dingtalk'),
     ...targetCommon,
     /** 加签 secret (SEC…); empty = robot without signing. */
-    secret: z.string().optional(),
+    secret: z.string().optional().meta(d('加签 secret (SEC…); empty = robot without signing')),
     /** The robot's custom keyword; always written into the message. */
-    keyword: z.string().optional(),
+    keyword: z.string().optional().meta(d("The robot's custom keyword, always written into the message")),
     msgtype: z.enum(['markdown', 'actionCard', 'text']).default('markdown'),
   })
   .strict()
@@ -66,7 +68,10 @@ export const PersonEntry = z
 export type PersonEntry = z.infer<typeof PersonEntry>
 
 /** A pattern: glob (`*` within a path segment, `**` across), `/regex/`, a leading `!` negates. */
-const Pattern = z.string()
+const Pattern = z
+  .string()
+  .min(1)
+  .meta(d('Glob (`*` within a path segment, `**` across), /regex/, or !pattern to exclude'))
 
 export const Match = z
   .object({
@@ -80,7 +85,7 @@ export const Match = z
     name: oneOrMany(Pattern),
     actor: oneOrMany(Pattern),
     transition: oneOrMany(z.enum(['broken', 'fixed', 'still_failing', 'first'])),
-    finished: z.boolean(),
+    finished: z.boolean().meta(d('true: only events after which nothing more happens to the run')),
   })
   .partial()
   .strict()
@@ -89,11 +94,11 @@ export type Match = z.infer<typeof Match>
 export const Rule = z
   .object({
     name: z.string().min(1),
-    match: Match.optional(),
-    notify: z.array(z.string()).min(1),
+    match: Match.optional().meta(d('Every key must hold; a list is any of; no match = every event')),
+    notify: z.array(z.string().min(1)).min(1).meta(d('Target names (keys of targets)')),
     /** Roles (`author`, `actor`, `culprits`), names from `people`, or `all`. */
-    mention: z.array(z.string()).optional(),
-    continue: z.boolean().default(false),
+    mention: z.array(z.string().min(1)).optional().meta(d('author, actor, culprits, all, or names from people')),
+    continue: z.boolean().default(false).meta(d('Keep walking the rules after this one matched')),
     /** Overrides the built-in message; Mustache (logic-less), the event's fields are its data. */
     template: z.object({ title: z.string().optional(), body: z.string().optional() }).strict().optional(),
   })
@@ -103,9 +108,9 @@ export type Rule = z.infer<typeof Rule>
 export const RulesFile = z
   .object({
     defaults: Defaults.default({ locale: 'zh-CN', timezone: 'Asia/Shanghai' }),
-    targets: z.record(z.string(), Target),
-    people: z.array(PersonEntry).default([]),
-    rules: z.array(Rule).default([]),
+    targets: z.record(z.string(), Target).meta(d('Group robots, by the name rules use in notify')),
+    people: z.array(PersonEntry).default([]).meta(d('Who is who across CI systems and chat, for @-mentions')),
+    rules: z.array(Rule).default([]).meta(d('Walked top to bottom; the first match stops unless it says continue: true')),
   })
   .strict()
 export type RulesFile = z.infer<typeof RulesFile>

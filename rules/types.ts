@@ -20,6 +20,8 @@ export type Mention = {
   name: string
   /** True when the directory knows the person; an unresolved mention is written by name, without an @. */
   resolved: boolean
+  /** How the directory found the person: by the source's username, an email, the name, or named in `mention`. */
+  via?: 'username' | 'email' | 'name' | 'people'
   dingtalk?: string
   wecom?: string
   mobile?: string

@@ -4,6 +4,8 @@ import type { Settings } from './settings.js'
 import type { Store } from './store/types.js'
 import type { RulesRuntime } from '../rules/runtime.js'
 
+export type TargetState = { rateLimitedUntil?: string; waiting: number }
+
 /** What the HTTP layer and the worker are built from; assembled once in src/commands/serve.ts (and in tests). */
 export type AppDeps = {
   settings: Settings
@@ -15,6 +17,8 @@ export type AppDeps = {
   wake: () => void
   /** Liveness of the worker for /readyz. */
   workerAlive: () => boolean
+  /** Per-target delivery state for /api/status (the worker's `targetStates()`); absent when no worker runs. */
+  targetStates?: () => Record<string, TargetState>
   startedAt: Date
   version: string
 }

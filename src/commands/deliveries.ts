@@ -1,5 +1,98 @@
-// placeholder: filled in by its owner
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('ci-notify deliveries: not implemented yet\n')
-  return 1
+import { parseArgs } from 'node:util'
+import { DELIVERY_STATUSES } from '../store/types.js'
+
+const HELP = `usage: ci-notify deliveries list [--status STATUS] [--limit N] [--json] [--url URL]
+       ci-notify deliveries retry ID [--url URL]
+
+Lists deliveries, or puts a dead letter back in the queue, through the admin API of a RUNNING ci-notify server
+(GET /api/deliveries, POST /api/deliveries/ID/retry), so the server's worker is woken and sends it at once.
+The server must be up; this command does not open the database itself.
+
+options:
+  --status STATUS   only deliveries in this state: ${DELIVERY_STATUSES.join(' | ')}
+  --limit N         at most N, newest first (1–500, default 50)
+  --json            print the API's JSON instead of a table
+  --url URL         the server (default: $CI_NOTIFY_URL, else http://localhost:$PORT, PORT defaulting to 8080)
+
+environment:
+  ADMIN_TOKEN       sent as "Authorization: Bearer …" when the server requires it
+`
+
+type Row = { id: number; status: string; target: string; attempts: number; last_errcode: number | null; last_errmsg: string | null; created_at: string; event_id: string }
+
+/** `ci-notify deliveries list|retry`: a thin client of the running server's admin API. */
+export async function run(argv: string[]): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { status: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, url: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    })
+  } catch (err) {
+    return usage(err instanceof Error ? err.message : String(err))
+  }
+  const { values, positionals } = parsed
+  if (values.help) {
+    process.stdout.write(HELP)
+    return 0
+  }
+  const base = (values.url ?? process.env.CI_NOTIFY_URL ?? `http://localhost:${process.env.PORT ?? 8080}`).replace(/\/+$/, '')
+  const [sub, id, ...extra] = positionals
+  if (sub === 'list' && !id) {
+    const q = new URLSearchParams()
+    if (values.status) q.set('status', values.status)
+    if (values.limit) q.set('limit', values.limit)
+    const body = await call('GET', `${base}/api/deliveries${q.size ? `?${q}` : ''}`)
+    if (!body) return 1
+    const rows = (body as { deliveries: Row[] }).deliveries
+    process.stdout.write(values.json ? JSON.stringify(body, null, 2) + '\n' : table(rows))
+    return 0
+  }
+  if (sub === 'retry' && id && !extra.length) {
+    const body = await call('POST', `${base}/api/deliveries/${encodeURIComponent(id)}/retry`)
+    if (!body) return 1
+    process.stdout.write(`delivery ${id} re-queued\n`)
+    return 0
+  }
+  return usage(sub ? `unexpected arguments: ${positionals.join(' ')}` : 'missing sub-command: list or retry')
+}
+
+function usage(problem: string): number {
+  process.stderr.write(`ci-notify deliveries: ${problem}\n\n${HELP}`)
+  return 2
+}
+
+/** One admin API call; prints the server's error (or why it is unreachable) and returns undefined on failure. */
+async function call(method: string, url: string): Promise<unknown> {
+  const token = process.env.ADMIN_TOKEN
+  let res: Response
+  try {
+    res = await fetch(url, { method, headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(10_000) })
+  } catch (err) {
+    const why = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err)
+    process.stderr.write(`ci-notify deliveries: cannot reach the server at ${new URL(url).origin} (${why}); is it running? (--url)\n`)
+    return undefined
+  }
+  const text = await res.text()
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    body = { error: text.slice(0, 200) } // not the API: show what came back
+  }
+  if (!res.ok) {
+    process.stderr.write(`ci-notify deliveries: ${res.status}: ${(body as { error?: string }).error ?? text.slice(0, 200)}\n`)
+    return undefined
+  }
+  return body
+}
+
+function table(rows: Row[]): string {
+  if (!rows.length) return 'no deliveries\n'
+  const head = ['ID', 'STATUS', 'TARGET', 'TRIES', 'ERRCODE', 'CREATED', 'EVENT', 'LAST ERROR']
+  const lines = rows.map((r) => [String(r.id), r.status, r.target, String(r.attempts), r.last_errcode === null ? '' : String(r.last_errcode), r.created_at, r.event_id, r.last_errmsg ?? ''])
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.slice().map((l) => (i === 7 ? 0 : l[i].length))))
+  const fmt = (l: string[]) => l.map((c, i) => (i === 7 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()
+  return [fmt(head), ...lines.map(fmt)].join('\n') + '\n'
 }

@@ -1,5 +1,136 @@
-// placeholder: filled in by its owner
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('ci-notify serve: not implemented yet\n')
-  return 1
+import { existsSync } from 'node:fs'
+import type { Server } from 'node:http'
+import { join, relative, isAbsolute } from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { ConfigError } from '../errors.js'
+import { loadSettings, settingSecrets, type Settings } from '../settings.js'
+import { SETTINGS } from '../settings-spec.js'
+import { createLogger, type Logger } from '../log.js'
+import { createMetrics } from '../metrics.js'
+import { openStore } from '../store/open.js'
+import { RulesRuntime } from '../../rules/runtime.js'
+import { Worker } from '../delivery/worker.js'
+import { createApp } from '../server.js'
+import type { AppDeps } from '../deps.js'
+import { packageRoot, packageVersion } from '../serve/package-root.js'
+import { rulesSecrets } from '../serve/rules-secrets.js'
+import { banner, openWarnings } from '../serve/banner.js'
+import { onShutdown } from '../serve/shutdown.js'
+
+/** `ci-notify serve`: settings → logger → store → rules → app → worker → HTTP. Returns -1: it runs until a signal. */
+export async function run(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(help())
+    return 0
+  }
+  let settings: Settings
+  try {
+    settings = loadSettings(process.env, argv, { isTTY: process.stdout.isTTY })
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    process.stderr.write(`ci-notify serve: ${err.message}\n`)
+    return 1
+  }
+
+  const root = packageRoot()
+  const version = packageVersion(root)
+  const example = !settings.rulesFileExplicit && !existsSync(settings.rulesFile)
+  if (example) settings = { ...settings, rulesFile: join(root, 'rules.example.yaml'), dryRun: true }
+
+  let loaded: RulesRuntime | undefined
+  const fixed = settingSecrets(settings)
+  let memo: { rules?: object; secrets: string[] } = { secrets: fixed }
+  const log = createLogger({
+    level: settings.logLevel,
+    format: settings.logFormat,
+    // Asked per line; recomputed only when a reload brought new rules.
+    secrets: () => {
+      const current = loaded?.current
+      if (current !== memo.rules) memo = { rules: current, secrets: [...fixed, ...rulesSecrets(current)] }
+      return memo.secrets
+    },
+  })
+  // Node's default report of a crash is an unredacted stack on stderr; a robot URL in an error must not leak that way.
+  const crash = (what: string) => (err: unknown) => {
+    log.fatal({ err }, what)
+    process.exit(1)
+  }
+  process.on('uncaughtException', crash('uncaught exception'))
+  process.on('unhandledRejection', crash('unhandled promise rejection'))
+  const metrics = createMetrics({ defaults: true })
+  if (example) log.warn({ rulesFile: settings.rulesFile }, `no ${relative(process.cwd(), 'rules.yaml') || 'rules.yaml'} found and RULES_FILE not set: running the example rules in dry-run (messages are logged, not sent)`)
+  for (const w of openWarnings(settings)) log.warn(`WARNING: ${w}`)
+
+  let rules: RulesRuntime
+  try {
+    rules = RulesRuntime.load(settings.rulesFile, { env: process.env, log, metrics })
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    log.fatal({ rulesFile: settings.rulesFile, problems: err.problems }, `cannot start: ${err.message}`)
+    return 1
+  }
+  loaded = rules
+  let store: Awaited<ReturnType<typeof openStore>>
+  try {
+    store = await openStore(settings)
+  } catch (err) {
+    log.fatal({ err, dataDir: settings.dataDir }, 'cannot start: the store cannot be opened')
+    rules.close()
+    return 1
+  }
+
+  const base = { settings, store, rules, log, metrics, startedAt: new Date(), version }
+  const worker = new Worker(base)
+  const deps: AppDeps = { ...base, wake: () => worker.wake(), workerAlive: () => worker.alive(), targetStates: () => worker.targetStates() }
+  const app = createApp(deps)
+  const server = await listen(app.fetch, settings)
+  const port = (server.address() as AddressInfo).port
+  worker.start()
+  rules.watch()
+
+  process.on('SIGHUP', () => {
+    // The runtime logs the outcome (and keeps the old rules on a bad file).
+    log.info({ file: settings.rulesFile }, 'SIGHUP: reloading the rules')
+    rules.reload()
+  })
+  onShutdown({
+    server,
+    log,
+    steps: [
+      { name: 'rules watch', close: () => rules.close() },
+      { name: 'worker', close: () => worker.stop(10_000) },
+      { name: 'store', close: () => store.close() },
+    ],
+  })
+
+  log.info({ host: settings.host, port, version, rulesFile: settings.rulesFile, dryRun: settings.dryRun }, 'listening')
+  process.stderr.write(banner({ settings, port, version, rulesFile: display(settings.rulesFile), example, examplePayload: display(join(root, 'examples/gitlab-deployment-production-failed.json')) }))
+  return -1
+}
+
+function listen(fetch: (req: Request) => Response | Promise<Response>, s: Settings): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port: s.port, hostname: s.host }, () => resolve(server as Server)) as Server
+    server.once('error', reject)
+  })
+}
+
+/** Paths under the working folder are shown relative, as a user types them. */
+function display(path: string): string {
+  const rel = relative(process.cwd(), path)
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path
+}
+
+function help(): string {
+  const rows = SETTINGS.map((s) => `  --${(s.flag + (s.boolean ? '' : ' <v>')).padEnd(28)} ${s.env.padEnd(22)} ${(s.default ?? '').padEnd(10)} ${s.meaning}`)
+  return [
+    'usage: ci-notify serve [flags]',
+    '',
+    'Every flag has an env var (the flag wins). Secrets can also come from a file: <ENV>_FILE or --<flag>-file.',
+    '',
+    `  ${'flag'.padEnd(30)} ${'env'.padEnd(22)} ${'default'.padEnd(10)} meaning`,
+    ...rows,
+    '',
+  ].join('\n')
 }

@@ -1,5 +1,125 @@
-// placeholder: filled in by its owner
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('ci-notify test: not implemented yet\n')
-  return 1
+import { parseArgs } from 'node:util'
+import { readPayload } from '../../adapters/from-file.js'
+import { toEvent } from '../../adapters/index.js'
+import { isIgnored } from '../../adapters/types.js'
+import { runCases } from '../../rules/cases.js'
+import type { CompiledRules } from '../../rules/compile.js'
+import { explain } from '../../rules/explain.js'
+import { loadRulesFile } from '../../rules/load.js'
+import { renderRoute } from '../../rules/render-route.js'
+import { eventBrief, targetBlock, verdictLines } from '../../rules/report.js'
+import type { PipelineState } from '../../rules/types.js'
+import { ConfigError } from '../errors.js'
+import { Source, Status } from '../event.js'
+
+const USAGE = `usage: ci-notify test [FILE] --source gitlab|jenkins|github PAYLOAD [--header 'K: V']… [--previous STATUS]
+       ci-notify test [FILE] --cases DIR [--update]
+
+Shows how the rules file (default: $RULES_FILE, else rules.yaml) routes one recorded webhook: the event in brief,
+each rule (matched, or the first condition that failed), the targets, the mentions and how each resolved, and the
+exact message each target would get. Exit 0.
+
+With --cases, replays every DIR/NAME.expected.yaml beside its payload and exits 1 on any difference; --update
+rewrites the expectations instead.
+
+  --previous STATUS   the last finished run of the same pipeline (failed, success, unstable), for transitions
+  --allow-unset       take unset \${VAR} in the rules file as empty
+`
+
+type Args = ReturnType<typeof parse>
+
+export async function run(argv: string[]): Promise<number> {
+  let args: Args
+  try {
+    args = parse(argv)
+  } catch (err) {
+    return usageError((err as Error).message)
+  }
+  const v = args.values
+  if (v.help) {
+    process.stdout.write(USAGE)
+    return 0
+  }
+  const pos = args.positionals
+  const cases = v.cases !== undefined
+  if (cases ? pos.length > 1 : pos.length < 1 || pos.length > 2) return usageError(cases ? 'too many arguments' : 'which payload? give PAYLOAD')
+  if (!cases && !v.source) return usageError('--source is required with a payload')
+  if (v.source && !Source.safeParse(v.source).success) return usageError(`--source must be one of ${Source.options.join(', ')}`)
+  if (v.previous && !Status.safeParse(v.previous).success) return usageError(`--previous must be one of ${Status.options.join(', ')}`)
+  const file = (cases || pos.length === 2 ? pos[0] : undefined) ?? process.env.RULES_FILE ?? 'rules.yaml'
+
+  let rules: CompiledRules
+  try {
+    rules = loadRulesFile(file, process.env, { allowUnset: v['allow-unset'] })
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    process.stderr.write(`${err.message}\n`)
+    return 1
+  }
+  return cases ? replay(v.cases!, rules, !!v.update) : single(rules, { ...v, payload: pos.at(-1)! })
+}
+
+function single(rules: CompiledRules, o: { source?: string; payload: string; header?: string[]; previous?: string }): number {
+  const source = Source.parse(o.source)
+  let event
+  try {
+    event = toEvent(source, readPayload(source, o.payload, o.header ?? []), { id: 'test', now: new Date() })
+  } catch (err) {
+    process.stderr.write(`ci-notify test: ${o.payload}: ${(err as Error).message}\n`)
+    return 1
+  }
+  if (isIgnored(event)) {
+    process.stdout.write(`ignored: ${event.ignored}\n`)
+    return 0
+  }
+  const prev: PipelineState | undefined = o.previous ? { status: Status.parse(o.previous), event_id: 'previous' } : undefined
+  const { decision, verdicts } = explain(event, rules, prev)
+  const { routing } = decision
+  const out = [eventBrief(event, prev, routing.transition), '', verdictLines(verdicts), '', 'targets']
+  if (routing.targets.length === 0) out.push('  (none: nobody is notified)')
+  for (const t of routing.targets) {
+    let messages: ReturnType<typeof renderRoute> | string
+    try {
+      messages = renderRoute(event, rules, t, routing.transition)
+    } catch (err) {
+      messages = `cannot render: ${(err as Error).message}`
+    }
+    out.push(targetBlock({ route: t, target: rules.targets[t.target], source: event.source, messages }))
+  }
+  if (routing.unresolved.length) out.push('', `unresolved  ${routing.unresolved.join(', ')} (not in people: written by name, without @)`)
+  process.stdout.write(`${out.join('\n')}\n`)
+  return 0
+}
+
+function replay(dir: string, rules: CompiledRules, update: boolean): number {
+  const results = runCases(dir, rules, { update })
+  for (const r of results) {
+    if (r.ok) process.stdout.write(`${r.updated ? 'updated' : 'ok'}  ${r.name}\n`)
+    else process.stdout.write(`FAIL  ${r.name}\n${r.problem.replace(/^/gm, '      ')}\n`)
+  }
+  const failed = results.filter((r) => !r.ok).length
+  const updated = results.filter((r) => r.ok && r.updated).length
+  process.stdout.write(`${results.length} cases: ${results.length - failed} ok${updated ? ` (${updated} updated)` : ''}, ${failed} failed\n`)
+  return failed > 0 ? 1 : 0
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`ci-notify test: ${message}\n\n${USAGE}`)
+  return 2
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      source: { type: 'string' },
+      header: { type: 'string', multiple: true },
+      previous: { type: 'string' },
+      cases: { type: 'string' },
+      update: { type: 'boolean' },
+      'allow-unset': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
 }

@@ -23,6 +23,9 @@ export type Delivery = {
   digest_of?: number
 }
 
+/** A robot's token bucket, persisted so the budget is global across replicas and restarts. */
+export type BucketState = { tokens: number; updatedAt: number; blockedUntil?: number }
+
 export type StoredEvent = {
   event: CommonEvent
   routing: Routing
@@ -42,10 +45,9 @@ export type AcceptInput = {
   dedupeKey: string
   /** Pipeline identity for transitions (source|project|branch-or-tag|name); undefined for events without one. */
   pipelineKey?: string
-  /** Called once, inside the transaction, with the pipeline's previous state. */
+  /** Called once, inside the transaction, with the pipeline's previous state. Every target route becomes one
+   * `pending` delivery; the worker decides at send time whether a target only logs (dry run). */
   decide: (prev: PipelineState | undefined) => Decision
-  /** Deliveries start in this status: `pending`, or `dry_run` for targets that only log. */
-  initialStatus: (route: TargetRoute) => 'pending' | 'dry_run'
 }
 
 export type AcceptResult = { duplicate: false; event_id: string; routing: Routing } | { duplicate: true; event_id: string }
@@ -68,10 +70,29 @@ export interface Store {
   markSent(ids: number[], at: Date, carrier?: number): Promise<void>
   markRetry(id: number, o: { nextAttemptAt: number; errcode?: number; errmsg: string }): Promise<void>
   markDead(id: number, o: { errcode?: number; errmsg: string }): Promise<void>
+  /** Rendered and logged, not posted (DRY_RUN or a target without webhook). */
+  markDryRun(ids: number[], at: Date): Promise<void>
+  /** Newest (highest id) first, optionally only one status. */
   listDeliveries(o: { status?: DeliveryStatus; limit: number }): Promise<Delivery[]>
   /** dead → pending, attempts reset. False when the id is not a dead delivery. */
   requeue(id: number): Promise<boolean>
   queueStats(): Promise<{ pending: number; retrying: number; dead: number; oldestPendingAt?: string }>
+
+  /**
+   * Several replicas on one shared store (PostgreSQL): one sender per target at a time. Take or renew the lease on
+   * `target` for `leaseMs`; false while another live owner holds it. Per-target order, exactly-once sending and the
+   * robot's global rate budget all follow from it. Optional: a single-process store may omit it (always yours).
+   */
+  leaseTarget?(target: string, owner: string, leaseMs: number, now: number): Promise<boolean>
+  releaseTarget?(target: string, owner: string): Promise<void>
+  /** The robot's rate budget, shared by all replicas (token bucket state and any platform block). */
+  loadBucket?(target: string): Promise<BucketState | undefined>
+  saveBucket?(target: string, state: BucketState): Promise<void>
+
+  /** Retention: deletes events received before now - olderThanDays whose deliveries are all finished (sent, dead,
+   * dry_run), with those deliveries. An event with a pending/retrying delivery is kept whatever its age. Pipeline
+   * state is kept (it is one row per pipeline and transitions need it). */
+  prune(olderThanDays: number, now?: Date): Promise<{ events: number; deliveries: number }>
 
   /** Throws when the store cannot be written. */
   ping(): Promise<void>

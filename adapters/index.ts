@@ -1,0 +1,24 @@
+import { CommonEvent, type Source } from '../src/event.js'
+import { PayloadError } from '../src/errors.js'
+import { github } from './github.js'
+import { gitlab } from './gitlab.js'
+import { jenkins } from './jenkins.js'
+import { isIgnored, type Adapter, type Ignored, type RawRequest } from './types.js'
+
+export const adapters: Record<Source, Adapter> = { gitlab, jenkins, github }
+
+/**
+ * Parses a request with its source's adapter and completes the event with our id and the receive time. The result
+ * is validated against the CommonEvent schema, so no adapter can hand the rest of the system an invalid event.
+ * Throws PayloadError (also when validation fails, naming the field).
+ */
+export function toEvent(source: Source, req: RawRequest, o: { id: string; now: Date }): CommonEvent | Ignored {
+  const parsed = adapters[source].parse(req)
+  if (isIgnored(parsed)) return parsed
+  const result = CommonEvent.safeParse({ ...parsed, id: o.id, received_at: o.now.toISOString() })
+  if (!result.success) {
+    const issue = result.error.issues[0]
+    throw new PayloadError(`${source} payload: ${issue?.path.join('.') || 'event'}: ${issue?.message ?? 'invalid'}`)
+  }
+  return result.data
+}

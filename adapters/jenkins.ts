@@ -1,0 +1,100 @@
+import { unescape } from 'node:querystring'
+import type { Status } from '../src/event.js'
+import { safeEqual } from '../src/safe-equal.js'
+import type { Adapter, RawRequest } from './types.js'
+import { fields, parseJsonBody, type Fields } from './json-fields.js'
+import { jenkinsXmlToJson } from './jenkins-xml.js'
+import { mapStatus, statusFields } from './status.js'
+
+/** `hudson.model.Result` on FINALIZED → common status (research inbound.md §4). */
+const RESULT: Readonly<Record<string, Status>> = {
+  SUCCESS: 'success',
+  UNSTABLE: 'unstable',
+  FAILURE: 'failed',
+  ABORTED: 'canceled',
+  NOT_BUILT: 'skipped',
+}
+
+export const jenkins: Adapter = {
+  name: 'jenkins',
+
+  // The plugin sends no signature and no header of its own: the token rides in the endpoint URL, as `?token=` or as
+  // userinfo, which Java turns into `Authorization: Basic` (Protocol.java).
+  verify(req, secret) {
+    const candidates = [req.query.get('token'), basicCredential(req)].filter((c): c is string => c !== null && c !== undefined)
+    // Compare every candidate so the time taken does not depend on which one matched.
+    return candidates.map((c) => safeEqual(c, secret)).reduce((a, b) => a || b, false)
+  },
+
+  parse(req) {
+    const body = fields(isXml(req) ? jenkinsXmlToJson(req.body) : parseJsonBody(req.body))
+    const build = body.obj('build')
+    const phase = build.str('phase')
+    // COMPLETED and FINALIZED carry the same result; FINALIZED comes last, after post-build steps (JobListener.java).
+    if (phase === 'COMPLETED') return { ignored: 'COMPLETED is followed by FINALIZED; notifying on FINALIZED only' }
+    const result = build.optStr('status')
+    const status: Status = phase === 'QUEUED' ? 'queued' : phase === 'FINALIZED' ? mapStatus(RESULT, result) : 'running'
+    const jobUrl = body.str('url')
+    const number = build.num('number')
+    const path = jobPath(jobUrl) ?? body.str('name')
+    const scm = build.optObj('scm')
+    const branch = scm?.optStr('branch')?.replace(/^(refs\/remotes\/origin\/|refs\/heads\/|origin\/)/, '')
+    const culprits = scm?.strList('culprits') ?? []
+    const finished = statusFields(status, result ? `${phase}/${result}` : phase)
+    const duration = build.optNum('duration')
+    // build.timestamp: start for STARTED, "now" for FINALIZED (JobListener.java); duration is 0 until completed.
+    const at = build.optTime('timestamp')
+    return {
+      source: 'jenkins',
+      // A Jenkins build is the whole run, like a GitLab pipeline or a GitHub workflow run.
+      kind: 'pipeline',
+      ...finished,
+      project: { name: body.optStr('display_name') ?? body.optStr('name') ?? path, path, url: projectUrl(build, jobUrl) },
+      ref: branch,
+      branch,
+      sha: scm?.optStr('commit'),
+      culprits: culprits.length > 0 ? culprits : undefined,
+      number,
+      name: body.optStr('display_name') ?? body.optStr('name') ?? path,
+      url: build.optStr('full_url'),
+      started_at: phase === 'STARTED' ? at : undefined,
+      finished_at: finished.finished ? at : undefined,
+      duration_s: finished.finished && duration ? duration / 1000 : undefined,
+      delivery_id: `${jobUrl}#${number}#${phase}`,
+    }
+  },
+}
+
+function isXml(req: RawRequest): boolean {
+  return /xml/i.test(req.headers.get('content-type') ?? '') || req.body.trimStart().startsWith('<')
+}
+
+/** Basic credentials: the password, or the username when the URL had only `token@host`. */
+function basicCredential(req: RawRequest): string | undefined {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.get('authorization') ?? '')
+  if (!m) return undefined
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  if (colon < 0) return decoded
+  const password = decoded.slice(colon + 1)
+  return password !== '' ? password : decoded.slice(0, colon)
+}
+
+/** `job/folder/job/name/` → `folder/name` (segments URL-decoded). */
+function jobPath(url: string): string | undefined {
+  const pathname = URL.canParse(url) ? new URL(url).pathname : url
+  const segments = pathname.split('/').filter(Boolean)
+  const names: string[] = []
+  for (let i = 0; i < segments.length - 1; i++) {
+    if (segments[i] === 'job') names.push(segments[++i])
+  }
+  return names.length > 0 ? names.map((s) => unescape(s)).join('/') : undefined
+}
+
+/** Jenkins root = full_url minus the build's relative url; the job's page is root + the job's relative url. */
+function projectUrl(build: Fields, jobUrl: string): string | undefined {
+  const full = build.optStr('full_url')
+  const rel = build.optStr('url')
+  if (!full || !rel || !full.endsWith(rel)) return undefined
+  return URL.canParse(jobUrl) ? jobUrl : full.slice(0, full.length - rel.length) + jobUrl
+}

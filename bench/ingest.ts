@@ -1,0 +1,92 @@
+import { medianRun, runLoad, type Run } from './load.js'
+import { loads, type Source } from './payloads.js'
+import { startBare, startOurs, startOursRobot, startOursTmpfs, type Server } from './servers.js'
+
+export type IngestOptions = {
+  rounds: number
+  /** Seconds per max-throughput run. */
+  seconds: number
+  /** Seconds per fixed-rate run. */
+  rateSeconds: number
+  rate: number
+  warmupSeconds: number
+  connections: number
+  /** Also measure the diagnostic variants (tmpfs store, real robot target); the full run does it for GitLab. */
+  variants: boolean
+  log: (line: string) => void
+}
+
+export type Variant = 'ours' | 'bare' | 'ours-tmpfs' | 'ours-robot'
+export type Side = { median: Run; runs: Run[]; peakRssMb: number; fixed?: Run; fixedRuns?: Run[]; notes?: string[] }
+export type IngestResult = {
+  source: Source
+  fixture: string
+  payloadBytes: number
+  rate: number
+  sides: Partial<Record<Variant, Side>>
+  /** req/s ours ÷ bare (medians). */
+  ratio: number
+  /** Share of ours' answers that were 202 (accepted and stored): anything else means the figures are not ingest. */
+  ours202: number
+}
+
+const starters: Record<Variant, () => Promise<Server>> = { ours: () => startOurs(), bare: startBare, 'ours-tmpfs': startOursTmpfs, 'ours-robot': startOursRobot }
+
+/**
+ * Ours and the bare baseline, each in its own process, measured in alternating rounds (the order turns every round)
+ * so a neighbour's burst on the shared machine hits all alike. Per-metric medians over the rounds. The fixed-rate
+ * runs are for ours and bare only.
+ */
+export async function ingest(source: Source, o: IngestOptions): Promise<IngestResult> {
+  const load = loads[source]()
+  const names: Variant[] = o.variants ? ['bare', 'ours', 'ours-tmpfs', 'ours-robot'] : ['bare', 'ours']
+  const servers = new Map<Variant, Server>()
+  try {
+    for (const n of names) servers.set(n, await starters[n]())
+    for (const s of servers.values()) await runLoad(s.url, load, { seconds: o.warmupSeconds, connections: o.connections })
+    const runs = new Map<Variant, Run[]>(names.map((n) => [n, []]))
+    const fixed = new Map<Variant, Run[]>([['bare', []], ['ours', []]])
+    const order = (i: number, xs: Variant[]) => xs.map((_, k) => xs[(k + i) % xs.length])
+    for (let i = 0; i < o.rounds; i++) {
+      for (const n of order(i, names)) {
+        const r = await runLoad(servers.get(n)!.url, load, { seconds: o.seconds, connections: o.connections })
+        runs.get(n)!.push(r)
+        o.log(`  ${source} ${n} round ${i + 1}: ${r.reqPerSec.toFixed(0)} req/s p50 ${r.p50} p99 ${r.p99} ms ${fmtStatus(r)}`)
+      }
+    }
+    for (let i = 0; i < o.rounds; i++) {
+      for (const n of order(i, ['bare', 'ours'])) {
+        const r = await runLoad(servers.get(n)!.url, load, { seconds: o.rateSeconds, connections: o.connections, rate: o.rate })
+        fixed.get(n)!.push(r)
+        o.log(`  ${source} ${n} @${o.rate}/s round ${i + 1}: p50 ${r.p50} p99 ${r.p99} max ${r.max} ms ${fmtStatus(r)}`)
+      }
+    }
+    const sides: Partial<Record<Variant, Side>> = {}
+    for (const n of names) {
+      const f = fixed.get(n)
+      const s = servers.get(n)!
+      sides[n] = { median: medianRun(runs.get(n)!), runs: runs.get(n)!, peakRssMb: round(s.rss().peakMb), ...(f && { fixed: medianRun(f), fixedRuns: f }), ...(s.notes && { notes: s.notes() }) }
+    }
+    const ours = [...runs.get('ours')!, ...fixed.get('ours')!]
+    const total = ours.reduce((a, r) => a + r.total, 0)
+    return {
+      source,
+      fixture: load.fixture,
+      payloadBytes: load.body.length,
+      rate: o.rate,
+      sides,
+      ratio: sides.ours!.median.reqPerSec / sides.bare!.median.reqPerSec,
+      ours202: total ? ours.reduce((a, r) => a + (r.status['202'] ?? 0), 0) / total : 0,
+    }
+  } finally {
+    const closed = await Promise.allSettled([...servers.values()].map((s) => s.close()))
+    for (const c of closed) if (c.status === 'rejected') o.log(`  could not stop a server: ${String(c.reason)}`)
+  }
+}
+
+export function fmtStatus(r: Run): string {
+  const codes = Object.entries(r.status).map(([k, v]) => `${k}×${v}`).join(' ')
+  return `[${codes}${r.errors ? ` errors×${r.errors}` : ''}]`
+}
+
+const round = (x: number) => Math.round(x * 10) / 10

@@ -1,0 +1,73 @@
+import autocannon from 'autocannon'
+import type { Load } from './payloads.js'
+
+/** One autocannon run, boiled down. Latencies in ms (autocannon's histogram has 1 ms resolution). */
+export type Run = {
+  reqPerSec: number
+  p50: number
+  p99: number
+  max: number
+  total: number
+  /** Answers by status code; ours must answer 202 to (nearly) all of them for the run to mean anything. */
+  status: Record<string, number>
+  errors: number
+}
+
+export type RunOptions = {
+  seconds: number
+  connections?: number
+  /** Fixed overall rate (requests/s); latencies are then corrected for coordinated omission by autocannon. */
+  rate?: number
+  /** Called with each response's latency (ms) as it arrives, for time-windowed figures. */
+  onResponse?: (status: number, ms: number) => void
+}
+
+export async function runLoad(url: string, load: Load, o: RunOptions): Promise<Run> {
+  const instance = autocannon({
+    url: url + load.path,
+    connections: o.connections ?? 10,
+    duration: o.seconds,
+    overallRate: o.rate,
+    timeout: 10,
+    method: 'POST',
+    headers: load.headers,
+    requests: [{ method: 'POST', path: load.path, headers: load.headers, body: load.body, setupRequest: load.setupRequest }],
+  })
+  if (o.onResponse) {
+    const cb = o.onResponse
+    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => cb(status, ms))
+  }
+  const r = await instance
+  const status = Object.fromEntries(Object.entries(r.statusCodeStats).map(([k, v]) => [k, Number(v.count)]))
+  const total = Object.values(status).reduce((a, b) => a + b, 0)
+  return {
+    reqPerSec: total / r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    total,
+    status,
+    errors: r.errors,
+  }
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+/** Per-metric median over several runs (each figure is the median of its own column). */
+export function medianRun(runs: Run[]): Run {
+  const status: Record<string, number> = {}
+  for (const r of runs) for (const [k, v] of Object.entries(r.status)) status[k] = (status[k] ?? 0) + v
+  return {
+    reqPerSec: median(runs.map((r) => r.reqPerSec)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    max: median(runs.map((r) => r.max)),
+    total: runs.reduce((a, r) => a + r.total, 0),
+    status,
+    errors: runs.reduce((a, r) => a + r.errors, 0),
+  }
+}

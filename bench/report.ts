@@ -1,0 +1,77 @@
+import type { Results } from './run.js'
+import { fmt, table } from './table.js'
+
+const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`
+const check = (ok: boolean) => (ok ? 'yes' : 'NO')
+
+/** The tables `npm run bench` prints (and the README quotes), each with the issue's target beside the figure. */
+export function report(r: Results): string {
+  const m = r.machine
+  const out: string[] = [
+    `ci-notify benchmarks (${r.mode}) ${r.startedAt}`,
+    `machine: ${m.cpus} × ${m.cpu}, ${m.memGb} GB, Node ${m.node}, Linux ${m.kernel}; load average at start ${m.loadAvgStart.join(' ')}, at end ${m.loadAvgEnd?.join(' ') ?? '?'}`,
+  ]
+
+  if (r.ingest.length) {
+    const rate = r.ingest[0].rate
+    const rows: (string | number)[][] = []
+    const label: Record<string, string> = { ours: 'ours', bare: 'bare', 'ours-tmpfs': 'ours, store on tmpfs', 'ours-robot': 'ours, robot target' }
+    for (const i of r.ingest) {
+      let first = true
+      for (const [name, side] of Object.entries(i.sides)) {
+        if (!side) continue
+        const m = side.median
+        const f = side.fixed
+        rows.push([first ? i.source : '', first ? kb(i.payloadBytes) : '', label[name] ?? name, m.reqPerSec, m.p50, m.p99, m.max, side.peakRssMb, f?.reqPerSec ?? '', f?.p50 ?? '', f?.p99 ?? '', f?.max ?? ''])
+        first = false
+      }
+      rows.push(['', '', 'ours/bare req/s', i.ratio, '', '', '', '', '', '', '', ''])
+    }
+    const notes = r.ingest.flatMap((i) => Object.entries(i.sides).flatMap(([n, s]) => (s?.notes ?? []).map((x) => `${i.source} ${n}: ${x}`)))
+    out.push(
+      '',
+      `1. Ingest: max throughput (10 connections) and a fixed ${rate} req/s; per-metric median of ${r.ingest[0].sides.ours?.runs.length} alternating rounds; latencies in ms`,
+      table(['source', 'payload', 'server', 'req/s', 'p50', 'p99', 'max', 'peak RSS MB', `@${rate}/s got`, `p50`, `p99`, `max`], rows),
+      `(@${rate}/s: the fixed-rate run; "got" is the rate the server kept up with, its latencies corrected for coordinated omission)`,
+      `ours answered 202 (stored) to ${r.ingest.map((i) => `${i.source} ${(i.ours202 * 100).toFixed(1)}%`).join(', ')} of requests${notes.length ? `; ${notes.join('; ')}` : ''}`,
+      `targets: ratio ≥ 0.8 → ${r.ingest.map((i) => `${i.source} ${check(i.ratio >= 0.8)}`).join(', ')}; ` +
+        `p99 < 10 ms at ${rate}/s → ${r.ingest.map((i) => `${i.source} ${check((i.sides.ours?.fixed?.p99 ?? Infinity) < 10)}`).join(', ')}; ` +
+        `RSS < 150 MB → ${r.ingest.map((i) => `${i.source} ${check((i.sides.ours?.peakRssMb ?? Infinity) < 150)}`).join(', ')}`,
+    )
+  }
+
+  const s = r.sustained
+  if (s) {
+    out.push(
+      '',
+      `2. Sustained: ${s.rate} req/s for ${s.seconds} s (GitLab pipeline), sampled every ${s.samples[1] ? s.samples[1].atS - s.samples[0].atS : '?'} s`,
+      table(['t (s)', 'requests', 'p50', 'p99', 'max', 'RSS MB', 'store MB'], s.samples.map((x) => [x.atS, x.requests, x.p50, x.p99, x.max, x.rssMb, x.storeMb])),
+      `whole run: ${s.overall.total} requests, ${s.events} stored, p50 ${s.overall.p50} p99 ${s.overall.p99} max ${s.overall.max} ms; ` +
+        `peak RSS ${fmt(s.peakRssMb)} MB, RSS growth first→last sample ${fmt(s.rssGrowthMb)} MB; store ${fmt(s.storeBytesPer10k / 2 ** 20)} MB per 10 000 events`,
+    )
+  }
+
+  if (r.delivery.length) {
+    out.push(
+      '',
+      '3. Delivery under the robot limit (fake DingTalk robot: 20/min, 10-minute block)',
+      table(
+        ['robots', 'events', 'clock', 'messages', 'digests', 'events covered', 'rate-limit errors', 'last delivered after (s)'],
+        r.delivery.map((d) => [d.robots, d.events, d.clock, d.messages, d.digests, `${d.covered}/${d.events}`, d.rateLimitErrors, d.lastDeliveredAfterS ?? 'not all']),
+      ),
+      `targets: every event covered → ${r.delivery.map((d) => check(d.covered === d.events)).join(', ')}; 0 rate-limit errors → ${r.delivery.map((d) => check(d.rateLimitErrors === 0)).join(', ')}`,
+    )
+  }
+
+  if (r.rules.length) {
+    out.push(
+      '',
+      `4. Rules at scale: route() per event over ${r.rules[0].events} fixture events`,
+      table(['rules', 'µs/event', 'events matched', 'load (ms)'], r.rules.map((x) => [x.rules, x.usPerEvent, `${(x.matchedShare * 100).toFixed(0)}%`, x.loadMs])),
+      `target: < 50 µs/event at 1000 rules → ${check((r.rules.find((x) => x.rules === 1000)?.usPerEvent ?? Infinity) < 50)}`,
+    )
+  }
+
+  for (const e of r.errors) out.push('', `FAILED ${e.section}: ${e.error.split('\n')[0]}`)
+  return out.join('\n')
+}

@@ -1,0 +1,82 @@
+import { folderBytes } from './child.js'
+import { runLoad, type Run } from './load.js'
+import { loads } from './payloads.js'
+import { startOurs } from './servers.js'
+
+export type Sample = { atS: number; requests: number; p50: number; p99: number; max: number; rssMb: number; storeMb: number }
+export type SustainedResult = {
+  rate: number
+  seconds: number
+  samples: Sample[]
+  /** The whole run, latencies corrected for coordinated omission. */
+  overall: Run
+  peakRssMb: number
+  /** RSS at the last sample minus the first: growth over the run. */
+  rssGrowthMb: number
+  events: number
+  /** DATA_DIR after a clean shutdown (WAL checkpointed), scaled to 10 000 events (each with its one delivery row). */
+  storeBytesPer10k: number
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
+}
+
+/** A fixed rate for a long time: does latency or memory creep up, and how fast does the store grow? */
+export async function sustained(o: { seconds: number; rate: number; sampleSeconds: number; log: (l: string) => void }): Promise<SustainedResult> {
+  const load = loads.gitlab()
+  const ours = await startOurs()
+  const samples: Sample[] = []
+  let window: number[] = []
+  let inWindow = 0
+  const started = Date.now()
+  const timer = setInterval(() => {
+    const sorted = window.sort((a, b) => a - b)
+    const s: Sample = {
+      atS: Math.round((Date.now() - started) / 1000),
+      requests: inWindow,
+      p50: round(percentile(sorted, 0.5)),
+      p99: round(percentile(sorted, 0.99)),
+      max: round(sorted.at(-1) ?? 0),
+      rssMb: round(ours.rss().rssMb),
+      storeMb: round(folderBytes(ours.dataDir) / 2 ** 20),
+    }
+    samples.push(s)
+    o.log(`  t=${s.atS}s ${s.requests} req p50 ${s.p50} p99 ${s.p99} max ${s.max} ms rss ${s.rssMb} MB store ${s.storeMb} MB`)
+    window = []
+    inWindow = 0
+  }, o.sampleSeconds * 1000)
+  try {
+    const overall = await runLoad(ours.url, load, {
+      seconds: o.seconds,
+      rate: o.rate,
+      connections: 20,
+      onResponse: (status, ms) => {
+        inWindow++
+        if (status === 202) window.push(ms)
+      },
+    })
+    clearInterval(timer)
+    const peakRssMb = ours.rss().peakMb
+    // A clean stop checkpoints the WAL into the database file: the size that stays.
+    await ours.stop()
+    const events = overall.status['202'] ?? 0
+    const bytes = folderBytes(ours.dataDir)
+    return {
+      rate: o.rate,
+      seconds: o.seconds,
+      samples,
+      overall,
+      peakRssMb: round(peakRssMb),
+      rssGrowthMb: samples.length > 1 ? round(samples.at(-1)!.rssMb - samples[0].rssMb) : 0,
+      events,
+      storeBytesPer10k: events ? Math.round((bytes / events) * 10_000) : 0,
+    }
+  } finally {
+    clearInterval(timer)
+    await ours.close()
+  }
+}
+
+const round = (x: number) => Math.round(x * 10) / 10

@@ -1,0 +1,44 @@
+/**
+ * One pattern from a `match` value: a glob (`*` inside a path segment, `**` across segments, `?` one character),
+ * or `/regex/flags`. A leading `!` is handled by the caller (see match.ts). Compiled once, at load.
+ */
+export type Pattern = { source: string; test: (value: string) => boolean }
+
+const REGEX = /^\/(.+)\/([imsu]*)$/
+
+export function compilePattern(source: string): Pattern {
+  const re = REGEX.exec(source)
+  // A regular expression is unanchored, as ops know them from grep; a glob must match the whole value.
+  const regex = re ? new RegExp(re[1], re[2]) : globToRegExp(source)
+  return { source, test: (value) => regex.test(value) }
+}
+
+export function globToRegExp(glob: string): RegExp {
+  let out = ''
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]
+    if (c === '*' && glob[i + 1] === '*') {
+      i++
+      const atStart = i === 1
+      const slashAfter = glob[i + 1] === '/'
+      const slashBefore = glob[i - 2] === '/'
+      if (slashAfter && (atStart || slashBefore)) {
+        // `**/x` and `a/**/x`: zero or more whole segments.
+        out += '(?:.*/)?'
+        i++
+      } else if (slashBefore && i === glob.length - 1) {
+        // `a/**` also matches `a` itself.
+        out = out.slice(0, -1) + '(?:/.*)?'
+      } else {
+        out += '.*'
+      }
+    } else if (c === '*') {
+      out += '[^/]*'
+    } else if (c === '?') {
+      out += '[^/]'
+    } else {
+      out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    }
+  }
+  return new RegExp(`^${out}$`)
+}

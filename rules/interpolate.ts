@@ -1,0 +1,81 @@
+import { isMap, isPair, isScalar, isSeq, parse as parseYaml, visit, type Document } from 'yaml'
+import type { Path } from './locate.js'
+import type { Problem } from './problems.js'
+
+export type Env = Record<string, string | undefined>
+
+// `$$` is a literal `$` (so `$${X}` stays `${X}`), as in docker compose.
+const REF = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$\{[^}]*\}?/g
+
+/**
+ * Fills `${VAR}` and `${VAR:-default}` in every scalar value of the document, in place, from `env`. Keys are never
+ * interpolated. An unset variable without a default is a problem at the exact place of its use — unless
+ * `allowUnset`, which `ci-notify check --allow-unset` uses in a rules repository's CI where robot secrets are absent:
+ * then it becomes empty and its name is reported in `unset`. `values` are what came from the environment, so
+ * error messages can be stripped of them (they are often tokens).
+ */
+export function interpolate(
+  doc: Document,
+  text: string,
+  env: Env,
+  o: { allowUnset?: boolean } = {},
+): { problems: Problem[]; unset: string[]; values: string[] } {
+  const problems: Problem[] = []
+  const unset = new Set<string>()
+  const values = new Set<string>()
+  visit(doc, {
+    Scalar(key, node, ancestors) {
+      if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('$')) return
+      const path = pathOf(ancestors, node)
+      const src = node.range ? text.slice(node.range[0], node.range[1]) : ''
+      const at = (ref: string) => {
+        const i = src.indexOf(ref)
+        return node.range && i >= 0 ? node.range[0] + i : undefined
+      }
+      const value = node.value.replace(REF, (ref, name: string | undefined, def: string | undefined) => {
+        if (ref === '$$') return '$'
+        if (name === undefined) {
+          problems.push({ path, offset: at(ref), message: `"${ref}" is not a variable reference: write \${NAME} or \${NAME:-default} (or $\${ for a literal \${)` })
+          return ref
+        }
+        const v = env[name]
+        if (v !== undefined && v !== '') {
+          values.add(v)
+          return v
+        }
+        if (def !== undefined) return def
+        if (v === '') return v
+        if (o.allowUnset) {
+          unset.add(name)
+          return ''
+        }
+        problems.push({ path, offset: at(ref), message: `environment variable ${name} is not set (write \${${name}:-} to make it optional)` })
+        return ref
+      })
+      if (value !== node.value) node.value = retype(path, value)
+    },
+  })
+  return { problems, unset: [...unset], values: [...values] }
+}
+
+/** The only keys that are not strings. Everywhere else a value stays text: `mobile: ${MOBILE}` is not a number. */
+const TYPED = /^(targets\.[^.]+\.rate_per_minute|rules\.#\.continue|rules\.#\.match\.finished)$/
+
+/** `rate_per_minute: ${RATE:-20}` means the number 20, as if it had been written there. */
+function retype(path: Path, value: string): unknown {
+  if (value === '' || !TYPED.test(path.map((s) => (typeof s === 'number' ? '#' : s)).join('.'))) return value
+  const v: unknown = parseYaml(value)
+  return typeof v === 'number' || typeof v === 'boolean' ? v : value
+}
+
+function pathOf(ancestors: readonly unknown[], leaf: unknown): Path {
+  const path: Array<string | number> = []
+  const chain = [...ancestors, leaf]
+  for (let i = 0; i < chain.length - 1; i++) {
+    const a = chain[i]
+    const next = chain[i + 1]
+    if (isSeq(a)) path.push(a.items.indexOf(next as never))
+    else if (isMap(a) && isPair(next) && isScalar(next.key)) path.push(String(next.key.value))
+  }
+  return path
+}

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs'
+import { LineCounter, parseDocument, type YAMLError } from 'yaml'
+import { ConfigError } from '../src/errors.js'
+import { redactValues } from '../src/redact.js'
+import { compile, type CompiledRules } from './compile.js'
+import { interpolate, type Env } from './interpolate.js'
+import { where } from './locate.js'
+import { configError, describeProblems, type Problem } from './problems.js'
+import { crossCheck } from './cross-check.js'
+import { compileMatch } from './match.js'
+import { Match, RulesFile } from './schema.js'
+import { schemaProblems } from './schema-problems.js'
+
+export type LoadOptions = {
+  file: string
+  env: Env
+  /** Unset `${VAR}` become empty instead of an error (`ci-notify check --allow-unset`); never for `serve`. */
+  allowUnset?: boolean
+}
+
+/**
+ * YAML → `${VAR}` interpolation → schema → compiled matchers → cross-checks. Collects every problem and throws one
+ * ConfigError listing them all, each as `file:line:col: path: what is wrong[, did you mean …]`.
+ */
+export function parseRules(text: string, o: LoadOptions): CompiledRules {
+  const lc = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false })
+  if (doc.errors.length > 0) {
+    // After the first syntax error the parser reports every following token as unexpected: noise. Duplicate keys
+    // are independent of each other, so all of them are shown.
+    const shown = doc.errors.filter((e, i) => i === 0 || e.code === 'DUPLICATE_KEY')
+    throw configError(o.file, shown.map((e) => `${where(o.file, lc, e.pos[0])}: ${yamlMessage(e)}`))
+  }
+  const problems: Problem[] = []
+  const { problems: envProblems, unset, values } = interpolate(doc, text, o.env, { allowUnset: o.allowUnset })
+  problems.push(...envProblems)
+  const data: unknown = doc.toJS() ?? {}
+  const parsed = RulesFile.safeParse(data)
+  // A value whose variable is unset is reported once, as such, not again as "not a URL" or "expected number".
+  const envPaths = new Set(envProblems.map((p) => p.path.join('\0')))
+  const fail = (ps: Problem[]) => {
+    const kept = ps.filter((p) => envProblems.includes(p) || !envPaths.has(p.path.join('\0')))
+    // A message may quote a value ("expected boolean, got string …"); one from the environment may be a token.
+    return configError(o.file, describeProblems(kept, { file: o.file, doc, lc }).map((l) => redactValues(l, values)))
+  }
+  if (!parsed.success) {
+    // Keep looking: a typo in one rule must not hide an unknown target in another.
+    salvageChecks(data, problems)
+    throw fail([...problems, ...schemaProblems(parsed.error.issues, data)])
+  }
+  const compiled = compile(parsed.data, o.file, problems)
+  if (problems.length > 0) throw fail(problems)
+  return { ...compiled, unsetVariables: unset }
+}
+
+export function loadRulesFile(path: string, env: Env, o: { allowUnset?: boolean } = {}): CompiledRules {
+  return parseRules(readRulesText(path), { file: path, env, allowUnset: o.allowUnset })
+}
+
+const READ_ERRORS: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'is a folder, not a file' }
+
+/** The file's text, or a ConfigError saying why it cannot be read. */
+export function readRulesText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? ''
+    throw new ConfigError(`${path}: cannot read the rules file: ${READ_ERRORS[code] ?? (err as Error).message}`)
+  }
+}
+
+function yamlMessage(e: YAMLError): string {
+  const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
+  if (e.code === 'DUPLICATE_KEY') return `${first} (a key is written twice in one mapping)`
+  // `${VAR}` unquoted inside `{ … }` breaks YAML flow syntax; it is the usual cause of this one.
+  return /flow|\{|\}/.test(first) ? `${first} (quote values that contain \${…} inside { … } or [ … ])` : first
+}
+
+type Obj = Record<string, unknown>
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Cross-checks and pattern compilation over whatever parts of an invalid file can be read. */
+function salvageChecks(data: unknown, problems: Problem[]): void {
+  const o = isObj(data) ? data : {}
+  const rules = Array.isArray(o.rules) ? o.rules : []
+  crossCheck({ targets: isObj(o.targets) ? o.targets : {}, people: Array.isArray(o.people) ? o.people : [], rules }, problems)
+  rules.forEach((r, i) => {
+    const m = isObj(r) ? Match.safeParse(r.match) : undefined
+    if (m?.success) compileMatch(m.data, ['rules', i, 'match'], problems)
+  })
+}

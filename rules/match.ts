@@ -1,0 +1,99 @@
+import type { CommonEvent } from '../src/event.js'
+import { compilePattern, type Pattern } from './glob.js'
+import type { Path } from './locate.js'
+import type { Problem } from './problems.js'
+import type { Match } from './schema.js'
+import type { Transition } from './types.js'
+
+/** What a condition sees: the event and its transition (null when not finished, or older than the stored state). */
+export type MatchInput = { event: CommonEvent; transition: Transition | null }
+
+/** One key of a rule's `match`, compiled. `why` says, for `ci-notify test`, why it did not hold. */
+export type Condition = { key: keyof Match; test: (m: MatchInput) => boolean; why: (m: MatchInput) => string }
+
+const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v])
+const quoted = (v: unknown) => JSON.stringify(v)
+const oneOf = (want: readonly string[]) => (want.length === 1 ? `is not ${want[0]}` : `is not one of ${want.join(', ')}`)
+
+/** The values a pattern key is matched against; a missing field (no branch on a tag build) never matches. */
+const fields = {
+  project: (e: CommonEvent) => [e.project.path],
+  branch: (e: CommonEvent) => (e.branch === undefined ? [] : [e.branch]),
+  tag: (e: CommonEvent) => (e.tag === undefined ? [] : [e.tag]),
+  environment: (e: CommonEvent) => {
+    const env = e.environment ?? e.deployment?.environment
+    return env === undefined ? [] : [env]
+  },
+  name: (e: CommonEvent) => (e.name === undefined ? [] : [e.name]),
+  // Whoever triggered it, by any handle ops may know them by.
+  actor: (e: CommonEvent) => [e.actor?.username, e.actor?.name, e.actor?.email].filter((v): v is string => !!v),
+} satisfies Partial<Record<keyof Match, (e: CommonEvent) => string[]>>
+
+/**
+ * Compiles one `match` block. Problems (a bad regular expression) are pushed with their path; the rule is still
+ * compiled so every other problem in the file is found in the same run.
+ */
+export function compileMatch(match: Match | undefined, path: Path, problems: Problem[]): Condition[] {
+  const conditions: Condition[] = []
+  if (!match) return conditions
+  for (const [k, v] of Object.entries(match)) {
+    const key = k as keyof Match
+    if (v === undefined) continue
+    if (key === 'finished') {
+      conditions.push({ key, test: (m) => m.event.finished === v, why: (m) => `finished: the event is ${m.event.finished ? '' : 'not '}finished` })
+    } else if (key === 'transition') {
+      const want = list(v as Transition | Transition[])
+      conditions.push({
+        key,
+        test: (m) => m.transition !== null && want.includes(m.transition),
+        why: (m) =>
+          m.transition === null
+            ? `transition: none (${m.event.finished ? 'older than the last finished run, or a status without transition' : 'the event is not finished'})`
+            : `transition: ${quoted(m.transition)} ${oneOf(want)}`,
+      })
+    } else if (key === 'source' || key === 'kind' || key === 'status') {
+      const want = list(v as string | string[])
+      conditions.push({
+        key,
+        test: (m) => want.includes(m.event[key]),
+        why: (m) => `${key}: ${quoted(m.event[key])} ${oneOf(want)}`,
+      })
+    } else {
+      conditions.push(patternCondition(key, list(v as string | string[]), [...path, key], problems))
+    }
+  }
+  return conditions
+}
+
+/**
+ * Positive patterns are any-of; `!` patterns exclude: `[main, "release/*"]` is either, `"!sandbox/**"` is anything
+ * but sandbox, and `["group/**", "!group/tmp/**"]` is group without its tmp.
+ */
+function patternCondition(key: keyof typeof fields, sources: string[], path: Path, problems: Problem[]): Condition {
+  const include: Pattern[] = []
+  const exclude: Pattern[] = []
+  sources.forEach((s, i) => {
+    const negated = s.startsWith('!')
+    try {
+      ;(negated ? exclude : include).push(compilePattern(negated ? s.slice(1) : s))
+    } catch (err) {
+      problems.push({ path: sources.length > 1 ? [...path, i] : path, message: `${quoted(s)} is not a valid regular expression: ${(err as Error).message}` })
+    }
+  })
+  const get = fields[key]
+  const holds = (values: string[]) =>
+    values.length > 0 &&
+    (include.length === 0 || values.some((x) => include.some((p) => p.test(x)))) &&
+    !values.some((x) => exclude.some((p) => p.test(x)))
+  return {
+    key,
+    test: (m) => holds(get(m.event)),
+    why: (m) => {
+      const values = get(m.event)
+      if (values.length === 0) return `${key}: the event has no ${key}`
+      const shown = values.map(quoted).join(' / ')
+      const hit = exclude.find((p) => values.some((x) => p.test(x)))
+      return hit ? `${key}: ${shown} matches !${hit.source}` : `${key}: ${shown} ${oneOf(include.map((p) => p.source))}`
+    },
+  }
+}

@@ -1,0 +1,69 @@
+import type { CommonEvent, Person } from '../src/event.js'
+import type { RobotMessage } from '../src/render/types.js'
+import type { Verdict } from './explain.js'
+import type { Mention, PipelineState, Routing } from './types.js'
+import type { NamedTarget } from './compile.js'
+
+/** Text blocks of `ci-notify test`: what a person reviewing a rules change needs to see, nothing more. */
+
+const who = (p: Person | undefined): string => {
+  if (!p) return '-'
+  const shown = p.name ?? p.username ?? p.email ?? '?'
+  const handles = [p.username, p.email].filter((h) => h && h !== shown)
+  return `${shown}${handles.length ? ` (${handles.join(', ')})` : ''}`
+}
+
+export function eventBrief(e: CommonEvent, prev: PipelineState | undefined, transition: Routing['transition']): string {
+  const ref = e.tag !== undefined ? `tag ${e.tag}` : e.branch !== undefined ? `branch ${e.branch}` : e.ref !== undefined ? `ref ${e.ref}` : 'no branch or tag'
+  const run = [e.number !== undefined && `#${e.number}`, e.attempt !== undefined && e.attempt > 1 && `attempt ${e.attempt}`].filter(Boolean).join(' ')
+  const env = e.environment ?? e.deployment?.environment
+  const lines = [
+    `event       ${e.source} ${e.kind} ${e.status} (${e.finished ? 'finished' : 'not finished'}), source status "${e.source_status}"`,
+    `project     ${e.project.path}, ${ref}${run ? `, ${run}` : ''}${e.name ? `, name "${e.name}"` : ''}${env ? `, environment ${env}` : ''}`,
+    `actor       ${who(e.actor)}`,
+    `author      ${who(e.commit?.author)}`,
+  ]
+  if (e.culprits?.length) lines.push(`culprits    ${e.culprits.join(', ')}`)
+  const before = prev ? `previous run ${prev.status}` : 'no previous run (try --previous failed|success|unstable)'
+  const why = transition === null ? (e.finished ? 'none for this status' : 'none (not finished)') : transition
+  lines.push(`transition  ${why}; ${before}`)
+  return lines.join('\n')
+}
+
+export function verdictLines(verdicts: Verdict[]): string {
+  const w = Math.max(4, ...verdicts.map((v) => v.rule.length))
+  const line = (v: Verdict) => {
+    if (v.result === 'matched') return 'matched'
+    if (v.result === 'no') return `no: ${v.reason}`
+    return `not reached: "${v.stoppedBy}" matched first and has no continue${v.wouldMatch ? ' (this rule would also match)' : ''}`
+  }
+  return ['rules', ...verdicts.map((v) => `  ${v.rule.padEnd(w)}  ${line(v)}`)].join('\n')
+}
+
+/** `author → 张三 (by gitlab username)`: the line format the cases folder keeps too. */
+export function mentionLine(m: Mention, source: CommonEvent['source']): string {
+  const src = m.as === 'culprits' ? 'jenkins' : source
+  const how = !m.resolved
+    ? 'unresolved: written by name, without @'
+    : { username: `by ${src} username`, email: 'by email', name: 'by name', people: 'named in the rule' }[m.via ?? 'name']
+  const as = m.as === m.name ? '' : `${m.as} → `
+  return `${as}${m.name} (${how})`
+}
+
+export function targetBlock(o: {
+  route: Routing['targets'][number]
+  target: NamedTarget
+  source: CommonEvent['source']
+  messages: RobotMessage[] | string
+}): string {
+  const { route: t, target } = o
+  const lines = [`  ${t.target} (${target.type}${target.webhook === '' ? ', dry run: no webhook' : ''}) from ${t.rules.join(', ')}`]
+  if (t.all) lines.push('    @all')
+  for (const m of t.mentions) lines.push(`    @ ${mentionLine(m, o.source)}`)
+  if (t.template) lines.push('    template from the first rule')
+  if (typeof o.messages === 'string') lines.push(`    message: ${o.messages}`)
+  else o.messages.forEach((m, i) => lines.push(`    message${o.messages.length > 1 ? ` ${i + 1}` : ''}:`, indent(JSON.stringify(m, null, 2), 6)))
+  return lines.join('\n')
+}
+
+const indent = (s: string, n: number) => s.replace(/^/gm, ' '.repeat(n))

@@ -1,0 +1,40 @@
+import type { CommonEvent } from '../src/event.js'
+import type { Decision } from '../src/store/types.js'
+import type { CompiledRule, CompiledRules } from './compile.js'
+import { mentionsFor, unionMentions } from './people.js'
+import { compare } from './transition.js'
+import type { MatchInput } from './match.js'
+import type { PipelineState, TargetRoute } from './types.js'
+
+export const matches = (rule: CompiledRule, m: MatchInput): boolean => rule.conditions.every((c) => c.test(m))
+
+/**
+ * Pure: the rules walked top to bottom, the first match stops unless it says `continue`. A target reached by several
+ * rules gets one route with the union of their mentions. Returns the pipeline's new state when the event finished a
+ * run that is not older than `prev`.
+ */
+export function route(event: CommonEvent, rules: CompiledRules, prev: PipelineState | undefined): Decision {
+  const { transition, state } = compare(event, prev)
+  const input: MatchInput = { event, transition }
+  const matched: string[] = []
+  const byTarget = new Map<string, TargetRoute>()
+  for (const rule of rules.rules) {
+    if (!matches(rule, input)) continue
+    matched.push(rule.name)
+    const mentions = mentionsFor(rules.people, event, rule.mention)
+    for (const target of rule.notify) {
+      let t = byTarget.get(target)
+      if (!t) {
+        t = { target, rules: [], mentions: [], all: false, ...(rule.template && { template: rule.template }) }
+        byTarget.set(target, t)
+      }
+      t.rules.push(rule.name)
+      t.all ||= rule.all
+      unionMentions(t.mentions, mentions)
+    }
+    if (!rule.continue) break
+  }
+  const targets = [...byTarget.values()]
+  const unresolved = [...new Set(targets.flatMap((t) => t.mentions.filter((m) => !m.resolved).map((m) => m.name)))]
+  return { routing: { transition, matched, targets, unresolved }, ...(state && { state }) }
+}

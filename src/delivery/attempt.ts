@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto'
+import type { NamedTarget } from '../../rules/compile.js'
+import type { Logger } from '../log.js'
+import type { Metrics } from '../metrics.js'
+import type { RenderInput, RobotMessage } from '../render/types.js'
+import type { Sender } from '../senders/types.js'
+import type { Delivery, Store } from '../store/types.js'
+import { DeliveryError } from '../errors.js'
+import { backoff } from './backoff.js'
+import type { Clock } from './clock.js'
+import type { RateLimit } from './rate-limit.js'
+import { RobotError } from './robot-error.js'
+
+export type AttemptCtx = {
+  store: Store
+  log: Logger
+  metrics: Metrics
+  clock: Clock
+  limit: RateLimit
+  sender: Sender
+  retryMaxAgeMs: number
+  random: () => number
+  signal: AbortSignal
+  /** Called before each message: keeps a replica's lease on the target alive across a multi-message send. */
+  renew: () => Promise<void>
+}
+
+/** One send: a delivery's messages, or one digest covering several deliveries (the first one carries it). */
+export type Batch = { target: NamedTarget; deliveries: Delivery[]; inputs: RenderInput[]; messages: RobotMessage[]; digest: boolean }
+
+export type Outcome = { kind: 'sent' } | { kind: 'dead' } | { kind: 'retry'; at: number; rateLimited: boolean }
+
+/**
+ * msgUuid per message: a lone delivery keeps its own (stable across restarts, so DingTalk absorbs a resend); a digest
+ * takes one derived from the deliveries it covers, so resending the same digest is absorbed too.
+ */
+export function batchUuid(b: Pick<Batch, 'deliveries' | 'digest'>, index: number): string {
+  const base = b.digest ? `digest-${createHash('sha256').update(b.deliveries.map((d) => d.msg_uuid).join(',')).digest('hex').slice(0, 32)}` : b.deliveries[0].msg_uuid
+  return index === 0 ? base : `${base}-${index}`
+}
+
+/** Sends a batch, records the outcome in the store, metrics and one log line. Never throws a DeliveryError. */
+export async function attempt(ctx: AttemptCtx, b: Batch): Promise<Outcome> {
+  const { store, metrics, clock } = ctx
+  const name = b.target.name
+  const ids = b.deliveries.map((d) => d.id)
+  const head = b.deliveries[0]
+  const started = clock.now()
+  const line = { target: name, deliveries: ids, attempt: head.attempts + 1, messages: b.messages.length, digest: b.digest }
+  try {
+    for (const [i, message] of b.messages.entries()) {
+      await ctx.renew()
+      try {
+        await ctx.sender.send(b.target, message, { uuid: batchUuid(b, i), signal: ctx.signal })
+      } finally {
+        // Counted whether or not it succeeded: a timed-out send may well have reached the robot.
+        ctx.limit.take(name, clock.now())
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof DeliveryError)) throw err
+    return failed(ctx, b, err, { ...line, latencyMs: clock.now() - started })
+  }
+  const done = clock.now()
+  await store.markSent(ids, new Date(done), b.digest ? head.id : undefined)
+  metrics.deliveries.inc({ target: name, result: 'sent' }, ids.length)
+  if (b.digest) metrics.digests.inc({ target: name })
+  for (const input of b.inputs) {
+    const received = Date.parse(input.event.received_at)
+    if (Number.isFinite(received)) metrics.deliveryLatency.observe({ target: name }, Math.max(0, done - received) / 1000)
+  }
+  ctx.log.info({ ...line, errcode: 0, latencyMs: done - started }, b.digest ? `digest of ${ids.length} sent` : 'delivery sent')
+  return { kind: 'sent' }
+}
+
+async function failed(ctx: AttemptCtx, b: Batch, err: DeliveryError, line: Record<string, unknown>): Promise<Outcome> {
+  const { store, metrics, clock } = ctx
+  const name = b.target.name
+  const errcode = err.o.errcode
+  const errmsg = err instanceof RobotError ? err.r.errmsg : err.message
+  const now = clock.now()
+  if (!err.o.retryable) {
+    for (const d of b.deliveries) await store.markDead(d.id, { errcode, errmsg })
+    metrics.deliveries.inc({ target: name, result: 'dead' }, b.deliveries.length)
+    ctx.log.warn({ ...line, errcode, errmsg }, 'delivery failed permanently: dead letter')
+    return { kind: 'dead' }
+  }
+  const rateLimited = err.o.retryAfterMs !== undefined
+  const at = now + (err.o.retryAfterMs ?? backoff(b.deliveries[0].attempts + 1, { random: ctx.random }))
+  metrics.retries.inc({ errcode: err instanceof RobotError ? err.r.label : String(errcode ?? 'error') })
+  let dead = 0
+  for (const d of b.deliveries) {
+    const age = at - Date.parse(d.created_at)
+    if (age > ctx.retryMaxAgeMs) {
+      dead++
+      await store.markDead(d.id, { errcode, errmsg: `gave up after ${Math.round(ctx.retryMaxAgeMs / 3600_000)} h of retries; last error: ${errmsg}` })
+    } else {
+      await store.markRetry(d.id, { nextAttemptAt: at, errcode, errmsg })
+    }
+  }
+  if (dead) metrics.deliveries.inc({ target: name, result: 'dead' }, dead)
+  if (dead < b.deliveries.length) metrics.deliveries.inc({ target: name, result: 'retry' }, b.deliveries.length - dead)
+  ctx.log.warn({ ...line, errcode, errmsg, retryAt: new Date(at).toISOString(), rateLimited }, 'delivery failed: will retry')
+  return dead === b.deliveries.length ? { kind: 'dead' } : { kind: 'retry', at, rateLimited }
+}

@@ -1,0 +1,56 @@
+/**
+ * A per-robot budget of sends: each send takes a token that comes back one window (60 s) later. The robots count
+ * a sliding 60 s window (outbound.md §1.7, §2.4); a classic bucket that refills 1 token every 3 s would allow
+ * 20 + 20 sends inside one minute and provoke DingTalk's 10-minute block. A send counts from when its answer
+ * arrives (the server saw it no later than that), plus a margin for the robot's clock.
+ */
+export class RateLimit {
+  private sends = new Map<string, number[]>()
+
+  constructor(
+    private readonly windowMs = 60_000,
+    private readonly marginMs = 1_000,
+  ) {}
+
+  private recent(target: string, now: number): number[] {
+    const span = this.windowMs + this.marginMs
+    const kept = (this.sends.get(target) ?? []).filter((t) => now - t < span)
+    this.sends.set(target, kept)
+    return kept
+  }
+
+  /** Sends allowed right now. */
+  available(target: string, perWindow: number, now: number): number {
+    return Math.max(0, perWindow - this.recent(target, now).length)
+  }
+
+  /** When `n` sends (n ≤ perWindow) will be allowed. */
+  readyAt(target: string, perWindow: number, n: number, now: number): number {
+    const used = this.recent(target, now)
+    const mustExpire = used.length + n - perWindow
+    if (mustExpire <= 0) return now
+    return used[mustExpire - 1] + this.windowMs + this.marginMs
+  }
+
+  /**
+   * When the next send should go. At once while more than half the budget is left; after that the rest is spread
+   * evenly until the oldest send leaves the window, so a long burst becomes a digest every few seconds instead of
+   * 20 lone messages followed by a minute of silence.
+   */
+  paceAt(target: string, perWindow: number, now: number): number {
+    const used = this.recent(target, now)
+    const left = perWindow - used.length
+    if (left > perWindow / 2) return now
+    if (left <= 0) return this.readyAt(target, perWindow, 1, now)
+    const last = used[used.length - 1]
+    const freeAt = used[0] + this.windowMs + this.marginMs
+    return Math.max(now, Math.ceil(last + (freeAt - last) / left))
+  }
+
+  take(target: string, at: number): void {
+    const list = this.sends.get(target) ?? []
+    list.push(at)
+    list.sort((a, b) => a - b)
+    this.sends.set(target, list)
+  }
+}

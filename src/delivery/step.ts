@@ -1,0 +1,123 @@
+import type { CompiledRules, NamedTarget } from '../../rules/compile.js'
+import type { TargetType } from '../../rules/schema.js'
+import type { Logger } from '../log.js'
+import type { Metrics } from '../metrics.js'
+import type { Renderer, RenderInput } from '../render/types.js'
+import type { Settings } from '../settings.js'
+import type { Sender } from '../senders/types.js'
+import type { Delivery, Store } from '../store/types.js'
+import { attempt } from './attempt.js'
+import type { Clock } from './clock.js'
+import { plan } from './plan.js'
+import type { RateLimit } from './rate-limit.js'
+import { renderInputs } from './render-inputs.js'
+
+export type StepEnv = {
+  store: Store
+  rules: CompiledRules
+  settings: Settings
+  log: Logger
+  metrics: Metrics
+  clock: Clock
+  limit: RateLimit
+  renderers: Record<TargetType, Renderer>
+  senders: Record<TargetType, Sender>
+  random: () => number
+  signal: AbortSignal
+  renew: () => Promise<void>
+}
+
+/** `progress`: something changed, look again; `idle`: nothing waits; `hold`: nothing can go out before `until`. */
+export type StepResult = { waiting: number } & ({ kind: 'progress' } | { kind: 'idle' } | { kind: 'hold'; until: number; reason: 'rate' | 'retry' })
+
+const BATCH = 500
+
+/**
+ * One move for one target: the head of its queue alone, or a digest of everything due when more wait than the
+ * robot's budget allows, or the store updates for a dry run, a removed target or a missing event.
+ */
+export async function step(env: StepEnv, name: string): Promise<StepResult> {
+  const { store, rules, settings, log, metrics, limit } = env
+  const now = env.clock.now()
+  const waiting = await store.waitingFor(name, BATCH)
+  const n = waiting.length
+  if (!n) return { kind: 'idle', waiting: 0 }
+  const target = rules.targets[name]
+  if (!target) {
+    const errmsg = `target "${name}" is not in the rules file any more (removed on reload); retry it after restoring the target`
+    for (const d of waiting) await store.markDead(d.id, { errmsg })
+    metrics.deliveries.inc({ target: name, result: 'dead' }, n)
+    log.warn({ target: name, deliveries: n }, 'deliveries for a removed target: dead letters')
+    return { kind: 'progress', waiting: 0 }
+  }
+  if (waiting[0].next_attempt_at > now) return { kind: 'hold', until: waiting[0].next_attempt_at, reason: 'retry', waiting: n }
+
+  const dry = settings.dryRun || !target.webhook
+  const perWindow = target.rate_per_minute ?? 20
+  const available = limit.available(name, perWindow, now)
+  const waitForBudget = (k: number): StepResult => {
+    metrics.rateLimitWaits.inc({ target: name })
+    return { kind: 'hold', until: limit.readyAt(name, perWindow, Math.min(k, perWindow), now), reason: 'rate', waiting: n }
+  }
+  if (!dry && available < 1) return waitForBudget(1)
+  const paceAt = dry ? now : limit.paceAt(name, perWindow, now)
+  if (paceAt > now) {
+    metrics.rateLimitWaits.inc({ target: name })
+    return { kind: 'hold', until: paceAt, reason: 'rate', waiting: n }
+  }
+  // Once sends are paced, each one is worth a whole slot: everything due goes in it.
+  const budget = available > perWindow / 2 ? available : 1
+  // Only a digest needs more than the head rendered.
+  const all = prefixDue(waiting, now)
+  const due = dry || all.length > budget ? all : all.slice(0, 1)
+  const { ready, missing } = await renderInputs(store, rules, target, due)
+  for (const d of missing) await store.markDead(d.id, { errmsg: `event ${d.event_id} not found in the store` })
+  if (missing.length) return { kind: 'progress', waiting: n }
+  const renderer = env.renderers[target.type]
+  if (dry) return dryRun(env, target, ready, renderer, n)
+
+  const inputs = ready.map((r) => r.input)
+  let p: ReturnType<typeof plan>
+  try {
+    p = plan(renderer, inputs, { available: budget, perWindow })
+  } catch (err) {
+    return renderFailed(env, target, due.slice(0, 1), err, n)
+  }
+  if (p.messages.length > available) return waitForBudget(p.messages.length)
+  const outcome = await attempt(
+    { store, log, metrics, clock: env.clock, limit, sender: env.senders[target.type], retryMaxAgeMs: settings.retryMaxAgeMs, random: env.random, signal: env.signal, renew: env.renew },
+    { target, deliveries: due.slice(0, p.count), inputs: inputs.slice(0, p.count), messages: p.messages, digest: p.digest },
+  )
+  if (outcome.kind === 'retry') return { kind: 'hold', until: outcome.at, reason: outcome.rateLimited ? 'rate' : 'retry', waiting: n }
+  return { kind: 'progress', waiting: n - p.count }
+}
+
+async function dryRun(env: StepEnv, target: NamedTarget, ready: { delivery: Delivery; input: RenderInput }[], renderer: Renderer, n: number): Promise<StepResult> {
+  for (const { delivery, input } of ready) {
+    let messages
+    try {
+      messages = renderer.render(input)
+    } catch (err) {
+      return renderFailed(env, target, [delivery], err, n)
+    }
+    env.log.info({ target: target.name, delivery: delivery.id, messages }, 'dry run: message rendered, not posted')
+    await env.store.markDryRun([delivery.id], new Date(env.clock.now()))
+    env.metrics.deliveries.inc({ target: target.name, result: 'dry_run' })
+  }
+  return { kind: 'progress', waiting: n - ready.length }
+}
+
+/** A message that cannot be rendered never will be: dead letter, fixable by a rules or code change and a retry. */
+async function renderFailed(env: StepEnv, target: NamedTarget, ds: Delivery[], err: unknown, n: number): Promise<StepResult> {
+  const errmsg = `render failed: ${err instanceof Error ? err.message : String(err)}`
+  for (const d of ds) await env.store.markDead(d.id, { errmsg })
+  env.metrics.deliveries.inc({ target: target.name, result: 'dead' }, ds.length)
+  env.log.error({ target: target.name, deliveries: ds.map((d) => d.id), errmsg }, 'delivery cannot be rendered: dead letter')
+  return { kind: 'progress', waiting: n - ds.length }
+}
+
+/** The due run at the head of the queue: order forbids sending past a delivery that is still waiting. */
+function prefixDue(waiting: Delivery[], now: number): Delivery[] {
+  const end = waiting.findIndex((d) => d.next_attempt_at > now)
+  return end === -1 ? waiting : waiting.slice(0, end)
+}

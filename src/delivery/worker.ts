@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto'
+import type { Dispatcher } from 'undici'
+import type { TargetType } from '../../rules/schema.js'
+import type { AppDeps } from '../deps.js'
+import { renderers as builtInRenderers } from '../render/index.js'
+import type { Renderer } from '../render/types.js'
+import { createSenders } from '../senders/index.js'
+import type { Sender } from '../senders/types.js'
+import { systemClock, type Clock } from './clock.js'
+import { RateLimit } from './rate-limit.js'
+import { step, type StepEnv } from './step.js'
+
+export type WorkerDeps = Omit<AppDeps, 'wake' | 'workerAlive'> & {
+  clock?: Clock
+  dispatcher?: Dispatcher
+  renderers?: Record<TargetType, Renderer>
+  senders?: Record<TargetType, Sender>
+  random?: () => number
+  /** Look at the store at least this often, for work another process queued (a retry from the CLI). */
+  pollMs?: number
+}
+
+type Hold = { until: number; reason: 'rate' | 'retry' | 'lease' | 'error' }
+const BATCH = 500
+const RECENT_MS = 61_000
+
+/**
+ * Sends what the store holds. One task per target at a time, so a robot gets its messages in the order their events
+ * arrived and never a delivery while an older one waits there; a budget per robot in front of every send; digests
+ * when more wait than the budget allows; retries from the errcode table (src/delivery/classify.ts).
+ */
+export class Worker {
+  private readonly clock: Clock
+  private readonly renderers: Record<TargetType, Renderer>
+  private readonly senders: Record<TargetType, Sender>
+  private readonly limit = new RateLimit()
+  private readonly owner = randomUUID()
+  private readonly tasks = new Map<string, Promise<void>>()
+  private readonly holds = new Map<string, Hold>()
+  private readonly waiting = new Map<string, number>()
+  private readonly abort = new AbortController()
+  private seeded: Promise<void> = Promise.resolve()
+  private running = false
+  private stopping = false
+  private ticking?: Promise<void>
+  private again = false
+  private cancelTimer?: () => void
+  private timerAt = Infinity
+
+  constructor(private readonly deps: WorkerDeps) {
+    this.clock = deps.clock ?? systemClock
+    this.renderers = deps.renderers ?? builtInRenderers
+    this.senders = deps.senders ?? createSenders({ timeoutMs: deps.settings.deliveryTimeoutMs, dispatcher: deps.dispatcher, now: () => this.clock.now() })
+  }
+
+  start(): void {
+    this.running = true
+    this.seeded = this.seedBudget().catch((err: unknown) => {
+      this.deps.log.warn({ err }, 'delivery worker: cannot read recent sends; starting with a full rate budget')
+    })
+    this.wake()
+  }
+
+  /** Something new may be due (an accept, a requeue). */
+  wake(): void {
+    // A requeued delivery may now be the head of a target that was waiting for a retry.
+    for (const [t, h] of this.holds) if (h.reason === 'retry') this.holds.delete(t)
+    this.kick()
+  }
+
+  private kick(): void {
+    if (!this.running || this.stopping) return
+    if (this.ticking) {
+      this.again = true
+      return
+    }
+    this.ticking = this.loop()
+  }
+
+  alive(): boolean {
+    return this.running && !this.stopping
+  }
+
+  /** Stop taking new work; let the sends in progress finish, aborting them after `timeoutMs`. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    this.stopping = true
+    this.cancelTimer?.()
+    let cancel = () => {}
+    const late = new Promise<void>((resolve) => {
+      cancel = systemClock.setTimeout(resolve, timeoutMs)
+    })
+    await Promise.race([this.whenIdle(), late])
+    cancel()
+    this.abort.abort()
+    await this.whenIdle()
+    this.running = false
+  }
+
+  /** Resolves when no tick and no target task is running (tests step a manual clock between these). */
+  async whenIdle(): Promise<void> {
+    while (this.ticking || this.tasks.size) {
+      await this.ticking
+      await Promise.all(this.tasks.values())
+    }
+  }
+
+  /** For /api/status: which robots are paused and how many deliveries wait for each. */
+  targetStates(): Record<string, { rateLimitedUntil?: string; waiting: number }> {
+    const now = this.clock.now()
+    const out: Record<string, { rateLimitedUntil?: string; waiting: number }> = {}
+    for (const name of new Set([...Object.keys(this.deps.rules.current.targets), ...this.waiting.keys()])) {
+      const h = this.holds.get(name)
+      out[name] = { waiting: this.waiting.get(name) ?? 0, ...(h?.reason === 'rate' && h.until > now ? { rateLimitedUntil: new Date(h.until).toISOString() } : {}) }
+    }
+    return out
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      do {
+        this.again = false
+        await this.tick()
+      } while (this.again && !this.stopping)
+    } catch (err) {
+      this.deps.log.error({ err }, 'delivery worker: cannot read the store; trying again shortly')
+    } finally {
+      this.ticking = undefined
+      this.schedule()
+    }
+  }
+
+  /**
+   * After a restart the robot still counts what the last process sent in the past minute: take those sends from the
+   * store (a digest counts once) so a crash loop cannot provoke the 10-minute block.
+   */
+  private async seedBudget(): Promise<void> {
+    const now = this.clock.now()
+    const seen = new Set<string>()
+    for (const d of await this.deps.store.listDeliveries({ status: 'sent', limit: BATCH })) {
+      const at = d.sent_at ? Date.parse(d.sent_at) : NaN
+      const key = `${d.target}\0${d.digest_of ?? d.id}`
+      if (!(now - at < RECENT_MS) || seen.has(key)) continue
+      seen.add(key)
+      this.limit.take(d.target, at)
+    }
+  }
+
+  private async tick(): Promise<void> {
+    const { store, metrics } = this.deps
+    await this.seeded
+    const now = this.clock.now()
+    const stats = await store.queueStats()
+    metrics.queueDepth.set(stats.pending + stats.retrying)
+    metrics.deadLetters.set(stats.dead)
+    metrics.oldestPendingAge.set(stats.oldestPendingAt ? Math.max(0, now - Date.parse(stats.oldestPendingAt)) / 1000 : 0)
+    const due = await store.dueDeliveries(now, BATCH)
+    for (const target of new Set(due.map((d) => d.target))) {
+      if (this.tasks.has(target) || (this.holds.get(target)?.until ?? 0) > now || this.stopping) continue
+      const task = this.runTarget(target).finally(() => {
+        this.tasks.delete(target)
+        // Work may have arrived while this target was busy (its tick skipped it); every stop leaves a hold or an
+        // empty queue, so this cannot spin.
+        this.kick()
+      })
+      this.tasks.set(target, task)
+    }
+  }
+
+  /** Next look at the store: the earliest hold that ends, or the poll interval. */
+  private schedule(): void {
+    if (!this.running || this.stopping) return
+    const now = this.clock.now()
+    let at = now + (this.deps.pollMs ?? 5_000)
+    for (const h of this.holds.values()) if (h.until > now) at = Math.min(at, h.until)
+    if (at >= this.timerAt && this.timerAt > now) return
+    this.cancelTimer?.()
+    this.timerAt = at
+    this.cancelTimer = this.clock.setTimeout(() => {
+      this.timerAt = Infinity
+      this.kick()
+    }, at - now)
+  }
+
+  private hold(target: string, until: number, reason: Hold['reason']): void {
+    this.holds.set(target, { until, reason })
+  }
+
+  /** Works one target until nothing can go out right now. */
+  private async runTarget(name: string): Promise<void> {
+    const { store } = this.deps
+    const leaseMs = this.deps.settings.deliveryTimeoutMs * 2 + 30_000
+    const renew = async () => {
+      if (store.leaseTarget && !(await store.leaseTarget(name, this.owner, leaseMs, this.clock.now()))) {
+        throw new LeaseLost(name)
+      }
+    }
+    const env: StepEnv = {
+      store,
+      rules: this.deps.rules.current,
+      settings: this.deps.settings,
+      log: this.deps.log,
+      metrics: this.deps.metrics,
+      clock: this.clock,
+      limit: this.limit,
+      renderers: this.renderers,
+      senders: this.senders,
+      random: this.deps.random ?? Math.random,
+      signal: this.abort.signal,
+      renew,
+    }
+    try {
+      await renew()
+      while (!this.stopping) {
+        const r = await step({ ...env, rules: this.deps.rules.current }, name)
+        this.waiting.set(name, r.waiting)
+        if (r.kind === 'hold') this.hold(name, r.until, r.reason)
+        if (r.kind !== 'progress') break
+      }
+    } catch (err) {
+      if (err instanceof LeaseLost) return this.hold(name, this.clock.now() + 5_000, 'lease')
+      this.deps.log.error({ err, target: name }, 'delivery worker: target step failed; trying again shortly')
+      this.hold(name, this.clock.now() + 5_000, 'error')
+    } finally {
+      await store.releaseTarget?.(name, this.owner)
+    }
+  }
+}
+
+class LeaseLost extends Error {
+  constructor(target: string) {
+    super(`another replica holds the lease on target "${target}"`)
+  }
+}

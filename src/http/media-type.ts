@@ -1,0 +1,28 @@
+import type { Source } from '../event.js'
+import { UnsupportedMediaError } from '../errors.js'
+
+// What each source can send (inbound.md): JSON everywhere; Jenkins' Notification plugin also has an XML format;
+// a GitHub hook may be configured as application/x-www-form-urlencoded (JSON in the `payload` field).
+const EXTRA: Record<Source, string[]> = {
+  gitlab: [],
+  jenkins: ['application/xml', 'text/xml'],
+  github: ['application/x-www-form-urlencoded'],
+}
+const UTF8_CHARSETS = ['utf-8', 'utf8', 'us-ascii']
+
+/**
+ * Throws UnsupportedMediaError unless the Content-Type is one this source can send: `application/json`, any
+ * `…/…+json`, the source's extra formats; a missing Content-Type is tried as JSON. A charset other than UTF-8 is
+ * refused too (the body is decoded as strict UTF-8).
+ */
+export function checkMediaType(source: Source, header: string | null): void {
+  if (header === null || header.trim() === '') return
+  const [type, ...params] = header.split(';').map((p) => p.trim().toLowerCase())
+  const json = type === 'application/json' || /^[a-z0-9!#$&^_.-]+\/[a-z0-9!#$&^_.+-]+\+json$/.test(type)
+  if (!json && !EXTRA[source].includes(type)) throw new UnsupportedMediaError(printable(header))
+  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '')
+  if (charset !== undefined && !UTF8_CHARSETS.includes(charset)) throw new UnsupportedMediaError(printable(header))
+}
+
+// The header goes back in the error message: keep it short and printable.
+const printable = (s: string) => s.replace(/[^\x20-\x7e]/g, '?').slice(0, 100)

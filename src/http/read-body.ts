@@ -1,0 +1,50 @@
+import { PayloadError, TooLargeError } from '../errors.js'
+
+/**
+ * The request body as bytes, never more than `limit`: a declared Content-Length over the limit is refused before
+ * anything is read, and a body without one (chunked) is read chunk by chunk and abandoned as soon as it passes the
+ * limit. (@hono/node-server then drains or closes the socket, see its `drainIncoming`.)
+ */
+export async function readBody(req: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers.get('content-length') ?? NaN)
+  if (Number.isFinite(declared) && declared > limit) throw new TooLargeError(limit)
+  if (!req.body) return new Uint8Array(0)
+
+  const reader = req.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    let r: ReadableStreamReadResult<Uint8Array>
+    try {
+      r = await reader.read()
+    } catch (err) {
+      throw new PayloadError(`request body could not be read: ${err instanceof Error ? err.message : String(err)}`)
+    }
+    if (r.done) break
+    size += r.value.byteLength
+    if (size > limit) {
+      // Stop the upload; a cancel failure only means the stream is already gone.
+      reader.cancel().catch(() => undefined)
+      throw new TooLargeError(limit)
+    }
+    chunks.push(r.value)
+  }
+  const body = new Uint8Array(size)
+  let at = 0
+  for (const c of chunks) {
+    body.set(c, at)
+    at += c.byteLength
+  }
+  return body
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/** Strict UTF-8 (a BOM is kept so the text re-encodes to the exact bytes a signature was computed over). */
+export function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes)
+  } catch {
+    throw new PayloadError('request body is not valid UTF-8')
+  }
+}

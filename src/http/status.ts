@@ -1,0 +1,54 @@
+import type { AppDeps, TargetState } from '../deps.js'
+import { redactUrl } from '../redact.js'
+
+/** `GET /api/status`: what an operator checks first. Target names only, never their webhooks or secrets. */
+export async function status(deps: AppDeps) {
+  const rules = deps.rules.status()
+  const compiled = deps.rules.current
+  const tz = compiled.config.defaults.timezone
+  const states = deps.targetStates?.() ?? {}
+  const q = await deps.store.queueStats()
+  const targets: Record<string, { type: string; dry_run: boolean; waiting: number; rate_limited_until?: string; state: string }> = {}
+  for (const [name, t] of Object.entries(compiled.targets)) {
+    const dryRun = deps.settings.dryRun || !t.webhook
+    const s: TargetState = states[name] ?? { waiting: 0 }
+    targets[name] = { type: t.type, dry_run: dryRun, waiting: s.waiting, rate_limited_until: s.rateLimitedUntil, state: describe(s, dryRun, tz) }
+  }
+  return {
+    version: deps.version,
+    started_at: deps.startedAt.toISOString(),
+    uptime_s: Math.round((Date.now() - deps.startedAt.getTime()) / 1000),
+    dry_run: deps.settings.dryRun,
+    rules: {
+      file: rules.file,
+      loaded_at: rules.loadedAt,
+      // A reload error quotes the file; a bad line could hold a robot URL.
+      last_reload: { ...rules.lastReload, error: rules.lastReload.error && redactUrl(rules.lastReload.error) },
+    },
+    queue: { depth: q.pending + q.retrying, pending: q.pending, retrying: q.retrying, oldest_pending_at: q.oldestPendingAt ?? null },
+    dead_letters: q.dead,
+    inbound: {
+      gitlab: deps.settings.secrets.gitlab ? 'token' : 'open',
+      github: deps.settings.secrets.github ? 'signature' : 'open',
+      jenkins: deps.settings.secrets.jenkins ? 'token' : 'open',
+    },
+    targets,
+  }
+}
+
+function describe(s: TargetState, dryRun: boolean, tz: string): string {
+  const parts: string[] = []
+  if (s.rateLimitedUntil && Date.parse(s.rateLimitedUntil) > Date.now()) parts.push(`rate-limited until ${clock(s.rateLimitedUntil, tz)}`)
+  if (s.waiting) parts.push(`${s.waiting} waiting`)
+  if (dryRun) parts.push('dry run')
+  return parts.length ? parts.join(', ') : 'ok'
+}
+
+function clock(iso: string, timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(new Date(iso))
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err
+    return iso // unknown timezone in the rules file: the ISO time is still right
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Strip secrets from anything that may be shown: robot URLs carry their credential in the query
+ * (DingTalk `access_token`, plus `sign`/`timestamp`; WeCom `key`). Used by the HTTP helper's errors, the logger and
+ * every API answer that could echo a target.
+ */
+const SECRET_PARAMS = /([?&](?:access_token|key|sign|token|secret)=)[^&#\s"']*/gi
+
+export function redactUrl(text: string): string {
+  return text.replace(SECRET_PARAMS, '$1***')
+}
+
+/** Replace every occurrence of each known secret value (configured tokens, signing secrets) with ***. */
+export function redactValues(text: string, secrets: Iterable<string | undefined>): string {
+  let out = text
+  for (const s of secrets) {
+    if (s && s.length >= 4) out = out.split(s).join('***')
+  }
+  return out
+}

@@ -1,0 +1,104 @@
+import type { Status } from '../event.js'
+import type { Mention } from '../../rules/types.js'
+import type { Content, Seg, Tone } from './content.js'
+import { detailsUrl, TONES } from './content.js'
+import { dingtalkFits, dingtalkMessage } from './dingtalk.js'
+import { fit } from './fit.js'
+import { MARKS, strings } from './i18n.js'
+import { mentionCount } from './mentions.js'
+import { fullShape, type Shape } from './shape.js'
+import type { RenderInput, RobotMessage } from './types.js'
+import { wecomFits, wecomMessages } from './wecom.js'
+
+// One digest line names its event in a few words; long names are clipped so any one line always fits.
+const LINE_CAP = 64
+const START: Partial<Shape> = { cap: LINE_CAP, commitCap: LINE_CAP }
+
+const BADGES = { fixed: '🎉', broken: '💥', still_failing: '🔁' } as const
+
+function line(input: RenderInput): Seg[] {
+  const e = input.event
+  const tr = input.transition && input.transition !== 'first' ? BADGES[input.transition] : ''
+  const where = e.kind === 'deploy' ? (e.deployment?.environment ?? e.environment ?? e.ref) : (e.tag ?? e.branch ?? e.ref)
+  return [
+    { text: `${MARKS[e.status]}${tr} ` },
+    { text: e.project.path, user: true, url: detailsUrl(e), showUrl: true },
+    ...(where ? [{ text: ' · ' }, { text: where, user: true }] : []),
+    ...(e.number !== undefined ? [{ text: ` · #${e.number}` }] : []),
+  ]
+}
+
+const WORST: Status[] = ['failed', 'unstable', 'manual', 'canceled', 'running', 'queued', 'skipped', 'success']
+const tone = (inputs: RenderInput[]): Tone =>
+  TONES[WORST.find((s) => inputs.some((i) => i.event.status === s)) ?? 'success']
+
+type Platform = 'dingtalk' | 'wecom'
+type Lines = Map<RenderInput, Seg[]>
+
+function content(inputs: RenderInput[], lines: Lines, title: string): Content {
+  const t = strings[inputs[0].locale]
+  const items = inputs.map((i) => lines.get(i)!)
+  return { tone: tone(inputs), headline: title, subject: [], blocks: [{ kind: 'list', id: 'events', heading: '', items }], t }
+}
+
+type Part = { c: Content; count: number; render: (s: Shape) => RobotMessage[]; fits: (m: RobotMessage[]) => boolean }
+
+function part(platform: Platform, inputs: RenderInput[], lines: Lines, title: string): Part {
+  const c = content(inputs, lines, title)
+  const mentions: Mention[] = inputs.flatMap((i) => i.route.mentions)
+  const all = inputs.some((i) => i.route.all)
+  const target = inputs[0].target
+  const count = mentionCount(mentions, platform)
+  if (target.type === 'dingtalk') {
+    // A digest has no single link for an actionCard button: it is sent as markdown (each line links its event).
+    const msgtype = target.msgtype === 'text' ? 'text' : 'markdown'
+    const o = { msgtype, keyword: target.keyword || undefined, mentions, all } as const
+    return { c, count, render: (s) => [dingtalkMessage(c, s, o)], fits: (ms) => ms.every(dingtalkFits) }
+  }
+  const o = { msgtype: target.msgtype, mentions, all }
+  return { c, count, render: (s) => wecomMessages(c, s, o), fits: wecomFits }
+}
+
+/** The most events from `start` on that fit one message (at least one): doubling, then halving. */
+function longestFit(n: number, start: number, fits: (end: number) => boolean): number {
+  let ok = start + 1
+  let step = 1
+  while (ok < n && fits(Math.min(n, ok + step))) {
+    ok = Math.min(n, ok + step)
+    step *= 2
+  }
+  let bad = Math.min(n + 1, ok + step)
+  while (bad - ok > 1) {
+    const mid = Math.floor((ok + bad) / 2)
+    if (mid <= n && fits(mid)) ok = mid
+    else bad = mid
+  }
+  return ok
+}
+
+/**
+ * Many waiting events for one target in as few messages as the limits allow: "12 条构建通知", one line per event
+ * (mark, project, branch or tag — environment for deploys —, number, link) and the union of their mentions. Split
+ * only when one message cannot hold them all; every event is in exactly one message, in order.
+ */
+export function digest(inputs: RenderInput[], platform: Platform): RobotMessage[] {
+  if (!inputs.length) return []
+  const t = strings[inputs[0].locale]
+  const lines: Lines = new Map(inputs.map((i) => [i, line(i)]))
+  // Pack against the longest title any part can get, so the real (shorter or equal) titles fit too.
+  const widest = t.digestTitle(inputs.length) + t.part(inputs.length, inputs.length)
+  const chunks: RenderInput[][] = []
+  for (let start = 0; start < inputs.length; ) {
+    const end = longestFit(inputs.length, start, (e) => {
+      const p = part(platform, inputs.slice(start, e), lines, widest)
+      return p.fits(p.render({ ...fullShape(p.c, p.count), ...START }))
+    })
+    chunks.push(inputs.slice(start, end))
+    start = end
+  }
+  return chunks.flatMap((chunk, i) => {
+    const title = t.digestTitle(chunk.length) + (chunks.length > 1 ? t.part(i + 1, chunks.length) : '')
+    const p = part(platform, chunk, lines, title)
+    return fit(p.c, p.count, p.render, p.fits, START)
+  })
+}

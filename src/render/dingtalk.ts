@@ -1,0 +1,51 @@
+import type { Target } from '../../rules/schema.js'
+import { utf8Length } from './bytes.js'
+import type { Content } from './content.js'
+import { digest } from './digest.js'
+import { fit } from './fit.js'
+import { layout } from './layout.js'
+import { dingtalkMentions, mentionCount } from './mentions.js'
+import type { Shape } from './shape.js'
+import { dingtalkCard, dingtalkMarkdown, plain } from './syntax.js'
+import { contentFor } from './template.js'
+import { titleLine } from './title.js'
+import type { Renderer, RenderInput, RobotMessage } from './types.js'
+import type { Mention } from '../../rules/types.js'
+
+// DingTalk rejects a body over 20 000 bytes (460101 "message too long, exceed 20000 bytes", outbound.md §1.5), the
+// whole JSON as sent; the sender adds `"msgUuid":"<uuid>"` (≈ 50 bytes), so we leave it room.
+export const DINGTALK_BODY_LIMIT = 20_000
+export const MSG_UUID_ROOM = 100
+
+export const dingtalkFits = (m: RobotMessage): boolean =>
+  utf8Length(JSON.stringify(m)) <= DINGTALK_BODY_LIMIT - MSG_UUID_ROOM
+
+type MsgType = 'markdown' | 'actionCard' | 'text'
+
+const msgtypeOf = (target: Target): MsgType => (target.type === 'dingtalk' ? target.msgtype : 'markdown')
+const keywordOf = (target: Target): string | undefined => (target.type === 'dingtalk' && target.keyword ? target.keyword : undefined)
+
+/** One DingTalk body for `c` at `shape`. An actionCard needs a URL for its button; without one it is markdown. */
+export function dingtalkMessage(c: Content, shape: Shape, o: { msgtype: MsgType; keyword?: string; mentions: Mention[]; all: boolean }): RobotMessage {
+  const type = o.msgtype === 'actionCard' && !c.link ? 'markdown' : o.msgtype
+  const m = dingtalkMentions(o.mentions, o.all, shape.mentions, type !== 'text')
+  const count = mentionCount(o.mentions, 'dingtalk')
+  const extras = { keyword: o.keyword, mentionLine: m.line, mentionCount: count }
+  const title = titleLine(c, shape, o.keyword)
+  if (type === 'text') return { msgtype: 'text', text: { content: layout(c, shape, plain, extras) }, at: m.at }
+  if (type === 'actionCard') {
+    const text = layout(c, shape, dingtalkCard, extras)
+    const card = { title, text, singleTitle: c.t.label.details, singleURL: c.link!.url, btnOrientation: '0' }
+    return { msgtype: 'actionCard', actionCard: card, at: m.at }
+  }
+  return { msgtype: 'markdown', markdown: { title, text: layout(c, shape, dingtalkMarkdown, extras) }, at: m.at }
+}
+
+export const dingtalk: Renderer = {
+  render(input: RenderInput): RobotMessage[] {
+    const c = contentFor(input)
+    const o = { msgtype: msgtypeOf(input.target), keyword: keywordOf(input.target), mentions: input.route.mentions, all: input.route.all }
+    return [fit(c, mentionCount(o.mentions, 'dingtalk'), (s) => dingtalkMessage(c, s, o), dingtalkFits)]
+  },
+  digest: (inputs) => digest(inputs, 'dingtalk'),
+}

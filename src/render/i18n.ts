@@ -1,0 +1,138 @@
+import type { Kind, Status } from '../event.js'
+import type { Locale } from '../../rules/schema.js'
+import type { Transition } from '../../rules/types.js'
+
+export type Strings = {
+  kind: Record<Kind, string>
+  status: Record<Status, string>
+  /** "流水线失败" / "Pipeline failed": how kind and status join. */
+  headline(kind: string, status: string): string
+  transition: Record<Exclude<Transition, 'first'>, string>
+  label: {
+    project: string
+    branch: string
+    tag: string
+    number: string
+    name: string
+    commit: string
+    actor: string
+    mergeRequest: string
+    environment: string
+    version: string
+    deployment: string
+    duration: string
+    finishedAt: string
+    startedAt: string
+    stages: string
+    failedJobs: string
+    allowFailure: string
+    details: string
+  }
+  /** After a label: `：` / `: `. */
+  colon: string
+  attempt(n: number): string
+  more(n: number): string
+  truncated: string
+  digestTitle(n: number): string
+  part(i: number, of: number): string
+  duration: { h: string; m: string; s: string; sep: string }
+}
+
+const zh: Strings = {
+  kind: { pipeline: '流水线', build: '构建', deploy: '部署' },
+  status: {
+    success: '成功',
+    failed: '失败',
+    unstable: '不稳定',
+    canceled: '已取消',
+    running: '运行中',
+    queued: '排队中',
+    skipped: '已跳过',
+    manual: '待手动',
+  },
+  headline: (kind, status) => `${kind}${status}`,
+  transition: { fixed: '🎉 已修复', broken: '💥 构建被破坏', still_failing: '🔁 仍然失败' },
+  label: {
+    project: '项目',
+    branch: '分支',
+    tag: '标签',
+    number: '编号',
+    name: '名称',
+    commit: '提交',
+    actor: '触发人',
+    mergeRequest: '合并请求',
+    environment: '环境',
+    version: '版本',
+    deployment: '部署地址',
+    duration: '耗时',
+    finishedAt: '完成时间',
+    startedAt: '开始时间',
+    stages: '阶段',
+    failedJobs: '失败的作业',
+    allowFailure: '允许失败',
+    details: '查看详情',
+  },
+  colon: '：',
+  attempt: (n) => `第 ${n} 次尝试`,
+  more: (n) => `…另有 ${n} 项`,
+  truncated: '…(已截断)',
+  digestTitle: (n) => `${n} 条构建通知`,
+  part: (i, of) => `（${i}/${of}）`,
+  duration: { h: '小时', m: '分', s: '秒', sep: '' },
+}
+
+const en: Strings = {
+  kind: { pipeline: 'Pipeline', build: 'Build', deploy: 'Deploy' },
+  status: {
+    success: 'succeeded',
+    failed: 'failed',
+    unstable: 'unstable',
+    canceled: 'canceled',
+    running: 'running',
+    queued: 'queued',
+    skipped: 'skipped',
+    manual: 'waiting for manual action',
+  },
+  headline: (kind, status) => `${kind} ${status}`,
+  transition: { fixed: '🎉 Fixed', broken: '💥 Broken', still_failing: '🔁 Still failing' },
+  label: {
+    project: 'Project',
+    branch: 'Branch',
+    tag: 'Tag',
+    number: 'Number',
+    name: 'Name',
+    commit: 'Commit',
+    actor: 'Triggered by',
+    mergeRequest: 'Merge request',
+    environment: 'Environment',
+    version: 'Version',
+    deployment: 'Deployment',
+    duration: 'Duration',
+    finishedAt: 'Finished',
+    startedAt: 'Started',
+    stages: 'Stages',
+    failedJobs: 'Failed jobs',
+    allowFailure: 'allowed to fail',
+    details: 'View details',
+  },
+  colon: ': ',
+  attempt: (n) => `attempt ${n}`,
+  more: (n) => `…and ${n} more`,
+  truncated: '…(truncated)',
+  digestTitle: (n) => `${n} build notification${n === 1 ? '' : 's'}`,
+  part: (i, of) => ` (${i}/${of})`,
+  duration: { h: 'h', m: 'm', s: 's', sep: ' ' },
+}
+
+export const strings: Record<Locale, Strings> = { 'zh-CN': zh, en }
+
+export const MARKS: Record<Status, string> = {
+  success: '✅',
+  failed: '❌',
+  unstable: '⚠️',
+  canceled: '⏹',
+  running: '🔄',
+  queued: '⏳',
+  skipped: '⏭',
+  manual: '✋',
+}

@@ -1,0 +1,63 @@
+import type { Mention } from '../../rules/types.js'
+import { neutral } from './escape.js'
+
+/**
+ * Who can be @-mentioned on each platform, in a stable order: people with a platform id or mobile first, then the
+ * unresolved ones (written by name only), so shortening drops names before real mentions. Duplicates are removed.
+ */
+type Person = { token?: string; kind: 'id' | 'mobile' | 'name'; value: string }
+
+function people(ms: Mention[], id: (m: Mention) => string | undefined): Person[] {
+  const seen = new Set<string>()
+  const out: Person[] = []
+  for (const m of ms) {
+    const pid = m.resolved ? id(m) : undefined
+    const mobile = m.resolved ? m.mobile : undefined
+    const p: Person = pid ? { kind: 'id', value: pid } : mobile ? { kind: 'mobile', value: mobile } : { kind: 'name', value: m.name }
+    const key = `${p.kind}:${p.value}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    out.push(p)
+  }
+  return [...out.filter((p) => p.kind !== 'name'), ...out.filter((p) => p.kind === 'name')]
+}
+
+export const mentionCount = (ms: Mention[], platform: 'dingtalk' | 'wecom'): number =>
+  people(ms, (m) => m[platform]).length
+
+export type DingTalkAt = { atMobiles: string[]; atUserIds: string[]; isAtAll: boolean }
+
+/**
+ * DingTalk: `at` decides who is notified, the `@userId` / `@mobile` token in markdown/actionCard text decides that
+ * the mention happens at all (outbound.md §1.3); the userId is preferred. With isAtAll no individual is listed
+ * (they would show as raw numbers), and an actionCard needs the `@所有人` token. `text` messages get the `at`
+ * object only: DingTalk appends the mention itself.
+ */
+export function dingtalkMentions(ms: Mention[], all: boolean, keep: number, withTokens: boolean): { at: DingTalkAt; line: string } {
+  const ps = people(ms, (m) => m.dingtalk).slice(0, keep)
+  const names = ps.filter((p) => p.kind === 'name').map((p) => neutral(p.value))
+  if (all) return { at: { atMobiles: [], atUserIds: [], isAtAll: true }, line: withTokens ? '@所有人' : '' }
+  const at = {
+    atMobiles: ps.filter((p) => p.kind === 'mobile').map((p) => p.value),
+    atUserIds: ps.filter((p) => p.kind === 'id').map((p) => p.value),
+    isAtAll: false,
+  }
+  const tokens = withTokens ? ps.filter((p) => p.kind !== 'name').map((p) => `@${p.value}`) : []
+  return { at, line: [...tokens, ...names].join(' ') }
+}
+
+export type WeComMentions = { ids: string[]; mobiles: string[]; all: boolean; line: string }
+
+/**
+ * WeCom: markdown takes only inline `<@userid>`; a person known only by mobile, and @all, need the lists of a `text`
+ * message (outbound.md §2.3). `line` is what the markdown (or a text body) shows.
+ */
+export function wecomMentions(ms: Mention[], all: boolean, keep: number, inline: boolean): WeComMentions {
+  const ps = people(ms, (m) => m.wecom).slice(0, keep)
+  const ids = ps.filter((p) => p.kind === 'id').map((p) => p.value)
+  const line = [
+    ...(inline ? ids.map((id) => `<@${id}>`) : []),
+    ...ps.filter((p) => p.kind === 'name').map((p) => neutral(p.value)),
+  ].join(' ')
+  return { ids, mobiles: ps.filter((p) => p.kind === 'mobile').map((p) => p.value), all, line }
+}

@@ -1,0 +1,65 @@
+import Mustache from 'mustache'
+import { clip } from './bytes.js'
+import { buildContent, type Content } from './content.js'
+import { neutral, safeUrl } from './escape.js'
+import { formatDuration, formatTime } from './format.js'
+import { MARKS, strings } from './i18n.js'
+import type { RenderInput } from './types.js'
+
+/**
+ * Event data for a rule template: every string neutralised like any user text (URL fields made safe instead), so
+ * `{{commit.title}}` — or `{{{commit.title}}}` — cannot inject a link, tag or mention into the message.
+ */
+function safeData(v: unknown, key = ''): unknown {
+  if (typeof v === 'string') return /(^|_)url$/.test(key) ? (safeUrl(v) ?? '') : neutral(v)
+  if (Array.isArray(v)) return v.map((x) => safeData(x, key))
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, safeData(x, k)]))
+  return v
+}
+
+/** What `{{…}}` can name: the event's fields plus ready-made words in the target's locale and timezone. */
+export function templateView(input: RenderInput): Record<string, unknown> {
+  const e = input.event
+  const t = strings[input.locale]
+  const failed = (e.stages ?? []).flatMap((s) => s.jobs.filter((j) => j.status === 'failed').map((j) => ({ ...j, stage: s.name })))
+  return {
+    ...(safeData(e) as Record<string, unknown>),
+    mark: MARKS[e.status],
+    status_text: t.status[e.status],
+    kind_text: t.kind[e.kind],
+    transition: input.transition ?? '',
+    transition_text: input.transition && input.transition !== 'first' ? t.transition[input.transition] : '',
+    short_sha: e.sha?.slice(0, 8) ?? '',
+    branch_or_tag: neutral(e.tag ?? e.branch ?? e.ref ?? ''),
+    duration_text: e.duration_s !== undefined ? formatDuration(e.duration_s, t) : '',
+    finished_at_local: formatTime(e.finished_at, input.timezone) ?? '',
+    started_at_local: formatTime(e.started_at, input.timezone) ?? '',
+    failed_jobs: safeData(failed),
+    target: input.route.target,
+  }
+}
+
+const TITLE_CAP = 256
+
+// The data is already safe; Mustache's own HTML escaping would show `&amp;` literally on both platforms.
+const render = (tpl: string, view: Record<string, unknown>): string => Mustache.render(tpl, view, {}, { escape: (s: string) => s })
+
+/**
+ * The built-in content with the rule's template in place of the heading and/or body. Mentions, keyword, link and
+ * limits are handled exactly as for built-in messages (the platform renderers see the same Content).
+ */
+export function templateContent(input: RenderInput, tpl: { title?: string; body?: string }): Content {
+  const c = buildContent(input)
+  const view = templateView(input)
+  // the heading is never shortened later, so a title that expands to a whole commit message is clipped here
+  const title = tpl.title !== undefined ? clip(render(tpl.title, view).replace(/\s+/g, ' ').trim(), TITLE_CAP).text : ''
+  const body = tpl.body !== undefined ? render(tpl.body, view).trim() : undefined
+  return {
+    ...c,
+    headline: title || c.headline,
+    blocks: body !== undefined ? [{ kind: 'raw', id: 'body', text: body }] : c.blocks,
+  }
+}
+
+export const contentFor = (input: RenderInput): Content =>
+  input.route.template ? templateContent(input, input.route.template) : buildContent(input)

@@ -1,0 +1,65 @@
+import type { Mention } from '../../rules/types.js'
+import { utf8Length } from './bytes.js'
+import type { Content } from './content.js'
+import { digest } from './digest.js'
+import { fit } from './fit.js'
+import { layout } from './layout.js'
+import { mentionCount, wecomMentions, type WeComMentions } from './mentions.js'
+import type { Shape } from './shape.js'
+import { plain, wecomMarkdown } from './syntax.js'
+import { contentFor } from './template.js'
+import { titleLine } from './title.js'
+import type { Renderer, RenderInput, RobotMessage } from './types.js'
+
+// WeCom: "markdown.content exceed max length 4096" and text "最长不超过2048个字节", both UTF-8 bytes (outbound.md §2.4).
+export const WECOM_MARKDOWN_LIMIT = 4096
+export const WECOM_TEXT_LIMIT = 2048
+
+type Body = { msgtype: string; markdown?: { content: string }; text?: { content: string } }
+
+export const wecomFits = (ms: RobotMessage[]): boolean =>
+  ms.every((m) => {
+    const b = m as Body
+    if (b.markdown) return utf8Length(b.markdown.content) <= WECOM_MARKDOWN_LIMIT
+    if (b.text) return utf8Length(b.text.content) <= WECOM_TEXT_LIMIT
+    return true
+  })
+
+/** A text message carrying the mention lists (only non-empty lists are sent). */
+export function wecomText(content: string, m: Pick<WeComMentions, 'ids' | 'mobiles' | 'all'>): RobotMessage {
+  const mentioned = [...m.ids, ...(m.all ? ['@all'] : [])]
+  return {
+    msgtype: 'text',
+    text: {
+      content,
+      ...(mentioned.length ? { mentioned_list: mentioned } : {}),
+      ...(m.mobiles.length ? { mentioned_mobile_list: m.mobiles } : {}),
+    },
+  }
+}
+
+/**
+ * Markdown (default): `<@userid>` inline; people known only by mobile, and @all, cannot be mentioned in markdown,
+ * so a short text message with `mentioned_mobile_list` / `mentioned_list: ["@all"]` follows (outbound.md §2.3).
+ */
+export function wecomMessages(c: Content, shape: Shape, o: { msgtype: 'markdown' | 'text'; mentions: Mention[]; all: boolean }): RobotMessage[] {
+  const count = mentionCount(o.mentions, 'wecom')
+  if (o.msgtype === 'text') {
+    const m = wecomMentions(o.mentions, o.all, shape.mentions, false)
+    return [wecomText(layout(c, shape, plain, { mentionLine: m.line, mentionCount: count }), m)]
+  }
+  const m = wecomMentions(o.mentions, o.all, shape.mentions, true)
+  const md: RobotMessage = { msgtype: 'markdown', markdown: { content: layout(c, shape, wecomMarkdown, { mentionLine: m.line, mentionCount: count }) } }
+  if (!m.all && !m.mobiles.length) return [md]
+  return [md, wecomText(titleLine(c, shape), { ids: [], mobiles: m.mobiles, all: m.all })]
+}
+
+export const wecom: Renderer = {
+  render(input: RenderInput): RobotMessage[] {
+    const c = contentFor(input)
+    const msgtype = input.target.type === 'wecom' ? input.target.msgtype : 'markdown'
+    const o = { msgtype, mentions: input.route.mentions, all: input.route.all }
+    return fit(c, mentionCount(o.mentions, 'wecom'), (s) => wecomMessages(c, s, o), wecomFits)
+  },
+  digest: (inputs) => digest(inputs, 'wecom'),
+}

@@ -1,0 +1,50 @@
+/**
+ * Versioned schema, applied in order at open; `schema_version` holds the last one applied. Plain SQL kept to what
+ * SQLite and PostgreSQL both read (TEXT/INTEGER columns, JSON as TEXT, epoch ms as INTEGER), so the PostgreSQL store
+ * can start from the same statements (it swaps `INTEGER PRIMARY KEY AUTOINCREMENT` for an identity column).
+ */
+export type Migration = { version: number; sql: string[] }
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    sql: [
+      `CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        dedupe_key TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        event TEXT NOT NULL,
+        routing TEXT NOT NULL,
+        CONSTRAINT events_dedupe UNIQUE (source, dedupe_key)
+      )`,
+      `CREATE INDEX events_received_at ON events (received_at)`,
+      // AUTOINCREMENT: ids are never reused after a prune, so "order by id" stays arrival order.
+      `CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id TEXT NOT NULL REFERENCES events (id),
+        target TEXT NOT NULL,
+        status TEXT NOT NULL,
+        route TEXT NOT NULL,
+        msg_uuid TEXT NOT NULL UNIQUE,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        last_errcode INTEGER,
+        last_errmsg TEXT,
+        digest_of INTEGER
+      )`,
+      `CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at, id)`,
+      `CREATE INDEX deliveries_target ON deliveries (target, status, id)`,
+      `CREATE INDEX deliveries_event ON deliveries (event_id)`,
+      `CREATE TABLE pipeline_state (
+        pipeline_key TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+    ],
+  },
+]
+
+export const LATEST_VERSION = migrations[migrations.length - 1].version

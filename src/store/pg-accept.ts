@@ -1,0 +1,83 @@
+import type pg from 'pg'
+import type { PipelineState } from '../../rules/types.js'
+import { msgUuid } from './msg-uuid.js'
+import { pgText, query, transaction } from './pg-query.js'
+import type { AcceptInput, AcceptResult } from './types.js'
+
+/**
+ * The accept transaction on PostgreSQL, safe with any number of replicas on one database:
+ * 1. The event row is inserted first, `ON CONFLICT (source, dedupe_key) DO NOTHING`: the unique index decides which
+ *    replica owns a redelivered webhook. A concurrent insert of the same key waits for the first transaction and then
+ *    finds the conflict, so there is no read-then-write window. (Its routing is filled in before COMMIT, so no other
+ *    session ever sees the row without it.)
+ * 2. A transaction-scoped advisory lock on the pipeline key makes replicas receiving events of one pipeline compute
+ *    their transitions one after the other; each reads the state the previous one committed (READ COMMITTED takes a
+ *    fresh snapshot per statement). decide(prev) runs with the lock held.
+ * 3. Advisory locks on each target, in name order, before the deliveries take their ids: per target, ids are then
+ *    committed in id order, so a worker that sees delivery N of a target will never later find an N-1 that was
+ *    still in flight on another replica (per-target order across replicas).
+ * Locks are taken in one order (dedupe key, pipeline, targets by name) and each transaction holds one dedupe key and
+ * one pipeline, so accepts cannot deadlock each other.
+ */
+export async function acceptPg(pool: pg.Pool, input: AcceptInput): Promise<AcceptResult> {
+  const { event, decide } = input
+  const dedupeKey = pgText(input.dedupeKey)
+  const pipelineKey = input.pipelineKey === undefined ? undefined : pgText(input.pipelineKey)
+  const outcome = await transaction(pool, async (tx): Promise<AcceptResult | 'raced'> => {
+    const inserted = await query(
+      tx,
+      `INSERT INTO events (id, source, dedupe_key, received_at, event, routing) VALUES ($1, $2, $3, $4, $5, '')
+       ON CONFLICT (source, dedupe_key) DO NOTHING RETURNING id`,
+      [event.id, event.source, dedupeKey, event.received_at, JSON.stringify(event)],
+    )
+    if (inserted.length === 0) {
+      const dup = await query<{ id: string }>(tx, 'SELECT id FROM events WHERE source = $1 AND dedupe_key = $2', [
+        event.source,
+        dedupeKey,
+      ])
+      // Empty only if the first copy was pruned between our insert and this read: try again as a new event.
+      return dup[0] ? { duplicate: true, event_id: dup[0].id } : 'raced'
+    }
+
+    let prev: PipelineState | undefined
+    if (pipelineKey !== undefined) {
+      await query(tx, `SELECT pg_advisory_xact_lock(hashtextextended('ci-notify:pipeline:' || current_schema() || ':' || $1, 0))`, [pipelineKey])
+      const rows = await query<{ state: string }>(tx, 'SELECT state FROM pipeline_state WHERE pipeline_key = $1', [pipelineKey])
+      prev = rows[0] ? (JSON.parse(rows[0].state) as PipelineState) : undefined
+    }
+    const decision = decide(prev)
+
+    await query(tx, 'UPDATE events SET routing = $2 WHERE id = $1', [event.id, JSON.stringify(decision.routing)])
+    if (pipelineKey !== undefined && decision.state) {
+      await query(
+        tx,
+        `INSERT INTO pipeline_state (pipeline_key, state, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (pipeline_key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+        [pipelineKey, JSON.stringify(decision.state), event.received_at],
+      )
+    }
+    const targets = decision.routing.targets
+    for (const name of [...new Set(targets.map((r) => r.target))].sort()) {
+      await query(tx, `SELECT pg_advisory_xact_lock(hashtextextended('ci-notify:target:' || current_schema() || ':' || $1, 0))`, [name])
+    }
+    if (targets.length > 0) {
+      const due = Date.parse(event.received_at) || 0
+      await query(
+        tx,
+        `INSERT INTO deliveries (event_id, target, status, route, msg_uuid, attempts, next_attempt_at, created_at)
+         SELECT $1, t.target, 'pending', t.route, t.msg_uuid, 0, $2, $3
+         FROM unnest($4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS t(target, route, msg_uuid, n) ORDER BY t.n`,
+        [
+          event.id,
+          due,
+          event.received_at,
+          targets.map((r) => r.target),
+          targets.map((r) => JSON.stringify(r)),
+          targets.map((r) => msgUuid(event.id, r.target)),
+        ],
+      )
+    }
+    return { duplicate: false, event_id: event.id, routing: decision.routing }
+  })
+  return outcome === 'raced' ? acceptPg(pool, input) : outcome
+}

@@ -1,0 +1,208 @@
+import pg from 'pg'
+import { UnavailableError } from '../errors.js'
+import { acceptPg } from './pg-accept.js'
+import { leaseTarget, loadBucket, saveBucket } from './pg-coordination.js'
+import { migrate } from './pg-migrations.js'
+import { pgText, query, transaction } from './pg-query.js'
+import { toDelivery, toEventParts, type DeliveryRow, type EventRow } from './rows.js'
+import type { AcceptInput, AcceptResult, BucketState, Delivery, DeliveryStatus, Store, StoredEvent } from './types.js'
+
+const WAITING = `status IN ('pending', 'retrying')`
+const DAY_MS = 86_400_000
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
+
+export type PostgresOptions = {
+  connectionString: string
+  /** Connections per replica (default 10). Every replica opens its own pool: size × replicas ≤ max_connections. */
+  poolSize?: number
+  /** Tables live in this schema (created if missing) instead of the connection's default search_path. */
+  schema?: string
+  /** Give up on a connection attempt after this long (default 5 s), so a down database answers 503, not a hang. */
+  connectTimeoutMs?: number
+  /** Server-side bound on one statement (default 15 s): a stuck database or lock answers 503, not a hung webhook. */
+  statementTimeoutMs?: number
+  /** Told about errors on idle pooled connections (database restarted); the pool has already dropped them. */
+  onIdleError?: (err: Error) => void
+}
+
+/**
+ * The shared store for several replicas: every replica points at one PostgreSQL and they behave as one instance.
+ * Same tables, columns and meanings as the SQLite store (src/store/migrations.ts), plus `target_leases` and
+ * `rate_buckets` for the coordination only a shared store needs. Every database failure surfaces as
+ * UnavailableError; the pool reconnects by itself when the database comes back.
+ */
+export class PostgresStore implements Store {
+  private closed = false
+
+  private constructor(private readonly pool: pg.Pool) {}
+
+  static async open(o: PostgresOptions): Promise<PostgresStore> {
+    if (o.schema !== undefined && !SCHEMA_NAME.test(o.schema)) {
+      throw new TypeError(`schema must be a lower-case SQL identifier, got ${JSON.stringify(o.schema)}`)
+    }
+    if (o.poolSize !== undefined && !(Number.isInteger(o.poolSize) && o.poolSize >= 1)) {
+      throw new TypeError(`poolSize must be a whole number of connections, at least 1, got ${o.poolSize}`)
+    }
+    const pool = new pg.Pool({
+      connectionString: o.connectionString,
+      max: o.poolSize ?? 10,
+      connectionTimeoutMillis: o.connectTimeoutMs ?? 5000,
+      statement_timeout: o.statementTimeoutMs ?? 15_000,
+      // A replica frozen mid-transaction would hold its dedupe and pipeline locks; the server ends it after this.
+      idle_in_transaction_session_timeout: 60_000,
+      // Names our sessions in pg_stat_activity; an application_name in DATABASE_URL wins.
+      fallback_application_name: 'ci-notify',
+      // A startup parameter, so every pooled connection (and every reconnect) has it before its first query.
+      ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}),
+    })
+    // Without a listener an idle connection dropped by a database restart would crash the process. The pool has
+    // already discarded it; the next query opens a new one, or fails with UnavailableError if the database is down.
+    pool.on('error', (err) => o.onIdleError?.(err))
+    try {
+      await migrate(pool, o.schema)
+    } catch (err) {
+      await pool.end()
+      throw err
+    }
+    return new PostgresStore(pool)
+  }
+
+  async accept(input: AcceptInput): Promise<AcceptResult> {
+    return acceptPg(this.pool, input)
+  }
+
+  async getEvent(id: string): Promise<StoredEvent | undefined> {
+    const rows = await query<EventRow>(this.pool, 'SELECT id, event, routing FROM events WHERE id = $1', [id])
+    return (await this.withDeliveries(rows))[0]
+  }
+
+  async listEvents(limit: number): Promise<StoredEvent[]> {
+    const rows = await query<EventRow>(this.pool, 'SELECT id, event, routing FROM events ORDER BY id DESC LIMIT $1', [limit])
+    return this.withDeliveries(rows)
+  }
+
+  async dueDeliveries(now: number, limit: number): Promise<Delivery[]> {
+    return this.deliveries(`WHERE ${WAITING} AND next_attempt_at <= $1 ORDER BY id LIMIT $2`, [now, limit])
+  }
+
+  async waitingFor(target: string, limit: number): Promise<Delivery[]> {
+    return this.deliveries(`WHERE ${WAITING} AND target = $1 ORDER BY id LIMIT $2`, [target, limit])
+  }
+
+  async markSent(ids: number[], at: Date, carrier?: number): Promise<void> {
+    await query(
+      this.pool,
+      `UPDATE deliveries SET status = 'sent', sent_at = $2, attempts = attempts + 1,
+         digest_of = CASE WHEN $3::bigint IS NOT NULL AND id <> $3::bigint THEN $3::bigint END
+       WHERE id = ANY($1::bigint[])`,
+      [ids, at.toISOString(), carrier ?? null],
+    )
+  }
+
+  async markRetry(id: number, o: { nextAttemptAt: number; errcode?: number; errmsg: string }): Promise<void> {
+    await query(
+      this.pool,
+      `UPDATE deliveries SET status = 'retrying', attempts = attempts + 1, next_attempt_at = $2, last_errcode = $3,
+         last_errmsg = $4 WHERE id = $1`,
+      [id, o.nextAttemptAt, o.errcode ?? null, pgText(o.errmsg)],
+    )
+  }
+
+  async markDead(id: number, o: { errcode?: number; errmsg: string }): Promise<void> {
+    await query(
+      this.pool,
+      `UPDATE deliveries SET status = 'dead', attempts = attempts + 1, last_errcode = $2, last_errmsg = $3 WHERE id = $1`,
+      [id, o.errcode ?? null, pgText(o.errmsg)],
+    )
+  }
+
+  async markDryRun(ids: number[], at: Date): Promise<void> {
+    await query(this.pool, `UPDATE deliveries SET status = 'dry_run', sent_at = $2 WHERE id = ANY($1::bigint[])`, [
+      ids,
+      at.toISOString(),
+    ])
+  }
+
+  async listDeliveries(o: { status?: DeliveryStatus; limit: number }): Promise<Delivery[]> {
+    return o.status
+      ? this.deliveries('WHERE status = $1 ORDER BY id DESC LIMIT $2', [o.status, o.limit])
+      : this.deliveries('ORDER BY id DESC LIMIT $1', [o.limit])
+  }
+
+  async requeue(id: number): Promise<boolean> {
+    // next_attempt_at 0: due at once, whatever clock the worker runs on.
+    const rows = await query(
+      this.pool,
+      `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = 0 WHERE id = $1 AND status = 'dead' RETURNING id`,
+      [id],
+    )
+    return rows.length === 1
+  }
+
+  async queueStats(): Promise<{ pending: number; retrying: number; dead: number; oldestPendingAt?: string }> {
+    const [row] = await query<{ pending: string; retrying: string; dead: string; oldest: string | null }>(
+      this.pool,
+      `SELECT count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'retrying') AS retrying,
+         count(*) FILTER (WHERE status = 'dead') AS dead, min(created_at) FILTER (WHERE ${WAITING}) AS oldest
+       FROM deliveries WHERE status IN ('pending', 'retrying', 'dead')`,
+    )
+    const stats = { pending: Number(row.pending), retrying: Number(row.retrying), dead: Number(row.dead) }
+    return row.oldest ? { ...stats, oldestPendingAt: row.oldest } : stats
+  }
+
+  /** Deletes events older than the retention whose deliveries are all settled (same rule as the SQLite store). */
+  async prune(olderThanDays: number, now: Date = new Date()): Promise<{ events: number; deliveries: number }> {
+    const cutoff = new Date(now.getTime() - olderThanDays * DAY_MS).toISOString()
+    const old = `SELECT id FROM events e WHERE received_at < $1
+      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.${WAITING})`
+    return transaction(this.pool, async (tx) => {
+      const deliveries = await query(tx, `DELETE FROM deliveries WHERE event_id IN (${old}) RETURNING id`, [cutoff])
+      const events = await query(tx, `DELETE FROM events WHERE id IN (${old}) RETURNING id`, [cutoff])
+      return { events: events.length, deliveries: deliveries.length }
+    })
+  }
+
+  async leaseTarget(target: string, owner: string, leaseMs: number, now: number): Promise<boolean> {
+    return leaseTarget(this.pool, target, owner, now + leaseMs, now)
+  }
+
+  async releaseTarget(target: string, owner: string): Promise<void> {
+    await query(this.pool, 'DELETE FROM target_leases WHERE target = $1 AND owner = $2', [target, owner])
+  }
+
+  async loadBucket(target: string): Promise<BucketState | undefined> {
+    return loadBucket(this.pool, target)
+  }
+
+  async saveBucket(target: string, state: BucketState): Promise<void> {
+    return saveBucket(this.pool, target, state)
+  }
+
+  async ping(): Promise<void> {
+    const [r] = await query<{ recovery: boolean; read_only: string }>(
+      this.pool,
+      `SELECT pg_is_in_recovery() AS recovery, current_setting('transaction_read_only') AS read_only`,
+    )
+    if (r.recovery || r.read_only === 'on') throw new UnavailableError('database is read-only (a standby or read-only mode)')
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await this.pool.end()
+  }
+
+  private async deliveries(where: string, params: unknown[]): Promise<Delivery[]> {
+    return (await query<DeliveryRow>(this.pool, `SELECT * FROM deliveries ${where}`, params)).map(toDelivery)
+  }
+
+  private async withDeliveries(rows: EventRow[]): Promise<StoredEvent[]> {
+    if (rows.length === 0) return []
+    const ds = (
+      await query<DeliveryRow>(this.pool, 'SELECT * FROM deliveries WHERE event_id = ANY($1::text[]) ORDER BY id', [
+        rows.map((r) => r.id),
+      ])
+    ).map(toDelivery)
+    return rows.map((r) => ({ ...toEventParts(r), deliveries: ds.filter((d) => d.event_id === r.id) }))
+  }
+}

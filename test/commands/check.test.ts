@@ -1,0 +1,50 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { run } from '../../src/commands/check.js'
+import { capture } from '../rules/capture.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'ci-notify-check-'))
+const write = (name: string, text: string) => {
+  const f = join(dir, name)
+  writeFileSync(f, text)
+  return f
+}
+afterEach(() => vi.unstubAllEnvs())
+
+describe('ci-notify check', () => {
+  it('exit 0 with a one-line summary for the example file', async () => {
+    expect(await capture(run, ['rules.example.yaml'])).toEqual({ code: 0, out: 'rules.example.yaml: ok, 2 targets, 3 people, 7 rules\n', err: '' })
+  })
+
+  it('defaults to $RULES_FILE', async () => {
+    const f = write('env.yaml', 'targets:\n  a: { type: wecom, webhook: "" }\n')
+    vi.stubEnv('RULES_FILE', f)
+    expect(await capture(run, [])).toEqual({ code: 0, out: `${f}: ok, 1 target, 0 people, 0 rules\n`, err: '' })
+  })
+
+  it('exit 1 listing every problem', async () => {
+    const f = write('bad.yaml', 'targets:\n  dev-group: { type: dingtalk, webhook: "" }\nrules:\n  - { name: a, notify: [dev-gruop], contine: true }\n')
+    const r = await capture(run, [f])
+    expect(r.code).toBe(1)
+    expect(r.out).toBe('')
+    expect(r.err).toBe(`${f}: 2 problems
+  ${f}:4:25: rules[0].notify[0]: unknown target "dev-gruop", did you mean "dev-group"?
+  ${f}:4:37: rules[0].contine: unknown key "contine", did you mean "continue"?
+`)
+  })
+
+  it('exit 1 naming an unset variable; --allow-unset takes it as empty and says so', async () => {
+    const f = write('vars.yaml', 'targets:\n  a: { type: wecom, webhook: "${OPS_HOOK_FOR_CHECK}" }\n')
+    const strict = await capture(run, [f])
+    expect(strict).toEqual({ code: 1, out: '', err: `${f}:2:31: targets.a.webhook: environment variable OPS_HOOK_FOR_CHECK is not set (write \${OPS_HOOK_FOR_CHECK:-} to make it optional)\n` })
+    expect(await capture(run, [f, '--allow-unset'])).toEqual({ code: 0, out: `${f}: ok, 1 target, 0 people, 0 rules (unset, taken as empty: OPS_HOOK_FOR_CHECK)\n`, err: '' })
+  })
+
+  it('exit 1 for a missing file; exit 2 for bad usage', async () => {
+    expect(await capture(run, [join(dir, 'nope.yaml')])).toEqual({ code: 1, out: '', err: `${join(dir, 'nope.yaml')}: cannot read the rules file: no such file\n` })
+    expect((await capture(run, ['a.yaml', 'b.yaml'])).code).toBe(2)
+    expect((await capture(run, ['--bogus'])).code).toBe(2)
+  })
+})

@@ -1,0 +1,122 @@
+import { Writable } from 'node:stream'
+import { parseRules } from '../../rules/load.js'
+import { route } from '../../rules/route.js'
+import { RulesRuntime } from '../../rules/runtime.js'
+import type { TargetType } from '../../rules/schema.js'
+import { Worker } from '../../src/delivery/worker.js'
+import type { CommonEvent } from '../../src/event.js'
+import { createLogger } from '../../src/log.js'
+import { createMetrics } from '../../src/metrics.js'
+import type { Renderer, RenderInput, RobotMessage } from '../../src/render/types.js'
+import { defaultSettings, type Settings } from '../../src/settings.js'
+import { SqliteStore } from '../../src/store/sqlite.js'
+import { manualClock, type ManualClock } from '../fake-im/manual-clock.js'
+
+/** The link of event n: how tests find which events a message covers. */
+export const eventUrl = (n: number) => `https://gitlab.example.com/g/app/-/pipelines/${n}`
+
+/** Event numbers a message body covers (one link per event, in a message or a digest). */
+export const coveredNumbers = (body: string): number[] => [...body.matchAll(/pipelines\/(\d+)/g)].map((m) => Number(m[1]))
+
+/** A small stand-in for the real renderer: one line per event, digests in chunks of 40 lines. */
+export function fakeRenderers(): Record<TargetType, Renderer> {
+  const line = (i: RenderInput) => `${i.target.type === 'dingtalk' ? (i.target.keyword ?? '') : ''} ${i.event.status} ${i.event.project.name} #${i.event.number} ${eventUrl(i.event.number!)}`
+  const wrap = (i: RenderInput, title: string, text: string): RobotMessage =>
+    i.target.type === 'dingtalk' ? { msgtype: 'markdown', markdown: { title, text } } : { msgtype: 'markdown', markdown: { content: text } }
+  const r: Renderer = {
+    render: (i) => [wrap(i, `#${i.event.number}`, line(i))],
+    digest: (inputs) => {
+      const out: RobotMessage[] = []
+      for (let k = 0; k < inputs.length; k += 40) {
+        const part = inputs.slice(k, k + 40)
+        out.push(wrap(part[0], `${inputs.length} 条构建通知`, [`${inputs.length} 条构建通知`, ...part.map(line)].join('\n')))
+      }
+      return out
+    },
+  }
+  return { dingtalk: r, wecom: r }
+}
+
+export type Harness = Awaited<ReturnType<typeof harness>>
+
+/**
+ * A worker over an in-memory SQLite store, rules from inline YAML, a manual clock shared with the fake robots,
+ * logs captured as text.
+ */
+export async function harness(o: { yaml: string; settings?: Partial<Settings>; clock?: ManualClock; renderers?: Record<TargetType, Renderer> | 'real' }) {
+  const clock = o.clock ?? manualClock()
+  const logs: string[] = []
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk))
+      done()
+    },
+  })
+  const store = new SqliteStore(':memory:')
+  const rules = RulesRuntime.fromCompiled(parseRules(o.yaml, { file: '<inline>', env: {} }))
+  const metrics = createMetrics()
+  const settings = defaultSettings({ deliveryTimeoutMs: 5_000, ...o.settings })
+  const log = createLogger({ level: 'debug', destination })
+  const base = { settings, store, rules, log, metrics, startedAt: new Date(clock.now()), version: 'test', clock }
+  const worker = new Worker({
+    ...base,
+    random: () => 0.5,
+    ...(o.renderers === 'real' ? {} : { renderers: o.renderers ?? fakeRenderers() }),
+  })
+  worker.start()
+  let n = 0
+
+  /** Accepts event number n (routed by the rules) at the clock's time and wakes the worker. */
+  async function accept(over: Partial<CommonEvent> = {}): Promise<number> {
+    const num = ++n
+    const event: CommonEvent = {
+      id: `ev-${num}`,
+      source: 'gitlab',
+      kind: 'pipeline',
+      status: 'failed',
+      source_status: 'failed',
+      finished: true,
+      project: { name: 'app', path: 'g/app', url: 'https://gitlab.example.com/g/app' },
+      ref: 'main',
+      branch: 'main',
+      sha: 'a1b2c3d4e5f6a7b8c9d0',
+      commit: { title: `change ${num}`, author: { name: 'Alice', username: 'alice', email: 'alice@example.com' } },
+      actor: { name: 'Alice', username: 'alice' },
+      number: num,
+      name: 'pipeline',
+      url: eventUrl(num),
+      delivery_id: `delivery-${num}`,
+      received_at: new Date(clock.now()).toISOString(),
+      ...over,
+    }
+    const result = await store.accept({ event, dedupeKey: event.delivery_id, pipelineKey: undefined, decide: (prev) => route(event, rules.current, prev) })
+    if (result.duplicate) throw new Error('duplicate in harness')
+    worker.wake()
+    return num
+  }
+
+  /** Lets `ms` of simulated time pass in steps, letting the worker finish its work at each step. */
+  async function settle(ms: number, stepMs = 1000): Promise<void> {
+    await worker.whenIdle()
+    for (let t = 0; t < ms; t += stepMs) {
+      clock.advance(stepMs)
+      await worker.whenIdle()
+    }
+  }
+
+  return {
+    base,
+    clock,
+    store,
+    rules,
+    metrics,
+    logs,
+    worker,
+    accept,
+    settle,
+    close: async () => {
+      await worker.stop(1000)
+      await store.close()
+    },
+  }
+}

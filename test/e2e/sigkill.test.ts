@@ -1,0 +1,135 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startFakeDingTalk, type FakeDingTalk } from '../fake-im/dingtalk.js'
+import { coveredNumbers } from '../delivery/harness.js'
+
+/**
+ * The real server process, killed with SIGKILL in the middle of a burst and restarted on the same DATA_DIR: every
+ * event that got a 202 reaches the (fake) robot, none is shown twice (a resend carries the same msgUuid).
+ */
+const ROOT = join(import.meta.dirname, '../..')
+const TOKEN = 'e2etoken0123456789abcdef'
+const SECRET = 'SECe2e00000000000000000000'
+const GITLAB_TOKEN = 'gl-e2e-token-value'
+const fixture = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/gitlab/pipeline-failed-adapted.json'), 'utf8'))
+
+let fake: FakeDingTalk
+let dir: string
+const children: ChildProcess[] = []
+
+beforeAll(() => {
+  // Type errors elsewhere in the tree must not stop the emit this test needs; a missing cli.js must.
+  try {
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'pipe', timeout: 240_000 })
+  } catch (err) {
+    if (!existsSync(join(ROOT, 'dist/src/cli.js'))) throw err
+    console.warn('npm run build reported errors; running the emitted dist anyway:\n' + String((err as { stdout?: Buffer }).stdout ?? '').slice(0, 2000))
+  }
+}, 300_000)
+
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+  await fake?.close()
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+async function startServer(): Promise<{ child: ChildProcess; url: string; logs: string[] }> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/src/cli.js'), 'serve'], {
+    cwd: dir,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'data'), RULES_FILE: join(dir, 'rules.yaml'), GITLAB_WEBHOOK_TOKEN: GITLAB_TOKEN, LOG_FORMAT: 'json', LOG_LEVEL: 'info', DRY_RUN: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.push(child)
+  const logs: string[] = []
+  createInterface({ input: child.stderr! }).on('line', (l) => logs.push(l))
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join('\n')}`)), 20_000)
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${logs.join('\n')}`)))
+    createInterface({ input: child.stdout! }).on('line', (l) => {
+      logs.push(l)
+      try {
+        const j = JSON.parse(l) as { msg?: string; port?: number }
+        if (j.msg === 'listening' && j.port) {
+          clearTimeout(timer)
+          resolve(j.port)
+        }
+      } catch {
+        // not a JSON log line (a banner): keep reading
+      }
+    })
+  })
+  return { child, url: `http://127.0.0.1:${port}`, logs }
+}
+
+async function postPipeline(url: string, n: number): Promise<number> {
+  const id = 7000 + n
+  const body = { ...fixture, object_attributes: { ...fixture.object_attributes, id, iid: n, url: `http://example.com/gitlab-org/gitlab-test/-/pipelines/${id}` } }
+  try {
+    const res = await fetch(`${url}/webhooks/gitlab`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Pipeline Hook', 'x-gitlab-token': GITLAB_TOKEN, 'x-gitlab-event-uuid': `e2e-${n}` },
+      body: JSON.stringify(body),
+    })
+    await res.text()
+    return res.status
+  } catch {
+    return 0 // the server died under this request: no 202, no promise made
+  }
+}
+
+const until = async (cond: () => boolean, ms: number) => {
+  const end = Date.now() + ms
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
+  return cond()
+}
+
+describe('SIGKILL mid-burst, then restart', () => {
+  it('delivers every event that got a 202, none twice', async () => {
+    fake = await startFakeDingTalk([{ token: TOKEN, security: { secret: SECRET, keywords: ['CI'] } }])
+    fake.setLatency(250) // a send is in flight most of the time: the kill lands between "sent" and "marked sent"
+    dir = mkdtempSync(join(tmpdir(), 'ci-notify-e2e-'))
+    writeFileSync(
+      join(dir, 'rules.yaml'),
+      `targets:\n  ops:\n    type: dingtalk\n    webhook: "${fake.webhook(TOKEN)}"\n    secret: "${SECRET}"\n    keyword: CI\nrules:\n  - name: all\n    notify: [ops]\n`,
+    )
+    const accepted = new Set<number>()
+    const first = await startServer()
+    for (let n = 1; n <= 8; n++) if ((await postPipeline(first.url, n)) === 202) accepted.add(7000 + n)
+    expect(await until(() => fake.records.length >= 3, 20_000)).toBe(true)
+    const inFlight = [9, 10, 11, 12].map((n) => postPipeline(first.url, n).then((s) => s === 202 && accepted.add(7000 + n)))
+    first.child.kill('SIGKILL')
+    await Promise.all(inFlight)
+    await new Promise((r) => first.child.once('exit', r))
+    const shownAtKill = fake.shown().length
+
+    const second = await startServer()
+    for (let n = 13; n <= 16; n++) if ((await postPipeline(second.url, n)) === 202) accepted.add(7000 + n)
+    const shownNumbers = () => fake.shown().flatMap((r) => coveredNumbers(JSON.stringify(r.message)))
+    const allThere = await until(() => [...accepted].every((id) => shownNumbers().includes(id)), 40_000)
+    await new Promise((r) => setTimeout(r, 1000)) // anything sent twice would show up now
+    second.child.kill('SIGTERM')
+    await new Promise((r) => second.child.once('exit', r))
+
+    const counts = new Map<number, number>()
+    for (const id of shownNumbers()) counts.set(id, (counts.get(id) ?? 0) + 1)
+    const figures = {
+      accepted202: accepted.size,
+      shownBeforeKill: shownAtKill,
+      messagesShown: fake.shown().length,
+      resendsAbsorbedByMsgUuid: fake.records.filter((r) => r.duplicate).length,
+      rejected: fake.records.filter((r) => r.errcode !== 0).length,
+    }
+    console.log('sigkill figures', JSON.stringify(figures))
+    expect(allThere).toBe(true)
+    expect([...counts.entries()].filter(([, c]) => c > 1)).toEqual([])
+    expect(figures.rejected).toBe(0)
+    expect(accepted.size).toBeGreaterThanOrEqual(12)
+    const allLogs = first.logs.join('\n') + second.logs.join('\n')
+    expect(allLogs).not.toContain(TOKEN)
+    expect(allLogs).not.toContain(SECRET)
+  }, 120_000)
+})

@@ -1,0 +1,261 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Hono } from 'hono'
+import type { Source } from '../../src/event.js'
+import { createApp } from '../../src/server.js'
+import { SOURCES } from '../../src/event.js'
+import { testDeps, type TestDeps } from '../helpers/deps.js'
+import { SECRETS, fixture, githubReq, githubSignature, gitlabReq, jenkinsReq, validReq, type Req } from './requests.js'
+
+let deps: TestDeps
+let app: Hono
+async function setup(o: Parameters<typeof testDeps>[0] = { settings: { secrets: { ...SECRETS } } }) {
+  deps = await testDeps(o)
+  app = createApp(deps)
+}
+afterEach(async () => {
+  await deps?.close()
+})
+
+const send = async (r: Req) => {
+  const res = await app.request(r.path, r.init)
+  const text = await res.text()
+  return { status: res.status, text, json: JSON.parse(text) }
+}
+const stored = () => deps.store.listEvents(100)
+const metric = async (name: string, labels: Record<string, string>) => {
+  const m = (await deps.metrics.registry.getMetricsAsJSON()).find((x) => x.name === name)
+  return m?.values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))?.value ?? 0
+}
+const logLines = () => deps.logs.map((l) => JSON.parse(l))
+function expectNoSecret(...texts: string[]) {
+  const all = texts.join('\n') + deps.logs.join('\n')
+  for (const s of Object.values(SECRETS)) expect(all).not.toContain(s)
+}
+
+describe('POST /webhooks/:source accepted', () => {
+  it.each(SOURCES)('%s: 202 with the event id, stored before the answer, one log line, counted', async (source) => {
+    await setup()
+    let woken = 0
+    deps.wake = () => woken++
+    app = createApp(deps)
+    const r = await send(validReq[source]())
+    expect(r.status).toBe(202)
+    expect(r.json.event_id).toMatch(/^evt_/)
+    const s = await deps.store.getEvent(r.json.event_id)
+    expect(s?.event).toMatchObject({ id: r.json.event_id, source, finished: true, status: 'failed' })
+    expect(woken).toBe(1)
+    const line = logLines().find((l) => l.outcome === 'accepted')
+    expect(line).toMatchObject({ source, event_id: r.json.event_id, status: 'failed', project: s?.event.project.path })
+    expect(await metric('ci_notify_events_received_total', { source, status: 'failed' })).toBe(1)
+    expectNoSecret(r.text)
+  })
+
+  it.each(SOURCES)('%s: with no secret configured, an unauthenticated post is accepted', async (source) => {
+    await setup({ settings: { secrets: {} } })
+    const req = validReq[source]()
+    delete req.init.headers['x-gitlab-token']
+    delete req.init.headers['x-hub-signature-256']
+    req.path = req.path.replace(/\?.*$/, '')
+    expect((await send(req)).status).toBe(202)
+  })
+
+  it('routes the event and stores one pending delivery per target', async () => {
+    await setup({ settings: { secrets: { ...SECRETS } } })
+    const r = await send(gitlabReq())
+    const s = await deps.store.getEvent(r.json.event_id)
+    expect(s?.routing.targets.map((t) => t.target)).toEqual(s?.deliveries.map((d) => d.target))
+    expect(s?.deliveries.every((d) => d.status === 'pending')).toBe(true)
+  })
+
+  it('github: reads a form-encoded hook (JSON in `payload`), signature over the raw form body', async () => {
+    await setup()
+    const json = fixture('github', 'workflow_run-completed-failure-adapted.json')
+    const body = 'payload=' + encodeURIComponent(json)
+    const req = githubReq({ body })
+    req.init.headers['content-type'] = 'application/x-www-form-urlencoded'
+    const r = await send(req)
+    expect(r.status).toBe(202)
+    expect((await deps.store.getEvent(r.json.event_id))?.event).toMatchObject({ source: 'github', status: 'failed' })
+  })
+
+  it('jenkins: reads the XML format', async () => {
+    await setup()
+    const body =
+      '<?xml version="1.0" encoding="UTF-8"?><job><name>asgard</name><url>job/asgard/</url><build>' +
+      '<fullUrl>http://localhost:8080/job/asgard/18/</fullUrl><number>18</number><phase>FINALIZED</phase>' +
+      '<status>FAILURE</status><url>job/asgard/18/</url></build></job>'
+    const req = jenkinsReq({ body })
+    req.init.headers['content-type'] = 'application/xml;charset=UTF-8'
+    const r = await send(req)
+    expect(r.status).toBe(202)
+    expect((await deps.store.getEvent(r.json.event_id))?.event).toMatchObject({ source: 'jenkins', number: 18, status: 'failed' })
+  })
+
+  it('reads a body without Content-Type as JSON', async () => {
+    await setup()
+    const req = gitlabReq()
+    delete req.init.headers['content-type']
+    // As bytes: a string body would get fetch's default text/plain.
+    req.init.body = new TextEncoder().encode(req.init.body as string)
+    expect((await send(req)).status).toBe(202)
+  })
+})
+
+describe('secrets', () => {
+  const cases: Record<Source, Record<string, () => Req>> = {
+    gitlab: {
+      wrong: () => gitlabReq({ token: SECRETS.gitlab.replace(/.$/, 'X') }),
+      missing: () => gitlabReq({ token: null }),
+      'wrong length': () => gitlabReq({ token: SECRETS.gitlab + 'x' }),
+      'a prefix': () => gitlabReq({ token: SECRETS.gitlab.slice(0, 4) }),
+    },
+    jenkins: {
+      wrong: () => jenkinsReq({ token: SECRETS.jenkins.replace(/.$/, 'X') }),
+      missing: () => jenkinsReq({ token: null }),
+      'wrong length': () => jenkinsReq({ token: SECRETS.jenkins.slice(0, -1) }),
+      'wrong Basic password': () => jenkinsReq({ token: null, basic: 'jenkins:nope' }),
+    },
+    github: {
+      wrong: () => githubReq({ secret: 'another-secret' }),
+      missing: () => githubReq({ signature: null }),
+      'wrong length': () => githubReq({ signature: githubSignature(fixture('github', 'workflow_run-completed-failure-adapted.json'), SECRETS.github).slice(0, -2) }),
+      'signature of another body': () => githubReq({ signature: githubSignature('{}', SECRETS.github) }),
+      'sha1 only': () => {
+        const r = githubReq({ signature: null })
+        r.init.headers['x-hub-signature'] = 'sha1=0000000000000000000000000000000000000000'
+        return r
+      },
+    },
+  }
+  for (const source of SOURCES) {
+    for (const [name, make] of Object.entries(cases[source])) {
+      it(`${source}: ${name} secret → 401, nothing stored, secret not echoed or logged`, async () => {
+        await setup()
+        const r = await send(make())
+        expect(r.status).toBe(401)
+        expect(r.json.error).toMatch(/secret/)
+        expect(await stored()).toEqual([])
+        expect(await metric('ci_notify_requests_rejected_total', { source, reason: 'auth' })).toBe(1)
+        expect(logLines().find((l) => l.outcome === 'rejected')).toMatchObject({ source, reason: 'auth' })
+        expectNoSecret(r.text)
+      })
+    }
+  }
+
+  it('jenkins: the token as HTTP Basic password (URL userinfo) is accepted', async () => {
+    await setup()
+    expect((await send(jenkinsReq({ token: null, basic: `jenkins:${SECRETS.jenkins}` }))).status).toBe(202)
+    expectNoSecret()
+  })
+
+  it('checks the secret before parsing: garbage with a wrong secret is 401, not 400', async () => {
+    await setup()
+    expect((await send(gitlabReq({ token: 'nope', body: '{not json' }))).status).toBe(401)
+    expect((await send(githubReq({ secret: 'nope', body: '{not json' }))).status).toBe(401)
+  })
+})
+
+describe('ignored and duplicates', () => {
+  it.each([
+    ['gitlab push hook', () => gitlabReq({ event: 'Push Hook', body: '{"object_kind":"push"}' })],
+    ['github ping', () => githubReq({ event: 'ping', body: '{"zen":"Keep it logically awesome.","hook_id":1}' })],
+    ['jenkins COMPLETED (FINALIZED is the one that counts)', () => jenkinsReq({ body: fixture('jenkins', 'completed-success-wiki.json') })],
+  ])('%s → 200 ignored, nothing stored', async (_name, make) => {
+    await setup()
+    const r = await send(make())
+    expect(r.status).toBe(200)
+    expect(typeof r.json.ignored).toBe('string')
+    expect(await stored()).toEqual([])
+    expect(logLines().find((l) => l.outcome === 'ignored')).toBeDefined()
+  })
+
+  it.each([
+    ['gitlab, same Idempotency-Key', () => gitlabReq({ key: 'a5461c4d-9c7f-4af9-add6-cddebe3c426f' })],
+    ['github, same X-GitHub-Delivery', () => githubReq({ delivery: '72d3162e-cc78-11e3-81ab-4c9367dc0958' })],
+    ['jenkins, same job, build and phase', () => jenkinsReq()],
+  ])('%s twice → one event; the second answer is 200 duplicate with the first id', async (_name, make) => {
+    await setup()
+    const first = await send(make())
+    const second = await send(make())
+    expect(first.status).toBe(202)
+    expect(second.status).toBe(200)
+    expect(second.json).toEqual({ duplicate: true, event_id: first.json.event_id })
+    expect((await stored()).map((s) => s.event.id)).toEqual([first.json.event_id])
+    expect(logLines().find((l) => l.outcome === 'duplicate')).toMatchObject({ event_id: first.json.event_id })
+  })
+})
+
+describe('rejections', () => {
+  it.each([
+    ['gitlab', () => gitlabReq({ body: '{"object_kind": "pipeline",' }), /JSON/i],
+    ['jenkins', () => jenkinsReq({ body: 'not json at all' }), /JSON/i],
+    ['github', () => githubReq({ body: '[1,2' }), /JSON/i],
+    ['gitlab without X-Gitlab-Event', () => {
+      const r = gitlabReq()
+      delete r.init.headers['x-gitlab-event']
+      return r
+    }, /X-Gitlab-Event/i],
+  ])('%s: malformed → 400 naming the problem, nothing stored', async (_name, make, message) => {
+    await setup()
+    const r = await send(make())
+    expect(r.status).toBe(400)
+    expect(r.json.error).toMatch(message)
+    expect(await stored()).toEqual([])
+  })
+
+  it('invalid UTF-8 → 400', async () => {
+    await setup({ settings: { secrets: {} } })
+    const r = await app.request('/webhooks/gitlab', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Pipeline Hook' },
+      body: new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+    })
+    expect(r.status).toBe(400)
+    expect((await r.json()).error).toMatch(/UTF-8/)
+  })
+
+  it.each([
+    ['gitlab', 'text/plain'],
+    ['gitlab', 'application/xml'],
+    ['gitlab', 'application/x-www-form-urlencoded'],
+    ['github', 'multipart/form-data; boundary=x'],
+    ['jenkins', 'application/json; charset=ISO-8859-1'],
+  ] as const)('%s with Content-Type %s → 415', async (source, type) => {
+    await setup()
+    const req = validReq[source]()
+    req.init.headers['content-type'] = type
+    const r = await send(req)
+    expect(r.status).toBe(415)
+    expect(r.json.error).toContain(type.split(';')[0])
+    expect(await metric('ci_notify_requests_rejected_total', { source, reason: 'unsupported_media' })).toBe(1)
+  })
+
+  it.each([
+    ['jenkins', 'application/xml;charset=UTF-8'],
+    ['jenkins', 'text/xml'],
+    ['github', 'application/x-www-form-urlencoded'],
+    ['gitlab', 'application/vnd.gitlab+json'],
+  ] as const)('%s with Content-Type %s is read (not 415)', async (source, type) => {
+    await setup({ settings: { secrets: {} } })
+    const r = await app.request(`/webhooks/${source}`, { method: 'POST', headers: { 'content-type': type }, body: 'x' })
+    expect(r.status).not.toBe(415)
+    expect(r.status).toBeLessThan(500)
+  })
+
+  it('503 when the store cannot take the event; the CI retries later', async () => {
+    await setup()
+    await deps.store.close()
+    const r = await send(gitlabReq())
+    expect(r.status).toBe(503)
+    expect(r.json.error).toMatch(/store/)
+    expect(await metric('ci_notify_requests_rejected_total', { source: 'gitlab', reason: 'unavailable' })).toBe(1)
+  })
+
+  it('unknown source → 404; GET on a webhook → 404', async () => {
+    await setup()
+    const r = await app.request('/webhooks/bitbucket', { method: 'POST', body: '{}' })
+    expect(r.status).toBe(404)
+    expect((await r.json()).error).toMatch(/gitlab, jenkins, github/)
+    expect((await app.request('/webhooks/gitlab')).status).toBe(404)
+  })
+})

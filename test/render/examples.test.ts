@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import { deploySucceeded, pipelineFailed } from '../../src/render/example-events.js'
+import { renderExamples } from '../../src/render/examples.js'
+import { fixtureEvent } from './events.js'
+
+const { id: _a, received_at: _b, ...pipelineFields } = pipelineFailed
+const { id: _c, received_at: _d, ...deployFields } = deploySucceeded
+
+describe('renderExamples (shown in the README)', () => {
+  it('is deterministic', () => {
+    expect(renderExamples()).toBe(renderExamples())
+  })
+
+  it('covers each kind on each platform, plus a digest', () => {
+    const out = renderExamples()
+    const sections = [...out.matchAll(/^## (.+)$/gm)].map((m) => m[1])
+    expect(sections).toEqual([
+      'dingtalk · pipeline failed (broken) · zh-CN',
+      'dingtalk · build succeeded (fixed) · en',
+      'dingtalk · deploy succeeded · zh-CN',
+      'dingtalk · digest of 3 · zh-CN',
+      'wecom · pipeline failed (broken) · zh-CN',
+      'wecom · build succeeded (fixed) · en',
+      'wecom · deploy succeeded · zh-CN',
+      'wecom · digest of 3 · zh-CN',
+    ])
+    expect(out).toContain('#### <font color=#F5222D>CI ❌ 流水线失败 · 💥 构建被破坏</font>')
+    expect(out).toContain('### <font color="info">✅ Build succeeded · 🎉 Fixed</font>')
+    expect(out).toContain('- 部署地址：[https://staging.example.com/](https://staging.example.com/)')
+    expect(out).toContain('@zhangsan01 @13800000002 wangwu')
+    expect(out).toContain('<@ZhangSan> wangwu')
+    expect(out).toContain('{"mentioned_mobile_list":["13800000002"]}')
+    expect(out).toContain('#### <font color=#F5222D>CI 3 条构建通知</font>')
+  })
+
+  it('uses sample events that are what the adapters make of the fixtures', () => {
+    expect(fixtureEvent('gitlab', 'pipeline-failed-adapted.json')).toMatchObject(pipelineFields)
+    expect(fixtureEvent('gitlab', 'deployment-success-docs.json')).toMatchObject(deployFields)
+  })
+})

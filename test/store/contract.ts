@@ -1,0 +1,258 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { UnavailableError } from '../../src/errors.js'
+import { msgUuid } from '../../src/store/msg-uuid.js'
+import type { Store } from '../../src/store/types.js'
+import type { PipelineState } from '../../rules/types.js'
+import { acceptInput, route, routing, sampleEvent } from './sample.js'
+
+/** A store kept between opens (a file, a database schema): for the "after a restart" cases. */
+export type Persistent = { open(): Promise<Store>; cleanup(): Promise<void> }
+
+/**
+ * The behaviour every Store implementation must have. Run it with a factory for a fresh, empty store, and a factory
+ * for a persistent one that can be closed and reopened.
+ */
+export function storeContract(name: string, makeStore: () => Promise<Store>, makePersistent: () => Promise<Persistent>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store
+    beforeEach(async () => {
+      store = await makeStore()
+    })
+    afterEach(async () => {
+      await store.close()
+    })
+
+    const t0 = new Date('2026-11-01T10:00:00Z')
+    const later = (ms: number) => new Date(t0.getTime() + ms)
+
+    it('stores the event, its routing and one pending delivery per target with a stable msg_uuid', async () => {
+      const event = sampleEvent()
+      const r = routing('ops', 'dev')
+      r.targets[1] = route('dev', { mentions: [{ as: 'author', name: 'Ann', resolved: true, dingtalk: 'ann01' }], all: true })
+      const res = await store.accept({ event, dedupeKey: 'k1', decide: () => ({ routing: r }) })
+      expect(res).toEqual({ duplicate: false, event_id: event.id, routing: r })
+
+      const stored = await store.getEvent(event.id)
+      expect(stored?.event).toEqual(event)
+      expect(stored?.routing).toEqual(r)
+      expect(stored?.deliveries.map((d) => [d.target, d.status, d.attempts])).toEqual([
+        ['ops', 'pending', 0],
+        ['dev', 'pending', 0],
+      ])
+      expect(stored?.deliveries[1].route).toEqual(r.targets[1])
+      expect(stored?.deliveries[0].msg_uuid).toBe(msgUuid(event.id, 'ops'))
+      expect(stored?.deliveries[1].msg_uuid).toBe(msgUuid(event.id, 'dev'))
+      expect(stored?.deliveries[0].msg_uuid).not.toBe(stored?.deliveries[1].msg_uuid)
+      expect(stored?.deliveries[0].created_at).toBe(event.received_at)
+    })
+
+    it('answers a redelivery (same source and dedupe key) as a duplicate without deciding or storing again', async () => {
+      const first = sampleEvent()
+      await store.accept(acceptInput(first, ['ops']))
+      let decided = 0
+      const again = sampleEvent({ delivery_id: first.delivery_id })
+      const res = await store.accept(acceptInput(again, ['ops'], { decide: () => (decided++, { routing: routing('ops') }) }))
+      expect(res).toEqual({ duplicate: true, event_id: first.id })
+      expect(decided).toBe(0)
+      expect(await store.getEvent(again.id)).toBeUndefined()
+      expect(await store.listDeliveries({ limit: 10 })).toHaveLength(1)
+    })
+
+    it('keeps the same dedupe key from different sources apart', async () => {
+      const a = sampleEvent({ source: 'gitlab', delivery_id: 'same' })
+      const b = sampleEvent({ source: 'github', delivery_id: 'same' })
+      expect((await store.accept(acceptInput(a, []))).duplicate).toBe(false)
+      expect((await store.accept(acceptInput(b, []))).duplicate).toBe(false)
+    })
+
+    it('stores one event when the same key is accepted concurrently', async () => {
+      const events = Array.from({ length: 5 }, () => sampleEvent({ delivery_id: 'race' }))
+      const results = await Promise.all(events.map((e) => store.accept(acceptInput(e, ['ops']))))
+      expect(results.filter((r) => !r.duplicate)).toHaveLength(1)
+      expect(new Set(results.map((r) => r.event_id)).size).toBe(1)
+      expect(await store.listEvents(10)).toHaveLength(1)
+    })
+
+    it('gives decide the previous state of the pipeline and stores the new one', async () => {
+      const seen: (PipelineState | undefined)[] = []
+      const run = async (status: 'failed' | 'success', o: { key?: string; keep?: boolean } = {}) => {
+        const event = sampleEvent({ status })
+        const state: PipelineState = { status, event_id: event.id, number: event.number }
+        await store.accept(
+          acceptInput(event, [], {
+            pipelineKey: 'key' in o ? o.key : 'gitlab|group/app|branch:main|',
+            decide: (prev) => (seen.push(prev), { routing: routing(), state: o.keep ? undefined : state }),
+          }),
+        )
+        return state
+      }
+      const s1 = await run('failed')
+      await run('success', { keep: true }) // e.g. an older run: state left alone
+      const s3 = await run('success')
+      await run('failed', { key: 'gitlab|other|branch:main|' })
+      await run('failed', { key: undefined })
+      await run('failed')
+      expect(seen).toEqual([undefined, s1, s1, undefined, undefined, s3])
+    })
+
+    it('stores nothing when decide throws', async () => {
+      const event = sampleEvent()
+      const boom = acceptInput(event, ['ops'], {
+        pipelineKey: 'p',
+        decide: () => {
+          throw new TypeError('rules bug')
+        },
+      })
+      await expect(store.accept(boom)).rejects.toThrow('rules bug')
+      expect(await store.getEvent(event.id)).toBeUndefined()
+      // The key is free again: the retry of the webhook is accepted.
+      expect((await store.accept(acceptInput(sampleEvent({ delivery_id: event.delivery_id }), ['ops']))).duplicate).toBe(false)
+    })
+
+    it('lists events newest first, with their deliveries, up to the limit', async () => {
+      const evs = [0, 1, 2].map((i) => sampleEvent({}, later(i * 1000)))
+      for (const e of evs) await store.accept(acceptInput(e, ['ops']))
+      const list = await store.listEvents(2)
+      expect(list.map((s) => s.event.id)).toEqual([evs[2].id, evs[1].id])
+      expect(list[0].deliveries.map((d) => d.event_id)).toEqual([evs[2].id])
+      expect(await store.getEvent('evt_unknown')).toBeUndefined()
+    })
+
+    it('returns due deliveries oldest first, and the waiting ones per target in id order', async () => {
+      for (let i = 0; i < 3; i++) await store.accept(acceptInput(sampleEvent({}, later(i)), ['a', 'b']))
+      const due = await store.dueDeliveries(later(10).getTime(), 10)
+      expect(due.map((d) => d.id)).toEqual([...due.map((d) => d.id)].sort((x, y) => x - y))
+      expect(due).toHaveLength(6)
+      expect((await store.dueDeliveries(later(10).getTime(), 4)).map((d) => d.id)).toEqual(due.slice(0, 4).map((d) => d.id))
+      // Not before next_attempt_at (= received_at for a new delivery).
+      expect(await store.dueDeliveries(later(0).getTime() - 1, 10)).toEqual([])
+
+      const forB = await store.waitingFor('b', 10)
+      expect(forB.map((d) => d.target)).toEqual(['b', 'b', 'b'])
+      expect(forB.map((d) => d.id)).toEqual(due.filter((d) => d.target === 'b').map((d) => d.id))
+      await store.markRetry(forB[0].id, { nextAttemptAt: later(60_000).getTime(), errmsg: 'HTTP 502' })
+      // A retrying delivery still waits (and keeps its place), but is not due before its time.
+      expect((await store.waitingFor('b', 10)).map((d) => d.id)).toEqual(forB.map((d) => d.id))
+      expect((await store.dueDeliveries(later(10).getTime(), 10)).map((d) => d.id)).not.toContain(forB[0].id)
+      expect((await store.dueDeliveries(later(60_000).getTime(), 10)).map((d) => d.id)).toContain(forB[0].id)
+    })
+
+    it('marks deliveries sent (a digest carrier and the ones it carried), retrying, dead and dry-run', async () => {
+      const event = sampleEvent()
+      await store.accept(acceptInput(event, ['a', 'b', 'c', 'd', 'e']))
+      const [a, b, c, d, e] = (await store.getEvent(event.id))!.deliveries
+      const at = later(5000)
+      await store.markSent([a.id, b.id], at, a.id)
+      await store.markRetry(c.id, { nextAttemptAt: 123, errcode: -1, errmsg: 'system busy' })
+      await store.markDead(d.id, { errcode: 310000, errmsg: 'keywords not in content' })
+      await store.markDryRun([e.id], at)
+      const byId = new Map((await store.listDeliveries({ limit: 10 })).map((x) => [x.id, x]))
+      expect(byId.get(a.id)).toMatchObject({ status: 'sent', sent_at: at.toISOString(), attempts: 1 })
+      expect(byId.get(a.id)?.digest_of).toBeUndefined()
+      expect(byId.get(b.id)).toMatchObject({ status: 'sent', digest_of: a.id })
+      expect(byId.get(c.id)).toMatchObject({ status: 'retrying', attempts: 1, next_attempt_at: 123, last_errcode: -1, last_errmsg: 'system busy' })
+      expect(byId.get(d.id)).toMatchObject({ status: 'dead', last_errcode: 310000, last_errmsg: 'keywords not in content' })
+      expect(byId.get(e.id)).toMatchObject({ status: 'dry_run', sent_at: at.toISOString() })
+      expect((await store.dueDeliveries(Number.MAX_SAFE_INTEGER, 10)).map((x) => x.id)).toEqual([c.id])
+    })
+
+    it('lists deliveries by status, newest first', async () => {
+      await store.accept(acceptInput(sampleEvent(), ['a', 'b', 'c']))
+      const all = await store.listDeliveries({ limit: 10 })
+      expect(all.map((d) => d.target)).toEqual(['c', 'b', 'a'])
+      await store.markDead(all[2].id, { errmsg: 'x' })
+      await store.markDead(all[0].id, { errmsg: 'y' })
+      expect((await store.listDeliveries({ status: 'dead', limit: 10 })).map((d) => d.target)).toEqual(['c', 'a'])
+      expect((await store.listDeliveries({ status: 'pending', limit: 10 })).map((d) => d.target)).toEqual(['b'])
+      expect(await store.listDeliveries({ status: 'sent', limit: 10 })).toEqual([])
+      expect(await store.listDeliveries({ status: 'dead', limit: 1 })).toHaveLength(1)
+    })
+
+    it('requeues a dead delivery (attempts reset, due at once) and nothing else', async () => {
+      await store.accept(acceptInput(sampleEvent(), ['a', 'b']))
+      const [a, b] = await store.dueDeliveries(Number.MAX_SAFE_INTEGER, 10)
+      await store.markRetry(a.id, { nextAttemptAt: 1, errmsg: 'timeout' })
+      await store.markDead(a.id, { errcode: 300001, errmsg: 'token is not exist' })
+      expect(await store.requeue(a.id)).toBe(true)
+      expect(await store.requeue(a.id)).toBe(false) // pending now
+      expect(await store.requeue(b.id)).toBe(false)
+      expect(await store.requeue(999_999)).toBe(false)
+      const due = await store.dueDeliveries(0, 10)
+      expect(due.map((d) => d.id)).toEqual([a.id])
+      expect(due[0]).toMatchObject({ status: 'pending', attempts: 0 })
+    })
+
+    it('counts the queue', async () => {
+      expect(await store.queueStats()).toEqual({ pending: 0, retrying: 0, dead: 0 })
+      await store.accept(acceptInput(sampleEvent({}, later(0)), ['a', 'b', 'c']))
+      await store.accept(acceptInput(sampleEvent({}, later(1000)), ['a', 'b']))
+      const ds = await store.listDeliveries({ limit: 10 })
+      await store.markRetry(ds[0].id, { nextAttemptAt: 1, errmsg: 'x' })
+      await store.markDead(ds[1].id, { errmsg: 'x' })
+      await store.markSent([ds[2].id], later(2000))
+      expect(await store.queueStats()).toEqual({ pending: 2, retrying: 1, dead: 1, oldestPendingAt: later(0).toISOString() })
+    })
+
+    it('prunes old finished events with their deliveries, never one still waiting', async () => {
+      const now = new Date('2026-12-31T00:00:00Z')
+      const old = new Date('2026-11-01T00:00:00Z')
+      const done = sampleEvent({}, old)
+      const waiting = sampleEvent({}, old)
+      const recent = sampleEvent({}, new Date('2026-12-30T00:00:00Z'))
+      const noTargets = sampleEvent({}, old)
+      for (const e of [done, waiting, recent, noTargets]) await store.accept(acceptInput(e, e === noTargets ? [] : ['a', 'b']))
+      const [d1, d2] = (await store.getEvent(done.id))!.deliveries
+      await store.markSent([d1.id], old)
+      await store.markDead(d2.id, { errmsg: 'gone' })
+      const [w1] = (await store.getEvent(waiting.id))!.deliveries
+      await store.markSent([w1.id], old) // the other one still waits
+
+      expect(await store.prune(30, now)).toEqual({ events: 2, deliveries: 2 })
+      expect(await store.getEvent(done.id)).toBeUndefined()
+      expect(await store.getEvent(noTargets.id)).toBeUndefined()
+      expect((await store.getEvent(waiting.id))?.deliveries).toHaveLength(2)
+      expect(await store.getEvent(recent.id)).toBeDefined()
+      expect(await store.prune(30, now)).toEqual({ events: 0, deliveries: 0 })
+      // A redelivery of a pruned event is accepted again: retention bounds the dedupe window.
+      expect((await store.accept(acceptInput(sampleEvent({ delivery_id: done.delivery_id }), []))).duplicate).toBe(false)
+    })
+
+    it('answers ping, and refuses with UnavailableError once closed', async () => {
+      await expect(store.ping()).resolves.toBeUndefined()
+      await store.close()
+      await expect(store.accept(acceptInput(sampleEvent(), ['a']))).rejects.toBeInstanceOf(UnavailableError)
+      await expect(store.ping()).rejects.toBeInstanceOf(UnavailableError)
+      await store.close() // twice is fine
+    })
+
+    describe('after a restart', () => {
+      let p: Persistent
+      beforeEach(async () => {
+        p = await makePersistent()
+      })
+      afterEach(async () => {
+        await p.cleanup()
+      })
+
+      it('keeps events, deliveries, dedupe keys and pipeline state', async () => {
+        const first = await p.open()
+        const event = sampleEvent()
+        const state: PipelineState = { status: 'failed', event_id: event.id }
+        await first.accept(acceptInput(event, ['ops'], { pipelineKey: 'pk', decide: () => ({ routing: routing('ops'), state }) }))
+        await first.close()
+
+        const second = await p.open()
+        try {
+          expect(await second.accept(acceptInput(sampleEvent({ delivery_id: event.delivery_id }), ['ops']))).toEqual({ duplicate: true, event_id: event.id })
+          let prev: PipelineState | undefined
+          await second.accept(acceptInput(sampleEvent(), [], { pipelineKey: 'pk', decide: (p) => ((prev = p), { routing: routing() }) }))
+          expect(prev).toEqual(state)
+          const due = await second.dueDeliveries(Number.MAX_SAFE_INTEGER, 10)
+          expect(due.map((d) => [d.event_id, d.target, d.msg_uuid])).toEqual([[event.id, 'ops', msgUuid(event.id, 'ops')]])
+        } finally {
+          await second.close()
+        }
+      })
+    })
+  })
+}
