@@ -5,15 +5,18 @@
 FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# Compiling TypeScript needs no native module: skip better-sqlite3's install script here.
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json ./
 COPY src src
 COPY adapters adapters
 COPY rules rules
 RUN npm run build
 
-# --- deps: production dependencies only (better-sqlite3 installs its prebuilt glibc binary) ---------------------------
+# --- deps: production dependencies only -------------------------------------------------------------------------------
 FROM node:20-slim AS deps
+# better-sqlite3 downloads a prebuilt binary; where GitHub is out of reach it compiles one, which needs these.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

@@ -8,18 +8,18 @@ export type Plan = {
 }
 
 export const plans: Record<Plan['mode'], Plan> = {
-  // ~3.6 min ingest (3 sources × 3 rounds, ours and bare at max and fixed rate; GitLab also the tmpfs-store and
+  // ~3.2 min ingest (3 sources × 3 rounds, ours and bare at max and fixed rate; GitLab also the tmpfs-store and
   // robot-target variants at max), 10 min sustained, well under a minute for the rest.
   full: {
     mode: 'full',
-    ingest: { rounds: 3, seconds: 5, rateSeconds: 4, rate: 1000, warmupSeconds: 1, connections: 10, variants: true },
+    ingest: { rounds: 3, seconds: 4, rateSeconds: 3, rate: 1000, warmupSeconds: 1, connections: 10, variants: true },
     sustained: { seconds: 600, rate: 500, sampleSeconds: 10 },
     delivery: { events: 1000, windowMs: 60_000, robots: [1, 10] },
     rules: { counts: [1, 100, 1000], minMs: 1000 },
   },
   quick: {
     mode: 'quick',
-    ingest: { rounds: 2, seconds: 2, rateSeconds: 2, rate: 1000, warmupSeconds: 1, connections: 10, variants: false },
+    ingest: { rounds: 2, seconds: 1, rateSeconds: 1, rate: 1000, warmupSeconds: 1, connections: 10, variants: false },
     sustained: { seconds: 30, rate: 500, sampleSeconds: 10 },
     delivery: { events: 1000, windowMs: 60_000, robots: [1, 10] },
     rules: { counts: [1, 100, 1000], minMs: 200 },

@@ -59,7 +59,8 @@ export function rulesYaml(n: number): string {
   return ['targets:', ...targets, 'people:', ...people, 'rules:', ...team, last, ''].join('\n')
 }
 
-/** Matching time per event, averaged over every fixture event, many times over. */
+/** Matching time per event, averaged over every fixture event, many times over; the worst case, as no rule before
+ * the last matches any fixture event and every event walks the whole list. */
 export function rulesAtScale(n: number, o: { minMs: number }): RulesResult {
   const events = fixtureEvents()
   const t0 = performance.now()
@@ -70,12 +71,17 @@ export function rulesAtScale(n: number, o: { minMs: number }): RulesResult {
   // Warm up the JIT, then time whole passes over the events until minMs has elapsed.
   const warm = performance.now()
   while (performance.now() - warm < o.minMs / 4) for (const e of events) route(e, rules, undefined)
-  let passes = 0
-  const start = performance.now()
-  while (performance.now() - start < o.minMs) {
-    for (const e of events) route(e, rules, undefined)
-    passes++
+  // Three timed runs, the median reported (a neighbour's burst on a shared machine hits one, not all).
+  const runs: number[] = []
+  for (let k = 0; k < 3; k++) {
+    let passes = 0
+    const start = performance.now()
+    while (performance.now() - start < o.minMs / 3) {
+      for (const e of events) route(e, rules, undefined)
+      passes++
+    }
+    runs.push(((performance.now() - start) * 1000) / (passes * events.length))
   }
-  const elapsed = performance.now() - start
-  return { rules: n, events: events.length, matchedShare: matched / events.length, usPerEvent: (elapsed * 1000) / (passes * events.length), loadMs }
+  const usPerEvent = runs.sort((a, b) => a - b)[1]
+  return { rules: n, events: events.length, matchedShare: matched / events.length, usPerEvent, loadMs }
 }

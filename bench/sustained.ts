@@ -1,3 +1,6 @@
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { SqliteStore } from '../src/store/sqlite.js'
 import { folderBytes } from './child.js'
 import { runLoad, type Run } from './load.js'
 import { loads } from './payloads.js'
@@ -16,6 +19,8 @@ export type SustainedResult = {
   events: number
   /** DATA_DIR after a clean shutdown (WAL checkpointed), scaled to 10 000 events (each with its one delivery row). */
   storeBytesPer10k: number
+  /** Retention: store.prune() of every event of the run, as RETENTION_DAYS would do once they are old enough. */
+  prune?: { events: number; deliveries: number; ms: number }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -51,7 +56,8 @@ export async function sustained(o: { seconds: number; rate: number; sampleSecond
     const overall = await runLoad(ours.url, load, {
       seconds: o.seconds,
       rate: o.rate,
-      connections: 20,
+      // Each connection paces at 10 req/s, so the offered rate holds while a request takes < 100 ms.
+      connections: Math.ceil(o.rate / 10),
       onResponse: (status, ms) => {
         inWindow++
         if (status === 202) window.push(ms)
@@ -63,6 +69,8 @@ export async function sustained(o: { seconds: number; rate: number; sampleSecond
     await ours.stop()
     const events = overall.status['202'] ?? 0
     const bytes = folderBytes(ours.dataDir)
+    const prune = await timePrune(join(ours.dataDir, 'ci-notify.db'))
+    o.log(`  prune of the whole run: ${JSON.stringify(prune)}`)
     return {
       rate: o.rate,
       seconds: o.seconds,
@@ -72,6 +80,7 @@ export async function sustained(o: { seconds: number; rate: number; sampleSecond
       rssGrowthMb: samples.length > 1 ? round(samples.at(-1)!.rssMb - samples[0].rssMb) : 0,
       events,
       storeBytesPer10k: events ? Math.round((bytes / events) * 10_000) : 0,
+      prune,
     }
   } finally {
     clearInterval(timer)
@@ -80,3 +89,15 @@ export async function sustained(o: { seconds: number; rate: number; sampleSecond
 }
 
 const round = (x: number) => Math.round(x * 10) / 10
+
+/** One prune() of everything stored (cutoff one day ahead): its cost is one write transaction over all those rows. */
+async function timePrune(file: string): Promise<{ events: number; deliveries: number; ms: number }> {
+  const store = new SqliteStore(file)
+  try {
+    const t = performance.now()
+    const r = await store.prune(0, new Date(Date.now() + 86_400_000))
+    return { ...r, ms: Math.round(performance.now() - t) }
+  } finally {
+    await store.close()
+  }
+}

@@ -2,9 +2,9 @@
 # The Dockerfile's build and start, without a Docker engine (none runs in CI):
 #   build stage   → copy what the Dockerfile COPYs into a clean folder and compile it there
 #   deps stage    → `npm ci --omit=dev` in another clean folder: production dependencies only
-#   runtime stage → assemble /app as the image does, start it with the image's ENV and CMD, as a non-root process
-#                   would see it (no dev dependencies, no source tree), then check /healthz (the HEALTHCHECK),
-#                   /readyz, one webhook, and a SIGTERM that must exit 0.
+#   runtime stage → assemble /app as the image does (no dev dependencies, no source tree), start it with the image's
+#                   ENV and CMD in a clean environment, then check /healthz (the HEALTHCHECK command), /readyz, one
+#                   webhook, and a SIGTERM that must exit 0. (The image's non-root user and tini are not reproduced.)
 # Keep the COPY lists below in step with the Dockerfile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +23,7 @@ step "build stage (COPY package.json package-lock.json tsconfig.json src adapter
 mkdir -p "$work/build"
 cp package.json package-lock.json tsconfig.json "$work/build/"
 cp -r src adapters rules "$work/build/"
-# Same lockfile as this checkout, so its installed dev tree stands in for the stage's `npm ci`.
+# Same lockfile as this checkout, so its installed dev tree stands in for the stage's `npm ci --ignore-scripts`.
 ln -s "$repo/node_modules" "$work/build/node_modules"
 (cd "$work/build" && npm run build --silent)
 

@@ -24,7 +24,9 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'host', env: 'HOST', flag: 'host', default: '0.0.0.0', meaning: 'Address to listen on', parse: nonEmpty },
   { key: 'rulesFile', env: 'RULES_FILE', flag: 'rules-file', default: 'rules.yaml', meaning: 'The rules file; reloaded on change, SIGHUP and POST /-/reload. When unset and ./rules.yaml is missing, rules.example.yaml runs in dry-run', parse: nonEmpty },
   { key: 'dataDir', env: 'DATA_DIR', flag: 'data-dir', default: './data', meaning: 'Folder of the embedded SQLite store (events, deliveries, pipeline states)', parse: nonEmpty },
-  { key: 'databaseUrl', env: 'DATABASE_URL', flag: 'database-url', meaning: 'PostgreSQL URL (postgres://…) instead of the embedded SQLite store; not available in this version (setting it stops the start)', secret: true, parse: databaseUrl },
+  { key: 'databaseUrl', env: 'DATABASE_URL', flag: 'database-url', meaning: 'PostgreSQL URL (postgres://user:password@host:5432/db) instead of the embedded SQLite store: every replica pointed at one database runs as one instance', secret: true, parse: databaseUrl },
+  { key: 'dbPoolSize', env: 'DB_POOL_SIZE', flag: 'db-pool-size', default: '10', meaning: 'PostgreSQL connections per replica (replicas × size ≤ the server\'s max_connections)', parse: positiveInt },
+  { key: 'retentionDays', env: 'RETENTION_DAYS', flag: 'retention-days', default: '30', meaning: 'Events (and their finished deliveries) older than this many days are deleted, hourly; pending deliveries are never deleted', parse: positiveInt },
   { key: 'adminToken', env: 'ADMIN_TOKEN', flag: 'admin-token', meaning: 'Bearer token for /api/* and /-/reload; unset = open (warned at start)', secret: true, parse: secret },
   { key: 'gitlabToken', env: 'GITLAB_WEBHOOK_TOKEN', flag: 'gitlab-webhook-token', meaning: "GitLab webhook 'Secret token' (X-Gitlab-Token); unset = unauthenticated (warned)", secret: true, parse: secret },
   { key: 'githubSecret', env: 'GITHUB_WEBHOOK_SECRET', flag: 'github-webhook-secret', meaning: 'GitHub webhook secret (X-Hub-Signature-256); unset = unauthenticated (warned)', secret: true, parse: secret },
@@ -36,6 +38,11 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'deliveryTimeoutMs', env: 'DELIVERY_TIMEOUT', flag: 'delivery-timeout', default: '10s', meaning: 'Timeout of one robot HTTP call (ms, s, m)', parse: duration },
   { key: 'retryMaxAgeMs', env: 'RETRY_MAX_AGE', flag: 'retry-max-age', default: '24h', meaning: 'A delivery still failing after this long goes to the dead letters (s, m, h, d)', parse: duration },
 ]
+
+function positiveInt(v: string): number {
+  if (!/^\d+$/.test(v.trim()) || Number(v) < 1) throw new ConfigError(`"${v}" is not a whole number of at least 1`)
+  return Number(v)
+}
 
 function nonEmpty(v: string): string {
   if (!v.trim()) throw new ConfigError('must not be empty')

@@ -15,6 +15,8 @@ export type Settings = {
   rulesFileExplicit?: boolean
   dataDir: string
   databaseUrl?: string
+  /** PostgreSQL pool size per replica. */
+  dbPoolSize: number
   adminToken?: string
   secrets: { gitlab?: string; github?: string; jenkins?: string }
   dryRun: boolean
@@ -42,6 +44,7 @@ export const defaultSettings = (over: Partial<Settings> = {}): Settings => ({
   deliveryTimeoutMs: 10_000,
   retryMaxAgeMs: 24 * 3600_000,
   retentionDays: 30,
+  dbPoolSize: 10,
   ...over,
 })
 

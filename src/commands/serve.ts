@@ -14,9 +14,10 @@ import { Worker } from '../delivery/worker.js'
 import { createApp } from '../server.js'
 import type { AppDeps } from '../deps.js'
 import { packageRoot, packageVersion } from '../serve/package-root.js'
-import { rulesSecrets } from '../serve/rules-secrets.js'
+import { rulesSecrets } from '../../rules/secrets.js'
 import { banner, openWarnings } from '../serve/banner.js'
 import { onShutdown } from '../serve/shutdown.js'
+import { startRetention } from '../serve/retention.js'
 
 /** `ci-notify serve`: settings → logger → store → rules → app → worker → HTTP. Returns -1: it runs until a signal. */
 export async function run(argv: string[]): Promise<number> {
@@ -73,9 +74,10 @@ export async function run(argv: string[]): Promise<number> {
   loaded = rules
   let store: Awaited<ReturnType<typeof openStore>>
   try {
-    store = await openStore(settings)
+    store = await openStore(settings, log)
   } catch (err) {
-    log.fatal({ err, dataDir: settings.dataDir }, 'cannot start: the store cannot be opened')
+    if (err instanceof ConfigError) log.fatal(`cannot start: ${err.message}`)
+    else log.fatal({ err, dataDir: settings.dataDir }, 'cannot start: the store cannot be opened')
     rules.close()
     return 1
   }
@@ -88,6 +90,7 @@ export async function run(argv: string[]): Promise<number> {
   const port = (server.address() as AddressInfo).port
   worker.start()
   rules.watch()
+  const retention = startRetention({ store, days: settings.retentionDays, log })
 
   process.on('SIGHUP', () => {
     // The runtime logs the outcome (and keeps the old rules on a bad file).
@@ -99,6 +102,7 @@ export async function run(argv: string[]): Promise<number> {
     log,
     steps: [
       { name: 'rules watch', close: () => rules.close() },
+      { name: 'retention', close: () => retention.close() },
       { name: 'worker', close: () => worker.stop(10_000) },
       { name: 'store', close: () => store.close() },
     ],
@@ -112,6 +116,10 @@ export async function run(argv: string[]): Promise<number> {
 function listen(fetch: (req: Request) => Response | Promise<Response>, s: Settings): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port: s.port, hostname: s.host }, () => resolve(server as Server)) as Server
+    // A client that trickles its headers or body (slow loris) is cut off instead of holding a socket for minutes:
+    // CI systems send a webhook in one go, well within these.
+    server.headersTimeout = 10_000
+    server.requestTimeout = 30_000
     server.once('error', reject)
   })
 }

@@ -6,6 +6,7 @@ import type { RenderInput, RobotMessage } from '../render/types.js'
 import type { Sender } from '../senders/types.js'
 import type { Delivery, Store } from '../store/types.js'
 import { DeliveryError } from '../errors.js'
+import { redactUrl, redactValues } from '../redact.js'
 import { backoff } from './backoff.js'
 import type { Clock } from './clock.js'
 import type { RateLimit } from './rate-limit.js'
@@ -23,6 +24,8 @@ export type AttemptCtx = {
   signal: AbortSignal
   /** Called before each message: keeps a replica's lease on the target alive across a multi-message send. */
   renew: () => Promise<void>
+  /** Every credential the rules file holds (robot URLs, keys, signing secrets), scrubbed from stored errmsgs. */
+  secrets: string[]
 }
 
 /** One send: a delivery's messages, or one digest covering several deliveries (the first one carries it). */
@@ -77,7 +80,9 @@ async function failed(ctx: AttemptCtx, b: Batch, err: DeliveryError, line: Recor
   const { store, metrics, clock } = ctx
   const name = b.target.name
   const errcode = err.o.errcode
-  const errmsg = err instanceof RobotError ? err.r.errmsg : err.message
+  // A robot (or a proxy in front of it) may quote a credential; what is stored is shown by the API, so scrub it.
+  const raw = err instanceof RobotError ? err.r.errmsg : err.message
+  const errmsg = redactValues(redactUrl(raw), ctx.secrets)
   const now = clock.now()
   if (!err.o.retryable) {
     for (const d of b.deliveries) await store.markDead(d.id, { errcode, errmsg })

@@ -47,6 +47,17 @@ export class RateLimit {
     return Math.max(now, Math.ceil(last + (freeAt - last) / left))
   }
 
+  /** The send times still inside the window, for a store shared by several replicas (src/store/types.ts BucketState). */
+  snapshot(target: string, now: number): number[] {
+    return [...this.recent(target, now)]
+  }
+
+  /** Adopt what another replica (or an earlier process) recorded for this robot: the union of both. */
+  merge(target: string, sends: number[]): void {
+    const mine = this.sends.get(target) ?? []
+    this.sends.set(target, [...new Set([...mine, ...sends])].sort((a, b) => a - b))
+  }
+
   take(target: string, at: number): void {
     const list = this.sends.get(target) ?? []
     list.push(at)

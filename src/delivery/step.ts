@@ -6,6 +6,7 @@ import type { Renderer, RenderInput } from '../render/types.js'
 import type { Settings } from '../settings.js'
 import type { Sender } from '../senders/types.js'
 import type { Delivery, Store } from '../store/types.js'
+import { rulesSecrets } from '../../rules/secrets.js'
 import { attempt } from './attempt.js'
 import type { Clock } from './clock.js'
 import { plan } from './plan.js'
@@ -25,6 +26,13 @@ export type StepEnv = {
   random: () => number
   signal: AbortSignal
   renew: () => Promise<void>
+  /**
+   * Deliveries whose last lone send may have reached the robot (a timeout, or the process died mid-send): they go
+   * out alone again with their own msgUuid, which DingTalk absorbs, never inside a digest it would show in full.
+   */
+  alone: Set<number>
+  /** The first send to this target since the process started: its head may have been in flight at a crash. */
+  firstSinceStart: boolean
 }
 
 /** `progress`: something changed, look again; `idle`: nothing waits; `hold`: nothing can go out before `until`. */
@@ -66,7 +74,8 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
     return { kind: 'hold', until: paceAt, reason: 'rate', waiting: n }
   }
   // Once sends are paced, each one is worth a whole slot: everything due goes in it.
-  const budget = available > perWindow / 2 ? available : 1
+  const head = waiting[0]
+  const budget = env.alone.has(head.id) || env.firstSinceStart ? Infinity : available > perWindow / 2 ? available : 1
   // Only a digest needs more than the head rendered.
   const all = prefixDue(waiting, now)
   const due = dry || all.length > budget ? all : all.slice(0, 1)
@@ -85,9 +94,11 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
   }
   if (p.messages.length > available) return waitForBudget(p.messages.length)
   const outcome = await attempt(
-    { store, log, metrics, clock: env.clock, limit, sender: env.senders[target.type], retryMaxAgeMs: settings.retryMaxAgeMs, random: env.random, signal: env.signal, renew: env.renew },
+    { store, log, metrics, clock: env.clock, limit, sender: env.senders[target.type], retryMaxAgeMs: settings.retryMaxAgeMs, random: env.random, signal: env.signal, renew: env.renew, secrets: rulesSecrets(rules) },
     { target, deliveries: due.slice(0, p.count), inputs: inputs.slice(0, p.count), messages: p.messages, digest: p.digest },
   )
+  if (outcome.kind === 'retry' && !p.digest) env.alone.add(head.id)
+  else env.alone.delete(head.id)
   if (outcome.kind === 'retry') return { kind: 'hold', until: outcome.at, reason: outcome.rateLimited ? 'rate' : 'retry', waiting: n }
   return { kind: 'progress', waiting: n - p.count }
 }

@@ -38,6 +38,8 @@ export class Worker {
   private readonly tasks = new Map<string, Promise<void>>()
   private readonly holds = new Map<string, Hold>()
   private readonly waiting = new Map<string, number>()
+  private readonly alone = new Set<number>()
+  private readonly touched = new Set<string>()
   private readonly abort = new AbortController()
   private seeded: Promise<void> = Promise.resolve()
   private running = false
@@ -207,13 +209,25 @@ export class Worker {
       random: this.deps.random ?? Math.random,
       signal: this.abort.signal,
       renew,
+      alone: this.alone,
+      firstSinceStart: false,
     }
     try {
       await renew()
+      // Several replicas on one store: the robot's budget is global. Whoever holds the lease starts from what the
+      // previous holder recorded, and records every change for the next one.
+      const shared = await store.loadBucket?.(name)
+      if (shared) {
+        this.limit.merge(name, shared.sends)
+        if ((shared.blockedUntil ?? 0) > this.clock.now()) return this.hold(name, shared.blockedUntil!, 'rate')
+      }
       while (!this.stopping) {
-        const r = await step({ ...env, rules: this.deps.rules.current }, name)
+        const r = await step({ ...env, rules: this.deps.rules.current, firstSinceStart: !this.touched.has(name) }, name)
+        if (r.kind === 'progress') this.touched.add(name)
         this.waiting.set(name, r.waiting)
         if (r.kind === 'hold') this.hold(name, r.until, r.reason)
+        const blockedUntil = r.kind === 'hold' && r.reason === 'rate' ? r.until : undefined
+        await store.saveBucket?.(name, { sends: this.limit.snapshot(name, this.clock.now()), ...(blockedUntil ? { blockedUntil } : {}) })
         if (r.kind !== 'progress') break
       }
     } catch (err) {

@@ -1,5 +1,8 @@
 import type { AppDeps, TargetState } from '../deps.js'
-import { redactUrl } from '../redact.js'
+import { UnavailableError } from '../errors.js'
+import { redactUrl, redactValues } from '../redact.js'
+import { settingSecrets } from '../settings.js'
+import { rulesSecrets } from '../../rules/secrets.js'
 
 /** `GET /api/status`: what an operator checks first. Target names only, never their webhooks or secrets. */
 export async function status(deps: AppDeps) {
@@ -7,7 +10,9 @@ export async function status(deps: AppDeps) {
   const compiled = deps.rules.current
   const tz = compiled.config.defaults.timezone
   const states = deps.targetStates?.() ?? {}
-  const q = await deps.store.queueStats()
+  const q = await deps.store.queueStats().catch((err: unknown) => {
+    throw new UnavailableError(`store unavailable: ${(err as Error).message}`, { cause: err })
+  })
   const targets: Record<string, { type: string; dry_run: boolean; waiting: number; rate_limited_until?: string; state: string }> = {}
   for (const [name, t] of Object.entries(compiled.targets)) {
     const dryRun = deps.settings.dryRun || !t.webhook
@@ -22,8 +27,8 @@ export async function status(deps: AppDeps) {
     rules: {
       file: rules.file,
       loaded_at: rules.loadedAt,
-      // A reload error quotes the file; a bad line could hold a robot URL.
-      last_reload: { ...rules.lastReload, error: rules.lastReload.error && redactUrl(rules.lastReload.error) },
+      // A reload error quotes the file; a bad line could hold a robot URL or a secret.
+      last_reload: { ...rules.lastReload, error: rules.lastReload.error && redactValues(redactUrl(rules.lastReload.error), [...settingSecrets(deps.settings), ...rulesSecrets(compiled)]) },
     },
     queue: { depth: q.pending + q.retrying, pending: q.pending, retrying: q.retrying, oldest_pending_at: q.oldestPendingAt ?? null },
     dead_letters: q.dead,

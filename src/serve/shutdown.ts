@@ -42,6 +42,7 @@ async function shutdown(o: { server: Server; log: Logger; steps: Closable[]; req
     })
     o.server.closeIdleConnections()
   })
+  o.log.info({ steps: o.steps.map((s) => s.name) }, 'http server closed; stopping the rest')
   for (const step of o.steps) {
     try {
       await step.close()

@@ -1,14 +1,22 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { ConfigError } from '../errors.js'
+import type { Logger } from '../log.js'
 import type { Settings } from '../settings.js'
+import { PostgresStore } from './postgres.js'
 import { SqliteStore } from './sqlite.js'
 import type { Store } from './types.js'
 
-/** The store the settings ask for: SQLite in `${dataDir}/ci-notify.db` (folder created). PostgreSQL comes with issue 6. */
-export async function openStore(settings: Settings): Promise<Store> {
+/**
+ * The store the settings ask for: PostgreSQL when DATABASE_URL is set (every replica on one database runs as one
+ * instance), else the embedded SQLite in `${dataDir}/ci-notify.db` (folder created).
+ */
+export async function openStore(settings: Settings, log?: Logger): Promise<Store> {
   if (settings.databaseUrl) {
-    throw new ConfigError('DATABASE_URL: the PostgreSQL store is not available in this version; unset it to use SQLite in DATA_DIR')
+    return PostgresStore.open({
+      connectionString: settings.databaseUrl,
+      poolSize: settings.dbPoolSize,
+      onIdleError: (err) => log?.warn({ err: err.message }, 'PostgreSQL connection dropped; reconnecting'),
+    })
   }
   mkdirSync(settings.dataDir, { recursive: true })
   return new SqliteStore(join(settings.dataDir, 'ci-notify.db'))

@@ -4,7 +4,7 @@ import type { BucketState } from './types.js'
 
 /**
  * What replicas sharing one database coordinate on, per target: who sends (a lease with expiry) and the robot's rate
- * budget (its token bucket). Times are the caller's epoch ms, so tests drive them with an injected clock.
+ * budget (the send times inside its sliding window). Times are the caller's epoch ms, so tests drive them with an injected clock.
  */
 
 /**
@@ -25,14 +25,14 @@ export async function leaseTarget(pool: pg.Pool, target: string, owner: string, 
 }
 
 export async function loadBucket(pool: pg.Pool, target: string): Promise<BucketState | undefined> {
-  const rows = await query<{ tokens: number; updated_at: string; blocked_until: string | null }>(
+  const rows = await query<{ sends: string; blocked_until: string | null }>(
     pool,
-    'SELECT tokens, updated_at, blocked_until FROM rate_buckets WHERE target = $1',
+    'SELECT sends, blocked_until FROM rate_buckets WHERE target = $1',
     [target],
   )
   const r = rows[0]
   if (!r) return undefined
-  const state: BucketState = { tokens: Number(r.tokens), updatedAt: Number(r.updated_at) }
+  const state: BucketState = { sends: (JSON.parse(r.sends) as number[]).map(Number) }
   if (r.blocked_until != null) state.blockedUntil = Number(r.blocked_until)
   return state
 }
@@ -41,9 +41,8 @@ export async function loadBucket(pool: pg.Pool, target: string): Promise<BucketS
 export async function saveBucket(pool: pg.Pool, target: string, state: BucketState): Promise<void> {
   await query(
     pool,
-    `INSERT INTO rate_buckets (target, tokens, updated_at, blocked_until) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (target) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at,
-       blocked_until = excluded.blocked_until`,
-    [target, state.tokens, Math.round(state.updatedAt), state.blockedUntil === undefined ? null : Math.round(state.blockedUntil)],
+    `INSERT INTO rate_buckets (target, sends, blocked_until) VALUES ($1, $2, $3)
+     ON CONFLICT (target) DO UPDATE SET sends = excluded.sends, blocked_until = excluded.blocked_until`,
+    [target, JSON.stringify(state.sends.map(Math.round)), state.blockedUntil === undefined ? null : Math.round(state.blockedUntil)],
   )
 }

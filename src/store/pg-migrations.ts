@@ -55,8 +55,7 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
       );
       CREATE TABLE rate_buckets (
         target        TEXT PRIMARY KEY,
-        tokens        DOUBLE PRECISION NOT NULL,
-        updated_at    BIGINT NOT NULL,
+        sends         TEXT NOT NULL,
         blocked_until BIGINT
       );
     `,

@@ -23,8 +23,12 @@ export type Delivery = {
   digest_of?: number
 }
 
-/** A robot's token bucket, persisted so the budget is global across replicas and restarts. */
-export type BucketState = { tokens: number; updatedAt: number; blockedUntil?: number }
+/**
+ * A robot's rate budget, persisted so it is global across replicas and restarts: the times (epoch ms) of the sends
+ * still inside its sliding window (the robots count a sliding 60 s window, not a refilling bucket), and the end of a
+ * platform block (DingTalk's 10 minutes after 130101/410100) if one is in force.
+ */
+export type BucketState = { sends: number[]; blockedUntil?: number }
 
 export type StoredEvent = {
   event: CommonEvent

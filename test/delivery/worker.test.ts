@@ -242,3 +242,45 @@ describe('worker: stop', () => {
     expect(d).toMatchObject({ status: 'retrying', last_errmsg: 'aborted (shutting down)' })
   })
 })
+
+describe('worker: a send that may have landed is never merged into a digest', () => {
+  const count = (f: FakeDingTalk, n: number) => f.shown().flatMap((r) => coveredNumbers(JSON.stringify(r.message))).filter((x) => x === n).length
+
+  it('after a timeout the delivery goes alone again with its msgUuid (absorbed), even when a burst is digested', async () => {
+    const { h, ding } = await setup({ settings: { deliveryTimeoutMs: 150 } })
+    ding.setLatency(600) // the robot shows the message but answers too late
+    await h.accept()
+    await h.settle(0)
+    expect((await h.store.listDeliveries({ status: 'retrying', limit: 5 })).map((d) => d.id)).toEqual([1])
+    ding.setLatency(0)
+    for (let i = 0; i < 30; i++) await h.accept()
+    await h.settle(3 * 60_000, 1_000)
+    expect(count(ding, 1)).toBe(1)
+    expect(ding.records.filter((r) => r.duplicate)).toHaveLength(1)
+    expect(await h.metrics.digests.get()).toMatchObject({ values: [{ value: expect.any(Number) }] })
+    for (let n = 2; n <= 31; n++) expect(count(ding, n), `event ${n}`).toBe(1)
+  })
+
+  it('after a restart the first send to a target is its head alone (it may have been in flight at the crash)', async () => {
+    const { h, ding } = await setup()
+    await h.worker.stop(1000)
+    for (let i = 0; i < 30; i++) await h.accept()
+    // The previous process had posted delivery 1 and died before marking it sent.
+    const [head] = await h.store.waitingFor('ops', 1)
+    const { event } = (await h.store.getEvent(head.event_id))!
+    const { fakeRenderers } = await import('./harness.js')
+    const [message] = fakeRenderers().dingtalk.render({ event, route: head.route, transition: null, target: h.rules.current.targets.ops, locale: 'zh-CN', timezone: 'UTC' })
+    await fetch(ding.webhook(TOKEN), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...message, msgUuid: head.msg_uuid }) })
+    const { Worker } = await import('../../src/delivery/worker.js')
+    const again = new Worker({ ...h.base, random: () => 0.5 })
+    again.start()
+    for (let i = 0; i < 180; i++) {
+      await again.whenIdle()
+      h.clock.advance(1000)
+    }
+    await again.whenIdle()
+    expect(count(ding, 1)).toBe(1)
+    for (let n = 2; n <= 30; n++) expect(count(ding, n), `event ${n}`).toBe(1)
+    await again.stop(1000)
+  })
+})

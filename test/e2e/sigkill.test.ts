@@ -81,6 +81,9 @@ async function postPipeline(url: string, n: number): Promise<number> {
   }
 }
 
+/** Resolves when the process has exited (also when it already had). */
+const exited = (c: ChildProcess) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r)))
+
 const until = async (cond: () => boolean, ms: number) => {
   const end = Date.now() + ms
   while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
@@ -103,7 +106,7 @@ describe('SIGKILL mid-burst, then restart', () => {
     const inFlight = [9, 10, 11, 12].map((n) => postPipeline(first.url, n).then((s) => s === 202 && accepted.add(7000 + n)))
     first.child.kill('SIGKILL')
     await Promise.all(inFlight)
-    await new Promise((r) => first.child.once('exit', r))
+    await exited(first.child)
     const shownAtKill = fake.shown().length
 
     const second = await startServer()
@@ -112,7 +115,7 @@ describe('SIGKILL mid-burst, then restart', () => {
     const allThere = await until(() => [...accepted].every((id) => shownNumbers().includes(id)), 40_000)
     await new Promise((r) => setTimeout(r, 1000)) // anything sent twice would show up now
     second.child.kill('SIGTERM')
-    await new Promise((r) => second.child.once('exit', r))
+    const graceful = await Promise.race([exited(second.child).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))])
 
     const counts = new Map<number, number>()
     for (const id of shownNumbers()) counts.set(id, (counts.get(id) ?? 0) + 1)
@@ -127,6 +130,7 @@ describe('SIGKILL mid-burst, then restart', () => {
     expect(allThere).toBe(true)
     expect([...counts.entries()].filter(([, c]) => c > 1)).toEqual([])
     expect(figures.rejected).toBe(0)
+    expect(graceful).toBe(true) // SIGTERM: the worker lets the send in progress finish, then the process exits
     expect(accepted.size).toBeGreaterThanOrEqual(12)
     const allLogs = first.logs.join('\n') + second.logs.join('\n')
     expect(allLogs).not.toContain(TOKEN)

@@ -23,7 +23,7 @@ export const CATEGORIES: Record<Category, { count: number; allowed: number[] }> 
   over_limit: { count: 30, allowed: [413] },
 }
 
-export type BadRequest = { category: Category; source: Source; path: string; headers: Record<string, string>; body: Uint8Array }
+export type BadRequest = { category: Category; source: Source; path: string; headers: Record<string, string>; body: Uint8Array<ArrayBuffer> }
 
 /** mulberry32: small, fast, good enough to spread cases; the same seed gives the same 10 000 requests. */
 export function prng(seed: number): () => number {
@@ -64,7 +64,7 @@ function setPath(doc: unknown, path: string[], value: unknown): void {
 }
 
 /** A request with the right credentials for its bytes (GitHub's signature covers the exact bytes sent). */
-function signed(category: Category, source: Source, body: Uint8Array, extra: Record<string, string> = {}): BadRequest {
+function signed(category: Category, source: Source, body: Uint8Array<ArrayBuffer>, extra: Record<string, string> = {}): BadRequest {
   const id = `fault-${++seq}`
   if (source === 'gitlab') {
     return { category, source, path: '/webhooks/gitlab', body, headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Pipeline Hook', 'x-gitlab-token': SECRETS.gitlab, 'idempotency-key': id, ...extra } }
@@ -77,7 +77,7 @@ function signed(category: Category, source: Source, body: Uint8Array, extra: Rec
 }
 
 /** A valid, correctly authenticated webhook; `n` makes it a new delivery (idempotency key, or Jenkins build number). */
-export function webhook(source: Source, n: number): { path: string; headers: Record<string, string>; body: Uint8Array } {
+export function webhook(source: Source, n: number): { path: string; headers: Record<string, string>; body: Uint8Array<ArrayBuffer> } {
   const doc = JSON.parse(FIXTURES[source])
   if (source === 'jenkins') setPath(doc, ['build', 'number'], n)
   const r = signed('wrong_types', source, enc.encode(JSON.stringify(doc)))

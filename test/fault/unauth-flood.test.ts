@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { Agent, request } from 'undici'
 import { createApp } from '../../src/server.js'
 import type { TestDeps } from '../helpers/deps.js'
@@ -16,9 +16,10 @@ afterEach(async () => {
   await srv?.close()
   await deps?.close()
 })
+afterAll(() => agent.close())
 
 describe('unauthenticated floods never touch the store', () => {
-  it('1 000 requests with missing or wrong secrets over HTTP: all 401, zero store calls, zero rows; a real webhook still gets in', async () => {
+  it('1 000 requests with missing or wrong secrets over HTTP: all 401, zero store calls, zero rows; a real webhook still gets in', { timeout: 120_000 }, async () => {
     const counted = { calls: new Map<string, number>() }
     ;({ deps } = await fileDeps({
       settings: { secrets: { ...SECRETS } },

@@ -133,6 +133,15 @@ rules:
     expect(JSON.stringify(body)).not.toContain('tok-123456789')
   })
 
+  it('is 503 naming the store when it cannot be read', async () => {
+    const d = await deps()
+    const app = createApp(d)
+    await d.store.close()
+    const r = await app.request('/api/status')
+    expect(r.status).toBe(503)
+    expect(((await r.json()) as { error: string }).error).toMatch(/^store unavailable: /)
+  })
+
   it('needs the admin token when one is set, like /-/reload', async () => {
     const app = createApp(await deps({ settings: { adminToken: 'admin-secret-1' } }))
     expect((await app.request('/api/status')).status).toBe(401)

@@ -32,3 +32,16 @@ describe('README', () => {
     for (const code of ['310000', '130101', '410100', '93000', '40058']) expect(section).toContain(`**${code}**`)
   })
 })
+
+describe('README message examples', () => {
+  it('show exactly what the renderers produce today (regenerate from renderExamples() when they change)', async () => {
+    const { renderExamples } = await import('../../src/render/examples.js')
+    const bodies = renderExamples()
+      .split(/^--- message \d+ \(\w+\)\n/m)
+      .slice(1)
+      .map((b) => b.replace(/\n+(## .*\n?)?$/, '').replace(/\n+$/, ''))
+    expect(bodies.length).toBeGreaterThanOrEqual(8)
+    const section = readme.slice(readme.indexOf('<!-- BEGIN message examples'), readme.indexOf('<!-- END message examples -->'))
+    for (const body of bodies) expect(section, body.slice(0, 80)).toContain('```\n' + body + '\n```')
+  })
+})

@@ -195,10 +195,10 @@ describe('PostgresStore across replicas', () => {
     const [a, b] = r.stores
     try {
       expect(await a.loadBucket('ops')).toBeUndefined()
-      await a.saveBucket('ops', { tokens: 19.5, updatedAt: 1_700_000_000_123, blockedUntil: 1_700_000_600_000 })
-      expect(await b.loadBucket('ops')).toEqual({ tokens: 19.5, updatedAt: 1_700_000_000_123, blockedUntil: 1_700_000_600_000 })
-      await b.saveBucket('ops', { tokens: 3, updatedAt: 1_700_000_700_000 })
-      expect(await a.loadBucket('ops')).toEqual({ tokens: 3, updatedAt: 1_700_000_700_000 })
+      await a.saveBucket('ops', { sends: [1_700_000_000_123, 1_700_000_001_000], blockedUntil: 1_700_000_600_000 })
+      expect(await b.loadBucket('ops')).toEqual({ sends: [1_700_000_000_123, 1_700_000_001_000], blockedUntil: 1_700_000_600_000 })
+      await b.saveBucket('ops', { sends: [1_700_000_700_000] })
+      expect(await a.loadBucket('ops')).toEqual({ sends: [1_700_000_700_000] })
       expect(await a.loadBucket('dev')).toBeUndefined()
     } finally {
       await r.close()

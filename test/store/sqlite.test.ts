@@ -63,8 +63,14 @@ describe('SqliteStore specifics', () => {
     expect(() => new SqliteStore(file)).toThrow(/schema \(version 999\) is newer/)
   })
 
-  it('refuses DATABASE_URL until the PostgreSQL store exists', async () => {
-    await expect(openStore(defaultSettings({ dataDir: tempDir(), databaseUrl: 'postgres://u:p@h/db' }))).rejects.toThrow(/DATABASE_URL/)
+  it('opens PostgreSQL when DATABASE_URL is set; an unreachable one fails without showing the password', async () => {
+    const err = await openStore(defaultSettings({ dataDir: tempDir(), databaseUrl: 'postgres://u:pw-s3cret-value@127.0.0.1:1/db' })).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    )
+    expect(err).toBeInstanceOf(Error)
+    expect(err!.message).not.toContain('pw-s3cret-value')
+    expect(err!.name).not.toBe('ConfigError')
   })
 
   it('throws UnavailableError when another writer holds the file, and stores nothing', async () => {

@@ -1,0 +1,26 @@
+import type { CompiledRules } from './compile.js'
+import type { Target } from './schema.js'
+
+/**
+ * Secret values a rules file brings, for redaction: each robot webhook URL whole, its credential query values
+ * (DingTalk `access_token`, WeCom `key`) and DingTalk signing secrets. The logger asks for them on every line.
+ */
+export function rulesSecrets(rules: CompiledRules | undefined): string[] {
+  return rules ? Object.values(rules.targets).flatMap(targetSecrets) : []
+}
+
+/** One target's secret values (see rulesSecrets); e.g. to scrub a robot's errmsg before it is stored or shown. */
+export function targetSecrets(t: Target): string[] {
+  const out: string[] = []
+  if (t.webhook) {
+    out.push(t.webhook)
+    try {
+      for (const [, v] of new URL(t.webhook).searchParams) if (v) out.push(v, encodeURIComponent(v))
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err
+      // Not a URL (the sender rejects it with a redacted error); the whole string is already listed.
+    }
+  }
+  if (t.type === 'dingtalk' && t.secret) out.push(t.secret)
+  return out
+}
