@@ -22,7 +22,9 @@ export function gitlabPipeline(body: Fields): Translated {
   const mr = body.optObj('merge_request')
   const stages = gitlabStages(body.list('builds'), oa.strList('stages'), project.url)
   return {
-    key: `${projectFields.optNum('id') ?? project.path}:pipeline:${id}:${native}`,
+    // Without GitLab's own ids (before 14.8): a retried pipeline reaching the same status again is a new event, told
+    // apart by its finish time.
+    key: `${projectFields.optNum('id') ?? project.path}:pipeline:${id}:${native}:${oa.optStr('finished_at') ?? ''}`,
     event: {
       source: 'gitlab',
       kind: 'pipeline',

@@ -60,7 +60,9 @@ export const jenkins: Adapter = {
       started_at: phase === 'STARTED' ? at : undefined,
       finished_at: finished.finished ? at : undefined,
       duration_s: finished.finished && duration ? duration / 1000 : undefined,
-      delivery_id: `${jobUrl}#${number}#${phase}`,
+      // `url` is relative (`job/asgard/`): two controllers can share it. The absolute build URL, when Jenkins knows its
+      // own URL, keeps their builds apart.
+      delivery_id: `${build.optStr('full_url') ?? jobUrl}#${number}#${phase}`,
     }
   },
 }

@@ -5,12 +5,16 @@
 export type Pattern = { source: string; test: (value: string) => boolean }
 
 const REGEX = /^\/(.+)\/([imsu]*)$/
+/** Longer values never match a pattern (Git limits a ref name to 255 bytes on most hosts). */
+const MAX_VALUE = 1024
 
 export function compilePattern(source: string): Pattern {
   const re = REGEX.exec(source)
   // A regular expression is unanchored, as ops know them from grep; a glob must match the whole value.
   const regex = re ? new RegExp(re[1], re[2]) : globToRegExp(source)
-  return { source, test: (value) => regex.test(value) }
+  // Values come from webhooks (a fork's branch name is anyone's to choose): bound what a backtracking pattern from
+  // the rules file can be made to chew on. No real branch, project path or job name comes near this length.
+  return { source, test: (value) => value.length <= MAX_VALUE && regex.test(value) }
 }
 
 export function globToRegExp(glob: string): RegExp {

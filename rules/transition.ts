@@ -6,15 +6,18 @@ const HEALTH: readonly Status[] = ['success', 'failed', 'unstable']
 
 /**
  * True when `event` is an older run than the stored state: a lower number, or the same number and a lower attempt
- * (GitHub re-runs), or — when numbers are missing — an earlier finish. An older run finishing late must not flip
- * the state of the newer one.
+ * (GitHub re-runs), or — same run, or numbers missing — an earlier finish (a GitLab pipeline retried under the same
+ * id whose two results arrive out of order: GitLab does not order its hook deliveries). An older run finishing late
+ * must not flip the state of the newer one.
  */
 export function isOlder(event: CommonEvent, prev: PipelineState): boolean {
   if (event.number !== undefined && prev.number !== undefined) {
     if (event.number !== prev.number) return event.number < prev.number
-    return (event.attempt ?? 1) < (prev.attempt ?? 1)
+    const a = event.attempt ?? 1
+    const b = prev.attempt ?? 1
+    if (a !== b) return a < b
   }
-  return event.finished_at !== undefined && prev.finished_at !== undefined && event.finished_at < prev.finished_at
+  return event.finished_at !== undefined && prev.finished_at !== undefined && Date.parse(event.finished_at) < Date.parse(prev.finished_at)
 }
 
 /** broken = success/unstable → failed; fixed = failed → success; still_failing = failed → failed; first = nothing before. */

@@ -4,7 +4,7 @@ import type { Logger } from '../log.js'
 import type { Metrics } from '../metrics.js'
 import type { RenderInput, RobotMessage } from '../render/types.js'
 import type { Sender } from '../senders/types.js'
-import type { Delivery, Store } from '../store/types.js'
+import type { Delivery, DeliveryProgress, Store } from '../store/types.js'
 import { DeliveryError } from '../errors.js'
 import { redactUrl, redactValues } from '../redact.js'
 import { backoff } from './backoff.js'
@@ -42,6 +42,15 @@ export function batchUuid(b: Pick<Batch, 'deliveries' | 'digest'>, index: number
   return index === 0 ? base : `${base}-${index}`
 }
 
+/**
+ * How many of the batch's messages an earlier attempt of this very send already got confirmed (recorded on its head
+ * delivery). A different send (a digest covering other deliveries) has another uuid and starts from the first.
+ */
+export function alreadySent(b: Pick<Batch, 'deliveries' | 'digest' | 'messages'>): number {
+  const p = b.deliveries[0].progress
+  return p && p.uuid === batchUuid(b, 0) ? Math.min(p.sent, b.messages.length) : 0
+}
+
 /** Sends a batch, records the outcome in the store, metrics and one log line. Never throws a DeliveryError. */
 export async function attempt(ctx: AttemptCtx, b: Batch): Promise<Outcome> {
   const { store, metrics, clock } = ctx
@@ -49,20 +58,21 @@ export async function attempt(ctx: AttemptCtx, b: Batch): Promise<Outcome> {
   const ids = b.deliveries.map((d) => d.id)
   const head = b.deliveries[0]
   const started = clock.now()
-  const line = { target: name, deliveries: ids, attempt: head.attempts + 1, messages: b.messages.length, digest: b.digest }
+  const uuid = batchUuid(b, 0)
+  const skipped = alreadySent(b)
+  const line = { target: name, deliveries: ids, attempt: head.attempts + 1, messages: b.messages.length, digest: b.digest, ...(skipped ? { alreadySent: skipped } : {}) }
+  let sent = skipped
   try {
-    for (const [i, message] of b.messages.entries()) {
+    // WeCom has no msgUuid: a part the robot confirmed is never posted again, or the group sees it twice.
+    for (let i = skipped; i < b.messages.length; i++) {
       await ctx.renew()
-      try {
-        await ctx.sender.send(b.target, message, { uuid: batchUuid(b, i), signal: ctx.signal })
-      } finally {
-        // Counted whether or not it succeeded: a timed-out send may well have reached the robot.
-        ctx.limit.take(name, clock.now())
-      }
+      await sendOne(ctx, b, i)
+      sent = i + 1
+      if (b.messages.length > 1) await store.markProgress(head.id, { uuid, sent })
     }
   } catch (err) {
     if (!(err instanceof DeliveryError)) throw err
-    return failed(ctx, b, err, { ...line, latencyMs: clock.now() - started })
+    return failed(ctx, b, err, { ...line, latencyMs: clock.now() - started }, sent ? { uuid, sent } : undefined)
   }
   const done = clock.now()
   await store.markSent(ids, new Date(done), b.digest ? head.id : undefined)
@@ -76,7 +86,23 @@ export async function attempt(ctx: AttemptCtx, b: Batch): Promise<Outcome> {
   return { kind: 'sent' }
 }
 
-async function failed(ctx: AttemptCtx, b: Batch, err: DeliveryError, line: Record<string, unknown>): Promise<Outcome> {
+/** One message; every POST the sender makes takes a slot of the robot's budget (a re-signed DingTalk send is two). */
+async function sendOne(ctx: AttemptCtx, b: Batch, i: number): Promise<void> {
+  const name = b.target.name
+  let posts = 0
+  const onPost = () => {
+    posts++
+    ctx.limit.take(name, ctx.clock.now())
+  }
+  try {
+    await ctx.sender.send(b.target, b.messages[i], { uuid: batchUuid(b, i), signal: ctx.signal, onPost })
+  } finally {
+    // Counted whether or not it succeeded; a sender that does not report its POSTs still costs one slot a message.
+    if (posts === 0) ctx.limit.take(name, ctx.clock.now())
+  }
+}
+
+async function failed(ctx: AttemptCtx, b: Batch, err: DeliveryError, line: Record<string, unknown>, progress?: DeliveryProgress): Promise<Outcome> {
   const { store, metrics, clock } = ctx
   const name = b.target.name
   const errcode = err.o.errcode
@@ -100,7 +126,7 @@ async function failed(ctx: AttemptCtx, b: Batch, err: DeliveryError, line: Recor
       dead++
       await store.markDead(d.id, { errcode, errmsg: `gave up after ${Math.round(ctx.retryMaxAgeMs / 3600_000)} h of retries; last error: ${errmsg}` })
     } else {
-      await store.markRetry(d.id, { nextAttemptAt: at, errcode, errmsg })
+      await store.markRetry(d.id, { nextAttemptAt: at, errcode, errmsg, ...(d === b.deliveries[0] && progress ? { progress } : {}) })
     }
   }
   if (dead) metrics.deliveries.inc({ target: name, result: 'dead' }, dead)

@@ -7,7 +7,7 @@ import type { Settings } from '../settings.js'
 import type { Sender } from '../senders/types.js'
 import type { Delivery, Store } from '../store/types.js'
 import { rulesSecrets } from '../../rules/secrets.js'
-import { attempt } from './attempt.js'
+import { alreadySent, attempt, batchUuid, type Batch } from './attempt.js'
 import type { Clock } from './clock.js'
 import { plan } from './plan.js'
 import type { RateLimit } from './rate-limit.js'
@@ -75,10 +75,13 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
   }
   // Once sends are paced, each one is worth a whole slot: everything due goes in it.
   const head = waiting[0]
-  const budget = env.alone.has(head.id) || env.firstSinceStart ? Infinity : available > perWindow / 2 ? available : 1
+  // A head that got part of its own send through (recorded in the store, so across replicas too) finishes that send.
+  const resuming = head.progress?.uuid === head.msg_uuid
+  const budget = env.alone.has(head.id) || env.firstSinceStart || resuming ? Infinity : available > perWindow / 2 ? available : 1
   // Only a digest needs more than the head rendered.
   const all = prefixDue(waiting, now)
-  const due = dry || all.length > budget ? all : all.slice(0, 1)
+  const resumed = dry ? undefined : digestInProgress(head, all)
+  const due = resumed ?? (dry || all.length > budget ? all : all.slice(0, 1))
   const { ready, missing } = await renderInputs(store, rules, target, due)
   for (const d of missing) await store.markDead(d.id, { errmsg: `event ${d.event_id} not found in the store` })
   if (missing.length) return { kind: 'progress', waiting: n }
@@ -88,14 +91,16 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
   const inputs = ready.map((r) => r.input)
   let p: ReturnType<typeof plan>
   try {
-    p = plan(renderer, inputs, { available: budget, perWindow })
+    p = resumed ? { count: inputs.length, messages: renderer.digest(inputs), digest: true } : plan(renderer, inputs, { available: budget, perWindow })
   } catch (err) {
     return renderFailed(env, target, due.slice(0, 1), err, n)
   }
-  if (p.messages.length > available) return waitForBudget(p.messages.length)
+  const batch: Batch = { target, deliveries: due.slice(0, p.count), inputs: inputs.slice(0, p.count), messages: p.messages, digest: p.digest }
+  const toSend = p.messages.length - alreadySent(batch)
+  if (toSend > available) return waitForBudget(toSend)
   const outcome = await attempt(
     { store, log, metrics, clock: env.clock, limit, sender: env.senders[target.type], retryMaxAgeMs: settings.retryMaxAgeMs, random: env.random, signal: env.signal, renew: env.renew, secrets: rulesSecrets(rules) },
-    { target, deliveries: due.slice(0, p.count), inputs: inputs.slice(0, p.count), messages: p.messages, digest: p.digest },
+    batch,
   )
   if (outcome.kind === 'retry' && !p.digest) env.alone.add(head.id)
   else env.alone.delete(head.id)
@@ -125,6 +130,19 @@ async function renderFailed(env: StepEnv, target: NamedTarget, ds: Delivery[], e
   env.metrics.deliveries.inc({ target: target.name, result: 'dead' }, ds.length)
   env.log.error({ target: target.name, deliveries: ds.map((d) => d.id), errmsg }, 'delivery cannot be rendered: dead letter')
   return { kind: 'progress', waiting: n - ds.length }
+}
+
+/**
+ * The deliveries of a digest that stopped part way (its uuid is a hash of theirs). It goes again as it was, not
+ * merged with what arrived since, so its remaining parts follow the ones already shown instead of repeating them.
+ */
+function digestInProgress(head: Delivery, all: Delivery[]): Delivery[] | undefined {
+  const uuid = head.progress?.uuid
+  if (!uuid || uuid === head.msg_uuid) return undefined
+  for (let k = 2; k <= all.length; k++) {
+    if (batchUuid({ deliveries: all.slice(0, k), digest: true }, 0) === uuid) return all.slice(0, k)
+  }
+  return undefined
 }
 
 /** The due run at the head of the queue: order forbids sending past a delivery that is still waiting. */

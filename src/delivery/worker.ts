@@ -155,8 +155,9 @@ export class Worker {
     metrics.queueDepth.set(stats.pending + stats.retrying)
     metrics.deadLetters.set(stats.dead)
     metrics.oldestPendingAge.set(stats.oldestPendingAt ? Math.max(0, now - Date.parse(stats.oldestPendingAt)) / 1000 : 0)
-    const due = await store.dueDeliveries(now, BATCH)
-    for (const target of new Set(due.map((d) => d.target))) {
+    // Every target with something due, however long another robot's queue is: one robot down with thousands queued
+    // must not hide the others from the worker.
+    for (const target of await store.dueTargets(now)) {
       if (this.tasks.has(target) || (this.holds.get(target)?.until ?? 0) > now || this.stopping) continue
       const task = this.runTarget(target).finally(() => {
         this.tasks.delete(target)

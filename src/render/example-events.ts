@@ -58,7 +58,7 @@ export const pipelineFailed: CommonEvent = {
     source_branch: 'test',
     target_branch: 'master',
   },
-  delivery_id: '1:pipeline:31:failed',
+  delivery_id: '1:pipeline:31:failed:2016-08-12 15:26:29 UTC',
   received_at: '2016-08-12T15:26:30.000Z',
 }
 

@@ -33,9 +33,11 @@ export const migrations: Migration[] = [
         sent_at TEXT,
         last_errcode INTEGER,
         last_errmsg TEXT,
-        digest_of INTEGER
+        digest_of INTEGER,
+        progress TEXT
       )`,
-      `CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at, id)`,
+      // Covers dueTargets(): the due rows' targets come from the index alone.
+      `CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at, target)`,
       `CREATE INDEX deliveries_target ON deliveries (target, status, id)`,
       `CREATE INDEX deliveries_event ON deliveries (event_id)`,
       `CREATE TABLE pipeline_state (

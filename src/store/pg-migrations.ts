@@ -38,9 +38,10 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
         sent_at         TEXT COLLATE "C",
         last_errcode    INTEGER,
         last_errmsg     TEXT,
-        digest_of       BIGINT
+        digest_of       BIGINT,
+        progress        TEXT
       );
-      CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at, id);
+      CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at, target);
       CREATE INDEX deliveries_target ON deliveries (target, status, id);
       CREATE INDEX deliveries_event ON deliveries (event_id);
       CREATE TABLE pipeline_state (

@@ -5,7 +5,7 @@ import { leaseTarget, loadBucket, saveBucket } from './pg-coordination.js'
 import { migrate } from './pg-migrations.js'
 import { pgText, query, transaction } from './pg-query.js'
 import { toDelivery, toEventParts, type DeliveryRow, type EventRow } from './rows.js'
-import type { AcceptInput, AcceptResult, BucketState, Delivery, DeliveryStatus, Store, StoredEvent } from './types.js'
+import type { AcceptInput, AcceptResult, BucketState, Delivery, DeliveryProgress, DeliveryStatus, Store, StoredEvent } from './types.js'
 
 const WAITING = `status IN ('pending', 'retrying')`
 const DAY_MS = 86_400_000
@@ -81,8 +81,13 @@ export class PostgresStore implements Store {
     return this.withDeliveries(rows)
   }
 
-  async dueDeliveries(now: number, limit: number): Promise<Delivery[]> {
-    return this.deliveries(`WHERE ${WAITING} AND next_attempt_at <= $1 ORDER BY id LIMIT $2`, [now, limit])
+  async dueTargets(now: number): Promise<string[]> {
+    const rows = await query<{ target: string }>(
+      this.pool,
+      `SELECT target FROM deliveries WHERE ${WAITING} AND next_attempt_at <= $1 GROUP BY target ORDER BY target`,
+      [now],
+    )
+    return rows.map((r) => r.target)
   }
 
   async waitingFor(target: string, limit: number): Promise<Delivery[]> {
@@ -92,32 +97,37 @@ export class PostgresStore implements Store {
   async markSent(ids: number[], at: Date, carrier?: number): Promise<void> {
     await query(
       this.pool,
-      `UPDATE deliveries SET status = 'sent', sent_at = $2, attempts = attempts + 1,
+      `UPDATE deliveries SET status = 'sent', sent_at = $2, attempts = attempts + 1, progress = NULL,
          digest_of = CASE WHEN $3::bigint IS NOT NULL AND id <> $3::bigint THEN $3::bigint END
        WHERE id = ANY($1::bigint[])`,
       [ids, at.toISOString(), carrier ?? null],
     )
   }
 
-  async markRetry(id: number, o: { nextAttemptAt: number; errcode?: number; errmsg: string }): Promise<void> {
+  async markRetry(id: number, o: { nextAttemptAt: number; errcode?: number; errmsg: string; progress?: DeliveryProgress }): Promise<void> {
     await query(
       this.pool,
       `UPDATE deliveries SET status = 'retrying', attempts = attempts + 1, next_attempt_at = $2, last_errcode = $3,
-         last_errmsg = $4 WHERE id = $1`,
-      [id, o.nextAttemptAt, o.errcode ?? null, pgText(o.errmsg)],
+         last_errmsg = $4, progress = $5 WHERE id = $1`,
+      [id, o.nextAttemptAt, o.errcode ?? null, pgText(o.errmsg), o.progress ? JSON.stringify(o.progress) : null],
     )
+  }
+
+  async markProgress(id: number, progress: DeliveryProgress): Promise<void> {
+    await query(this.pool, `UPDATE deliveries SET progress = $2 WHERE id = $1 AND ${WAITING}`, [id, JSON.stringify(progress)])
   }
 
   async markDead(id: number, o: { errcode?: number; errmsg: string }): Promise<void> {
     await query(
       this.pool,
-      `UPDATE deliveries SET status = 'dead', attempts = attempts + 1, last_errcode = $2, last_errmsg = $3 WHERE id = $1`,
+      `UPDATE deliveries SET status = 'dead', attempts = attempts + 1, last_errcode = $2, last_errmsg = $3, progress = NULL
+       WHERE id = $1`,
       [id, o.errcode ?? null, pgText(o.errmsg)],
     )
   }
 
   async markDryRun(ids: number[], at: Date): Promise<void> {
-    await query(this.pool, `UPDATE deliveries SET status = 'dry_run', sent_at = $2 WHERE id = ANY($1::bigint[])`, [
+    await query(this.pool, `UPDATE deliveries SET status = 'dry_run', sent_at = $2, progress = NULL WHERE id = ANY($1::bigint[])`, [
       ids,
       at.toISOString(),
     ])
@@ -129,11 +139,16 @@ export class PostgresStore implements Store {
       : this.deliveries('ORDER BY id DESC LIMIT $1', [o.limit])
   }
 
+  async getDelivery(id: number): Promise<Delivery | undefined> {
+    return (await this.deliveries('WHERE id = $1', [id]))[0]
+  }
+
   async requeue(id: number): Promise<boolean> {
     // next_attempt_at 0: due at once, whatever clock the worker runs on.
     const rows = await query(
       this.pool,
-      `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = 0 WHERE id = $1 AND status = 'dead' RETURNING id`,
+      `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = 0, progress = NULL
+       WHERE id = $1 AND status = 'dead' RETURNING id`,
       [id],
     )
     return rows.length === 1

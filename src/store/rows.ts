@@ -17,6 +17,8 @@ export type DeliveryRow = {
   last_errcode: number | null
   last_errmsg: string | null
   digest_of: number | null
+  /** JSON of DeliveryProgress. */
+  progress: string | null
 }
 
 export type EventRow = { id: string; event: string; routing: string }
@@ -37,6 +39,7 @@ export function toDelivery(r: DeliveryRow): Delivery {
   if (r.last_errcode != null) d.last_errcode = Number(r.last_errcode)
   if (r.last_errmsg != null) d.last_errmsg = r.last_errmsg
   if (r.digest_of != null) d.digest_of = Number(r.digest_of)
+  if (r.progress != null) d.progress = JSON.parse(r.progress)
   return d
 }
 

@@ -4,7 +4,7 @@ import type { PipelineState } from '../../rules/types.js'
 import { migrate } from './sqlite-migrate.js'
 import { msgUuid } from './msg-uuid.js'
 import { toDelivery, toEventParts, type DeliveryRow, type EventRow } from './rows.js'
-import type { AcceptInput, AcceptResult, Delivery, DeliveryStatus, StoredEvent, Store } from './types.js'
+import type { AcceptInput, AcceptResult, Delivery, DeliveryProgress, DeliveryStatus, StoredEvent, Store } from './types.js'
 
 const WAITING = `status IN ('pending', 'retrying')`
 const DAY_MS = 86_400_000
@@ -85,8 +85,13 @@ export class SqliteStore implements Store {
     )
   }
 
-  async dueDeliveries(now: number, limit: number): Promise<Delivery[]> {
-    return this.deliveries(`WHERE ${WAITING} AND next_attempt_at <= ? ORDER BY id LIMIT ?`, now, limit)
+  async dueTargets(now: number): Promise<string[]> {
+    return this.guard(() =>
+      this.db
+        .prepare<[number], string>(`SELECT target FROM deliveries WHERE ${WAITING} AND next_attempt_at <= ? GROUP BY target ORDER BY target`)
+        .pluck()
+        .all(now),
+    )
   }
 
   async waitingFor(target: string, limit: number): Promise<Delivery[]> {
@@ -95,30 +100,36 @@ export class SqliteStore implements Store {
 
   async markSent(ids: number[], at: Date, carrier?: number): Promise<void> {
     this.write(() => {
-      const stmt = this.db.prepare(`UPDATE deliveries SET status = 'sent', sent_at = ?, attempts = attempts + 1, digest_of = ? WHERE id = ?`)
+      const stmt = this.db.prepare(`UPDATE deliveries SET status = 'sent', sent_at = ?, attempts = attempts + 1, digest_of = ?, progress = NULL WHERE id = ?`)
       for (const id of ids) stmt.run(at.toISOString(), carrier !== undefined && carrier !== id ? carrier : null, id)
     })
   }
 
-  async markRetry(id: number, o: { nextAttemptAt: number; errcode?: number; errmsg: string }): Promise<void> {
+  async markRetry(id: number, o: { nextAttemptAt: number; errcode?: number; errmsg: string; progress?: DeliveryProgress }): Promise<void> {
     this.write(() =>
       this.db
-        .prepare(`UPDATE deliveries SET status = 'retrying', attempts = attempts + 1, next_attempt_at = ?, last_errcode = ?, last_errmsg = ? WHERE id = ?`)
-        .run(o.nextAttemptAt, o.errcode ?? null, o.errmsg, id),
+        .prepare(
+          `UPDATE deliveries SET status = 'retrying', attempts = attempts + 1, next_attempt_at = ?, last_errcode = ?, last_errmsg = ?, progress = ? WHERE id = ?`,
+        )
+        .run(o.nextAttemptAt, o.errcode ?? null, o.errmsg, o.progress ? JSON.stringify(o.progress) : null, id),
     )
+  }
+
+  async markProgress(id: number, progress: DeliveryProgress): Promise<void> {
+    this.write(() => this.db.prepare(`UPDATE deliveries SET progress = ? WHERE id = ? AND ${WAITING}`).run(JSON.stringify(progress), id))
   }
 
   async markDead(id: number, o: { errcode?: number; errmsg: string }): Promise<void> {
     this.write(() =>
       this.db
-        .prepare(`UPDATE deliveries SET status = 'dead', attempts = attempts + 1, last_errcode = ?, last_errmsg = ? WHERE id = ?`)
+        .prepare(`UPDATE deliveries SET status = 'dead', attempts = attempts + 1, last_errcode = ?, last_errmsg = ?, progress = NULL WHERE id = ?`)
         .run(o.errcode ?? null, o.errmsg, id),
     )
   }
 
   async markDryRun(ids: number[], at: Date): Promise<void> {
     this.write(() => {
-      const stmt = this.db.prepare(`UPDATE deliveries SET status = 'dry_run', sent_at = ? WHERE id = ?`)
+      const stmt = this.db.prepare(`UPDATE deliveries SET status = 'dry_run', sent_at = ?, progress = NULL WHERE id = ?`)
       for (const id of ids) stmt.run(at.toISOString(), id)
     })
   }
@@ -129,10 +140,14 @@ export class SqliteStore implements Store {
       : this.deliveries('ORDER BY id DESC LIMIT ?', o.limit)
   }
 
+  async getDelivery(id: number): Promise<Delivery | undefined> {
+    return this.deliveries('WHERE id = ?', id)[0]
+  }
+
   async requeue(id: number): Promise<boolean> {
     // next_attempt_at 0: due at once, whatever clock the worker runs on.
     const r = this.write(() =>
-      this.db.prepare(`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = 0 WHERE id = ? AND status = 'dead'`).run(id),
+      this.db.prepare(`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = 0, progress = NULL WHERE id = ? AND status = 'dead'`).run(id),
     )
     return r.changes === 1
   }

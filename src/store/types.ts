@@ -21,7 +21,16 @@ export type Delivery = {
   last_errmsg?: string
   /** Set when the delivery went out inside a digest: the id of the delivery whose send carried it. */
   digest_of?: number
+  /** On the head of a multi-message send that stopped part way: which parts the robot already confirmed. */
+  progress?: DeliveryProgress
 }
+
+/**
+ * How far a send of several messages (a WeCom markdown and its @all text, a digest in parts) got: `uuid` is the
+ * send's msgUuid base, `sent` how many of its messages the robot confirmed. The next attempt of the same send skips
+ * those, since WeCom has no idempotency key and would show them twice.
+ */
+export type DeliveryProgress = { uuid: string; sent: number }
 
 /**
  * A robot's rate budget, persisted so it is global across replicas and restarts: the times (epoch ms) of the sends
@@ -67,17 +76,22 @@ export interface Store {
   /** Newest first. */
   listEvents(limit: number): Promise<StoredEvent[]>
 
-  /** Deliveries in `pending`/`retrying` with next_attempt_at <= now, oldest (lowest id) first. */
-  dueDeliveries(now: number, limit: number): Promise<Delivery[]>
+  /** The distinct targets with at least one `pending`/`retrying` delivery whose next_attempt_at <= now. */
+  dueTargets(now: number): Promise<string[]>
   /** Every not-yet-sent delivery (pending/retrying), oldest first; for per-target ordering and digests. */
   waitingFor(target: string, limit: number): Promise<Delivery[]>
+  /** markSent, markDead, markDryRun and requeue clear `progress`. */
   markSent(ids: number[], at: Date, carrier?: number): Promise<void>
-  markRetry(id: number, o: { nextAttemptAt: number; errcode?: number; errmsg: string }): Promise<void>
+  /** Sets `progress` to `o.progress` (cleared when absent). */
+  markRetry(id: number, o: { nextAttemptAt: number; errcode?: number; errmsg: string; progress?: DeliveryProgress }): Promise<void>
+  /** Records the parts of a send confirmed so far, on a delivery still waiting (no-op otherwise). */
+  markProgress(id: number, progress: DeliveryProgress): Promise<void>
   markDead(id: number, o: { errcode?: number; errmsg: string }): Promise<void>
   /** Rendered and logged, not posted (DRY_RUN or a target without webhook). */
   markDryRun(ids: number[], at: Date): Promise<void>
   /** Newest (highest id) first, optionally only one status. */
   listDeliveries(o: { status?: DeliveryStatus; limit: number }): Promise<Delivery[]>
+  getDelivery(id: number): Promise<Delivery | undefined>
   /** dead → pending, attempts reset. False when the id is not a dead delivery. */
   requeue(id: number): Promise<boolean>
   queueStats(): Promise<{ pending: number; retrying: number; dead: number; oldestPendingAt?: string }>

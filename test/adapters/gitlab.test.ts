@@ -48,7 +48,7 @@ describe('gitlab pipeline hook', () => {
         source_branch: 'test',
         target_branch: 'master',
       },
-      delivery_id: '1:pipeline:31:success',
+      delivery_id: '1:pipeline:31:success:2016-08-12 15:26:29 UTC',
     })
     expect(e.tag).toBeUndefined()
   })
@@ -73,7 +73,7 @@ describe('gitlab pipeline hook', () => {
 
   it('maps the running and failed variants', () => {
     const running = fx('pipeline-running-adapted.json', HOOK.pipeline)
-    expect(running).toMatchObject({ status: 'running', source_status: 'running', finished: false, delivery_id: '1:pipeline:31:running' })
+    expect(running).toMatchObject({ status: 'running', source_status: 'running', finished: false, delivery_id: '1:pipeline:31:running:' })
     expect(running.finished_at).toBeUndefined()
     expect(running.duration_s).toBeUndefined()
     expect(fx('pipeline-failed-adapted.json', HOOK.pipeline)).toMatchObject({ status: 'failed', finished: true, source_status: 'failed' })
@@ -136,6 +136,13 @@ describe('gitlab pipeline hook', () => {
     expect(parse(body, HOOK.pipeline, { 'x-gitlab-event-uuid': '9cebe914-4827-408f-b014-cfa23a47a35f' }).delivery_id).toBe(
       '9cebe914-4827-408f-b014-cfa23a47a35f',
     )
+  })
+
+  it('without GitLab ids (before 14.8), a retried pipeline failing again is a new event, a resend of one is not', () => {
+    const first = parse(fixture('gitlab/pipeline-failed-adapted.json'), HOOK.pipeline).delivery_id
+    const again = edited('gitlab/pipeline-failed-adapted.json', (b) => (b.object_attributes.finished_at = '2016-08-12 16:02:11 UTC'))
+    expect(parse(again, HOOK.pipeline).delivery_id).not.toBe(first)
+    expect(parse(fixture('gitlab/pipeline-failed-adapted.json'), HOOK.pipeline).delivery_id).toBe(first)
   })
 })
 

@@ -29,7 +29,7 @@ describe('jenkins notification plugin (JSON)', () => {
       number: 18,
       name: 'asgard',
       url: 'http://localhost:8080/job/asgard/18/',
-      delivery_id: 'job/asgard/#18#FINALIZED',
+      delivery_id: 'http://localhost:8080/job/asgard/18/#18#FINALIZED',
     })
     expect(e.culprits).toBeUndefined()
   })
@@ -39,7 +39,7 @@ describe('jenkins notification plugin (JSON)', () => {
       status: 'running',
       source_status: 'STARTED',
       finished: false,
-      delivery_id: 'job/asgard/#18#STARTED',
+      delivery_id: 'http://localhost:8080/job/asgard/18/#18#STARTED',
     })
   })
 
@@ -58,11 +58,19 @@ describe('jenkins notification plugin (JSON)', () => {
 
   it('maps QUEUED to queued and tolerates unknown phases and results (not finished, kept verbatim)', () => {
     const queued = edited('jenkins/started-adapted.json', (b) => (b.build.phase = 'QUEUED'))
-    expect(parse(queued)).toMatchObject({ status: 'queued', finished: false, delivery_id: 'job/asgard/#18#QUEUED' })
+    expect(parse(queued)).toMatchObject({ status: 'queued', finished: false, delivery_id: 'http://localhost:8080/job/asgard/18/#18#QUEUED' })
     const odd = edited('jenkins/finalized-failure-adapted.json', (b) => (b.build.status = 'EXPLODED'))
     expect(parse(odd)).toMatchObject({ status: 'running', finished: false, source_status: 'FINALIZED/EXPLODED' })
     const manual = edited('jenkins/started-adapted.json', (b) => (b.build.phase = 'DEPLOYED'))
     expect(parse(manual)).toMatchObject({ status: 'running', finished: false, source_status: 'DEPLOYED' })
+  })
+
+  it('keeps the same job and build number on two controllers apart (absolute build URL), relative url without one', () => {
+    const other = edited('jenkins/finalized-failure-adapted.json', (b) => (b.build.full_url = 'http://jenkins-b:8080/job/asgard/18/'))
+    const a = parse(fixture('jenkins/finalized-failure-adapted.json'))
+    expect(parse(other).delivery_id).not.toBe(a.delivery_id)
+    const bare = edited('jenkins/finalized-failure-adapted.json', (b) => delete b.build.full_url)
+    expect(parse(bare).delivery_id).toBe('job/asgard/#18#FINALIZED')
   })
 
   it('reads folder paths, display names, culprits, epoch-ms times and ms durations (current plugin)', () => {
@@ -159,7 +167,7 @@ describe('jenkins notification plugin (XML, XStream)', () => {
       url: 'https://ci.example.com/job/platform/job/backend/42/',
       finished_at: '2023-11-14T22:15:23.456Z',
       duration_s: 95,
-      delivery_id: 'job/platform/job/backend/#42#FINALIZED',
+      delivery_id: 'https://ci.example.com/job/platform/job/backend/42/#42#FINALIZED',
     })
   })
 

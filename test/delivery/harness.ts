@@ -10,6 +10,7 @@ import { createMetrics } from '../../src/metrics.js'
 import type { Renderer, RenderInput, RobotMessage } from '../../src/render/types.js'
 import { defaultSettings, type Settings } from '../../src/settings.js'
 import { SqliteStore } from '../../src/store/sqlite.js'
+import type { AcceptInput } from '../../src/store/types.js'
 import { manualClock, type ManualClock } from '../fake-im/manual-clock.js'
 
 /** The link of event n: how tests find which events a message covers. */
@@ -66,8 +67,11 @@ export async function harness(o: { yaml: string; settings?: Partial<Settings>; c
   worker.start()
   let n = 0
 
-  /** Accepts event number n (routed by the rules) at the clock's time and wakes the worker. */
-  async function accept(over: Partial<CommonEvent> = {}): Promise<number> {
+  /**
+   * Accepts event number n (routed by the rules, or to exactly `o.targets`) at the clock's time and wakes the worker
+   * (unless `o.wake` is false: a backlog queued while the worker looks elsewhere).
+   */
+  async function accept(over: Partial<CommonEvent> = {}, o: { targets?: string[]; wake?: boolean } = {}): Promise<number> {
     const num = ++n
     const event: CommonEvent = {
       id: `ev-${num}`,
@@ -89,9 +93,13 @@ export async function harness(o: { yaml: string; settings?: Partial<Settings>; c
       received_at: new Date(clock.now()).toISOString(),
       ...over,
     }
-    const result = await store.accept({ event, dedupeKey: event.delivery_id, pipelineKey: undefined, decide: (prev) => route(event, rules.current, prev) })
+    const to = o.targets
+    const decide: AcceptInput['decide'] = to
+      ? () => ({ routing: { transition: null, matched: ['all'], targets: to.map((target) => ({ target, rules: ['all'], mentions: [], all: false })), unresolved: [] } })
+      : (prev) => route(event, rules.current, prev)
+    const result = await store.accept({ event, dedupeKey: event.delivery_id, pipelineKey: undefined, decide })
     if (result.duplicate) throw new Error('duplicate in harness')
-    worker.wake()
+    if (o.wake !== false) worker.wake()
     return num
   }
 

@@ -215,15 +215,17 @@ describe('worker: restart', () => {
 })
 
 describe('worker: stop', () => {
-  const until = async (cond: () => boolean) => {
+  /** Polls real time (the send is a real HTTP call) for up to 2 s; true once `cond` holds. */
+  const until = async (cond: () => boolean): Promise<boolean> => {
     for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10))
+    return cond()
   }
 
   it('lets the send in progress finish, then takes no more work', async () => {
     const { h, ding } = await setup()
     ding.setLatency(150)
     await h.accept()
-    await until(() => ding.records.length === 1)
+    expect(await until(() => ding.records.length === 1)).toBe(true)
     await h.worker.stop(5_000)
     expect(h.worker.alive()).toBe(false)
     expect((await h.store.listDeliveries({ limit: 5 }))[0].status).toBe('sent')
@@ -236,7 +238,7 @@ describe('worker: stop', () => {
     const { h, ding } = await setup()
     ding.inject({ kind: 'hang' })
     await h.accept()
-    await until(() => ding.records.length === 1)
+    expect(await until(() => ding.records.length === 1)).toBe(true)
     await h.worker.stop(50)
     const [d] = await h.store.listDeliveries({ limit: 5 })
     expect(d).toMatchObject({ status: 'retrying', last_errmsg: 'aborted (shutting down)' })

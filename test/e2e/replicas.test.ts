@@ -1,11 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type Running } from '../helpers/server-process.js'
 import { startFakeDingTalk, type FakeDingTalk } from '../fake-im/dingtalk.js'
 import { coveredNumbers } from '../delivery/harness.js'
 import { TEST_DATABASE_URL } from '../helpers/pg.js'
@@ -34,11 +34,6 @@ let admin: pg.Client
 const children: ChildProcess[] = []
 
 beforeAll(async () => {
-  try {
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'pipe', timeout: 240_000 })
-  } catch (err) {
-    if (!existsSync(join(ROOT, 'dist/src/cli.js'))) throw err
-  }
   admin = new pg.Client({ connectionString: TEST_DATABASE_URL })
   await admin.connect()
   await admin.query(`CREATE DATABASE "${dbName}"`)
@@ -55,38 +50,16 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
-type Server = { child: ChildProcess; url: string; logs: string[] }
 
-async function startServer(): Promise<Server> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/cli.js'), 'serve'], {
-    cwd: dir,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'data'), DATABASE_URL: dbUrl, RULES_FILE: join(dir, 'rules.yaml'), LOG_FORMAT: 'json', LOG_LEVEL: 'info', DRY_RUN: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  const logs: string[] = []
-  createInterface({ input: child.stderr! }).on('line', (l) => logs.push(l))
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join('\n')}`)), 30_000)
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${logs.join('\n')}`)))
-    createInterface({ input: child.stdout! }).on('line', (l) => {
-      logs.push(l)
-      try {
-        const j = JSON.parse(l) as { msg?: string; port?: number }
-        if (j.msg === 'listening' && j.port) {
-          clearTimeout(timer)
-          resolve(j.port)
-        }
-      } catch {
-        // a banner line, not JSON
-      }
-    })
-  })
-  return { child, url: `http://127.0.0.1:${port}`, logs }
+/** One replica: the built server on the shared database (its DATA_DIR stays unused). */
+async function start(): Promise<Running> {
+  const r = await startServer({ cwd: dir, env: { DATA_DIR: join(dir, 'data'), DATABASE_URL: dbUrl, RULES_FILE: join(dir, 'rules.yaml'), LOG_LEVEL: 'info' } })
+  children.push(r.proc)
+  return r
 }
 
 /** Posts pipeline `n` (id 9000+n) to one replica; the Idempotency-Key makes a redelivery recognisable anywhere. */
-async function post(server: Server, n: number): Promise<number> {
+async function post(server: Running, n: number): Promise<number> {
   const id = 9000 + n
   const body = { ...fixture, object_attributes: { ...fixture.object_attributes, id, iid: n, url: `http://example.com/gitlab-org/gitlab-test/-/pipelines/${id}` } }
   try {
@@ -120,7 +93,7 @@ describe('three replicas on one PostgreSQL', () => {
     )
     // Started one after the other: the first runs the migrations, the others find them done (the advisory lock
     // makes a simultaneous start safe too; the store's own tests cover that race).
-    const servers = [await startServer(), await startServer(), await startServer()]
+    const servers = [await start(), await start(), await start()]
 
     const accepted = new Map<number, number>() // event number → how many 202s (must be 1)
     const statuses: number[] = []
@@ -138,12 +111,12 @@ describe('three replicas on one PostgreSQL', () => {
     const inFlight: Promise<void>[] = []
     for (let n = 241; n <= 300; n++) {
       const s = servers[n % 3]
-      if (n === 260) victim.child.kill('SIGKILL')
+      if (n === 260) victim.proc.kill('SIGKILL')
       if (n < 260 || s !== victim) inFlight.push(post(s, n).then((st) => record(n, st)))
       if (inFlight.length >= 6) await Promise.all(inFlight.splice(0))
     }
     await Promise.all(inFlight)
-    await exited(victim.child)
+    await exited(victim.proc)
 
     const shownNumbers = () => fake.shown().flatMap((r) => coveredNumbers(JSON.stringify(r.message)))
     const allThere = await until(() => [...accepted.keys()].every((id) => shownNumbers().includes(id)), 150_000)
@@ -175,10 +148,10 @@ describe('three replicas on one PostgreSQL', () => {
     const phase1 = shownNumbers().filter((id) => id <= 9240)
     expect(phase1).toEqual([...phase1].sort((a, b) => a - b))
 
-    for (const s of servers.slice(1)) s.child.kill('SIGTERM')
-    await Promise.all(servers.slice(1).map((s) => exited(s.child)))
-    expect(servers.slice(1).map((s) => s.child.exitCode)).toEqual([0, 0])
-    const logs = servers.flatMap((s) => s.logs).join('\n')
+    for (const s of servers.slice(1)) s.proc.kill('SIGTERM')
+    await Promise.all(servers.slice(1).map((s) => exited(s.proc)))
+    expect(servers.slice(1).map((s) => s.proc.exitCode)).toEqual([0, 0])
+    const logs = servers.map((s) => s.stdout() + s.stderr()).join('\n')
     expect(logs).not.toContain(TOKEN)
     expect(logs).not.toContain(SECRET)
   }, 300_000)

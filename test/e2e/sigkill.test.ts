@@ -1,9 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type Running } from '../helpers/server-process.js'
 import { startFakeDingTalk, type FakeDingTalk } from '../fake-im/dingtalk.js'
 import { coveredNumbers } from '../delivery/harness.js'
 
@@ -22,13 +22,6 @@ let dir: string
 const children: ChildProcess[] = []
 
 beforeAll(() => {
-  // Type errors elsewhere in the tree must not stop the emit this test needs; a missing cli.js must.
-  try {
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'pipe', timeout: 240_000 })
-  } catch (err) {
-    if (!existsSync(join(ROOT, 'dist/src/cli.js'))) throw err
-    console.warn('npm run build reported errors; running the emitted dist anyway:\n' + String((err as { stdout?: Buffer }).stdout ?? '').slice(0, 2000))
-  }
 }, 300_000)
 
 afterAll(async () => {
@@ -37,32 +30,15 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
-async function startServer(): Promise<{ child: ChildProcess; url: string; logs: string[] }> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/cli.js'), 'serve'], {
+
+/** The built server on this test's DATA_DIR and rules, with the GitLab secret set. */
+async function start(): Promise<Running> {
+  const r = await startServer({
     cwd: dir,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: join(dir, 'data'), RULES_FILE: join(dir, 'rules.yaml'), GITLAB_WEBHOOK_TOKEN: GITLAB_TOKEN, LOG_FORMAT: 'json', LOG_LEVEL: 'info', DRY_RUN: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { DATA_DIR: join(dir, 'data'), RULES_FILE: join(dir, 'rules.yaml'), GITLAB_WEBHOOK_TOKEN: GITLAB_TOKEN, LOG_LEVEL: 'info' },
   })
-  children.push(child)
-  const logs: string[] = []
-  createInterface({ input: child.stderr! }).on('line', (l) => logs.push(l))
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join('\n')}`)), 20_000)
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${logs.join('\n')}`)))
-    createInterface({ input: child.stdout! }).on('line', (l) => {
-      logs.push(l)
-      try {
-        const j = JSON.parse(l) as { msg?: string; port?: number }
-        if (j.msg === 'listening' && j.port) {
-          clearTimeout(timer)
-          resolve(j.port)
-        }
-      } catch {
-        // not a JSON log line (a banner): keep reading
-      }
-    })
-  })
-  return { child, url: `http://127.0.0.1:${port}`, logs }
+  children.push(r.proc)
+  return r
 }
 
 async function postPipeline(url: string, n: number): Promise<number> {
@@ -100,22 +76,22 @@ describe('SIGKILL mid-burst, then restart', () => {
       `targets:\n  ops:\n    type: dingtalk\n    webhook: "${fake.webhook(TOKEN)}"\n    secret: "${SECRET}"\n    keyword: CI\nrules:\n  - name: all\n    notify: [ops]\n`,
     )
     const accepted = new Set<number>()
-    const first = await startServer()
+    const first = await start()
     for (let n = 1; n <= 8; n++) if ((await postPipeline(first.url, n)) === 202) accepted.add(7000 + n)
     expect(await until(() => fake.records.length >= 3, 20_000)).toBe(true)
     const inFlight = [9, 10, 11, 12].map((n) => postPipeline(first.url, n).then((s) => s === 202 && accepted.add(7000 + n)))
-    first.child.kill('SIGKILL')
+    first.proc.kill('SIGKILL')
     await Promise.all(inFlight)
-    await exited(first.child)
+    await exited(first.proc)
     const shownAtKill = fake.shown().length
 
-    const second = await startServer()
+    const second = await start()
     for (let n = 13; n <= 16; n++) if ((await postPipeline(second.url, n)) === 202) accepted.add(7000 + n)
     const shownNumbers = () => fake.shown().flatMap((r) => coveredNumbers(JSON.stringify(r.message)))
     const allThere = await until(() => [...accepted].every((id) => shownNumbers().includes(id)), 40_000)
     await new Promise((r) => setTimeout(r, 1000)) // anything sent twice would show up now
-    second.child.kill('SIGTERM')
-    const graceful = await Promise.race([exited(second.child).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))])
+    second.proc.kill('SIGTERM')
+    const graceful = await Promise.race([exited(second.proc).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))])
 
     const counts = new Map<number, number>()
     for (const id of shownNumbers()) counts.set(id, (counts.get(id) ?? 0) + 1)
@@ -132,7 +108,7 @@ describe('SIGKILL mid-burst, then restart', () => {
     expect(figures.rejected).toBe(0)
     expect(graceful).toBe(true) // SIGTERM: the worker lets the send in progress finish, then the process exits
     expect(accepted.size).toBeGreaterThanOrEqual(12)
-    const allLogs = first.logs.join('\n') + second.logs.join('\n')
+    const allLogs = [first, second].map((r) => r.stdout() + r.stderr()).join('\n')
     expect(allLogs).not.toContain(TOKEN)
     expect(allLogs).not.toContain(SECRET)
   }, 120_000)

@@ -13,8 +13,11 @@ export type Reply = { status: number; json?: unknown }
 
 export type FakeHttp = {
   url: string
-  /** The next `times` requests (all while `times` is Infinity) get `failure`. */
-  inject(failure: Failure, times?: number): void
+  /**
+   * The next `times` requests (all while `times` is Infinity) get `failure`; with `when`, only the requests it
+   * picks (say, the text part of a two-message send), the others pass through untouched.
+   */
+  inject(failure: Failure, times?: number, o?: { when?: (c: Call) => boolean }): void
   clearFailures(): void
   /** Answer every accepted request this much later (the message is already recorded): a slow robot. */
   setLatency(ms: number): void
@@ -29,7 +32,7 @@ export async function serveFake(
   handle: (c: Call) => Reply,
   onFailure: (c: Call, f: Failure) => void,
 ): Promise<FakeHttp> {
-  const queue: { failure: Failure; times: number }[] = []
+  const queue: { failure: Failure; times: number; when?: (c: Call) => boolean }[] = []
   const sockets = new Set<Socket>()
   const hanging = new Set<ServerResponse>()
   let latencyMs = 0
@@ -50,9 +53,10 @@ export async function serveFake(
         bytes: buf.length,
         ip: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
       }
-      const head = queue[0]
+      const at = queue.findIndex((q) => !q.when || q.when(call))
+      const head = queue[at]
       if (head) {
-        if (--head.times <= 0) queue.shift()
+        if (--head.times <= 0) queue.splice(at, 1)
         onFailure(call, head.failure)
         const f = head.failure
         if (f.kind === 'hang') return void hanging.add(res)
@@ -74,7 +78,7 @@ export async function serveFake(
 
   return {
     url: `http://127.0.0.1:${port}`,
-    inject: (failure, times = Infinity) => void queue.push({ failure, times }),
+    inject: (failure, times = Infinity, o = {}) => void queue.push({ failure, times, when: o.when }),
     clearFailures: () => void queue.splice(0),
     setLatency: (ms) => void (latencyMs = ms),
     close: async () => {

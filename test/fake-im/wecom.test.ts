@@ -72,4 +72,17 @@ describe('fake WeCom group robot (outbound.md §2, §6.2)', () => {
     expect(await code({ msgtype: 'template_card', template_card: { card_type: 'text_notice', main_title: { title: '构建失败' } } })).toBe(0)
     expect(await code({ msgtype: 'template_card', template_card: { card_type: 'other' } })).toBe(40058)
   })
+
+  it('injects a failure only into the requests `when` picks; the others pass through', async () => {
+    const f = await start([{ key: 'k' }])
+    f.inject({ kind: 'errcode', errcode: -1, errmsg: 'system busy' }, 1, { when: (c) => JSON.parse(c.body).msgtype === 'text' })
+    expect((await post(f.webhook('k'), { msgtype: 'markdown', markdown: { content: 'm' } })).json.errcode).toBe(0)
+    expect((await post(f.webhook('k'), { msgtype: 'text', text: { content: 't' } })).json.errcode).toBe(-1)
+    expect((await post(f.webhook('k'), { msgtype: 'text', text: { content: 't' } })).json.errcode).toBe(0)
+    expect(f.records.map((r) => [(JSON.parse(r.body) as { msgtype: string }).msgtype, r.injected ?? 'real'])).toEqual([
+      ['markdown', 'real'],
+      ['text', 'errcode'],
+      ['text', 'real'],
+    ])
+  })
 })

@@ -4,14 +4,13 @@ import { Agent, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildOnce, runToExit, startServer, type Running } from './spawn.js'
+import { runToExit, startServer, type Running } from '../helpers/server-process.js'
 import { fakeRobot } from './fake-robot.js'
 
 const fixture = (p: string) => readFileSync(join('test/fixtures', p), 'utf8')
 const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), `ci-notify-${prefix}-`))
 const running: Running[] = []
 
-beforeAll(() => buildOnce(), 120_000)
 afterAll(() => {
   for (const r of running) if (r.proc.exitCode === null) r.proc.kill('SIGKILL')
 })

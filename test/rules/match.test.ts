@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { route } from '../../rules/route.js'
-import { globToRegExp } from '../../rules/glob.js'
+import { compilePattern, globToRegExp } from '../../rules/glob.js'
 import type { CommonEvent } from '../../src/event.js'
 import { makeEvent } from './make-event.js'
 import { rulesWith } from './rules-yaml.js'
@@ -25,6 +25,16 @@ describe('glob', () => {
     ['feat-(x)', 'feat-(x)', true],
   ])('%s vs %s → %s', (glob, value, want) => {
     expect(globToRegExp(glob).test(value)).toBe(want)
+  })
+})
+
+describe('patterns against hostile values', () => {
+  it('never feeds a value longer than any real ref to a pattern (a backtracking regex cannot hang the receiver)', () => {
+    const evil = compilePattern('/^(a+)+$/')
+    expect(evil.test('aaaa')).toBe(true)
+    // Without the bound this takes longer than the universe has left; with it, it is simply no match.
+    expect(evil.test('a'.repeat(5000) + 'b')).toBe(false)
+    expect(compilePattern('feature/**').test('feature/' + 'x'.repeat(2000))).toBe(false)
   })
 })
 

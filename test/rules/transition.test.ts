@@ -66,6 +66,15 @@ describe('transitions', () => {
     expect(decide('success', prev('failed', 100), { number: 100 }).routing.transition).toBe('fixed')
   })
 
+  it('the same run and attempt arriving out of order: the earlier finish is older (GitLab does not order its hooks)', () => {
+    const later: PipelineState = { status: 'success', number: 100, attempt: 1, event_id: 'p', finished_at: '2026-01-02T00:10:00Z' }
+    const late = decide('failed', later, { number: 100, attempt: 1, finished_at: '2026-01-02T00:05:00Z' })
+    expect(late.routing.transition).toBeNull()
+    expect(late.state).toBeUndefined()
+    // in order it is compared as usual
+    expect(decide('failed', later, { number: 100, attempt: 1, finished_at: '2026-01-02T00:20:00Z' }).routing.transition).toBe('broken')
+  })
+
   it('without run numbers, the finish time decides what is older', () => {
     const p: PipelineState = { status: 'success', event_id: 'p', finished_at: '2026-01-02T00:00:00Z' }
     expect(decide('failed', p, { number: undefined, finished_at: '2026-01-01T00:00:00Z' }).routing.transition).toBeNull()

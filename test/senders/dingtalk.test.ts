@@ -15,6 +15,8 @@ beforeAll(async () => {
 afterAll(() => fake.close())
 
 const target = (): NamedTarget => ({ name: 'ops', type: 'dingtalk', webhook: fake.webhook('signedtoken'), secret: SECRET, keyword: 'CI', msgtype: 'markdown', rate_per_minute: 20 })
+/** The robot's target with a secret that is not the robot's. */
+const wrongSecret = (): NamedTarget => ({ name: 'ops', type: 'dingtalk', webhook: fake.webhook('signedtoken'), secret: 'SECwrong0000000000000000', keyword: 'CI', msgtype: 'markdown', rate_per_minute: 20 })
 const message = { msgtype: 'markdown', markdown: { title: 'CI 构建失败', text: '#### CI 构建失败' } }
 
 describe('DingTalk signing (outbound.md §1.6)', () => {
@@ -58,10 +60,24 @@ describe('dingtalk sender', () => {
     expect(fake.records.length - mark).toBe(2)
   })
 
+  it('reports every POST through onPost: two for a re-signed send, one for a plain or a refused one', async () => {
+    const stale = () => clock.now() - 2 * 3600_000
+    let calls = 0
+    let posts = 0
+    const onPost = () => void posts++
+    const healing = dingtalkSender({ timeoutMs: 2000, now: () => (calls++ === 0 ? stale() : clock.now()) })
+    await healing.send(target(), message, { uuid: 'uuid-6', onPost })
+    expect(posts).toBe(2)
+    await healing.send(target(), message, { uuid: 'uuid-7', onPost })
+    expect(posts).toBe(3)
+    await expect(healing.send(wrongSecret(), message, { uuid: 'uuid-8', onPost })).rejects.toBeInstanceOf(RobotError)
+    expect(posts).toBe(4)
+  })
+
   it('does not re-sign a bad signature (wrong secret is permanent at once)', async () => {
     const sender = dingtalkSender({ timeoutMs: 2000, now: clock.now })
     const mark = fake.records.length
-    await expect(sender.send({ ...target(), secret: 'SECwrong0000000000000000' }, message, { uuid: 'uuid-5' })).rejects.toMatchObject({ o: { retryable: false, errcode: 310000 } })
+    await expect(sender.send(wrongSecret(), message, { uuid: 'uuid-5' })).rejects.toMatchObject({ o: { retryable: false, errcode: 310000 } })
     expect(fake.records.length - mark).toBe(1)
   })
 })

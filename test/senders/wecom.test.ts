@@ -28,6 +28,15 @@ describe('wecom sender', () => {
     expect((err as RobotError).message).not.toContain('wrong-key-123456')
   })
 
+  it('reports its one POST through onPost, ok or refused', async () => {
+    let posts = 0
+    const onPost = () => void posts++
+    await senders.wecom.send(target(), { msgtype: 'text', text: { content: 'x' } }, { uuid: 'u', onPost })
+    expect(posts).toBe(1)
+    await expect(senders.wecom.send(target('wrong-key-123456'), { msgtype: 'text', text: { content: 'x' } }, { uuid: 'u', onPost })).rejects.toBeInstanceOf(RobotError)
+    expect(posts).toBe(2)
+  })
+
   it('refuses a target of the other platform (programmer error)', async () => {
     await expect(senders.dingtalk.send(target(), { msgtype: 'text' }, { uuid: 'u' })).rejects.toThrow(TypeError)
   })

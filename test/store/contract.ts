@@ -118,23 +118,71 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
       expect(await store.getEvent('evt_unknown')).toBeUndefined()
     })
 
-    it('returns due deliveries oldest first, and the waiting ones per target in id order', async () => {
+    it('returns the waiting deliveries per target in id order', async () => {
       for (let i = 0; i < 3; i++) await store.accept(acceptInput(sampleEvent({}, later(i)), ['a', 'b']))
-      const due = await store.dueDeliveries(later(10).getTime(), 10)
-      expect(due.map((d) => d.id)).toEqual([...due.map((d) => d.id)].sort((x, y) => x - y))
-      expect(due).toHaveLength(6)
-      expect((await store.dueDeliveries(later(10).getTime(), 4)).map((d) => d.id)).toEqual(due.slice(0, 4).map((d) => d.id))
-      // Not before next_attempt_at (= received_at for a new delivery).
-      expect(await store.dueDeliveries(later(0).getTime() - 1, 10)).toEqual([])
-
+      const all = (await store.listDeliveries({ limit: 10 })).reverse()
       const forB = await store.waitingFor('b', 10)
       expect(forB.map((d) => d.target)).toEqual(['b', 'b', 'b'])
-      expect(forB.map((d) => d.id)).toEqual(due.filter((d) => d.target === 'b').map((d) => d.id))
+      expect(forB.map((d) => d.id)).toEqual(all.filter((d) => d.target === 'b').map((d) => d.id))
+      expect((await store.waitingFor('b', 2)).map((d) => d.id)).toEqual(forB.slice(0, 2).map((d) => d.id))
       await store.markRetry(forB[0].id, { nextAttemptAt: later(60_000).getTime(), errmsg: 'HTTP 502' })
-      // A retrying delivery still waits (and keeps its place), but is not due before its time.
-      expect((await store.waitingFor('b', 10)).map((d) => d.id)).toEqual(forB.map((d) => d.id))
-      expect((await store.dueDeliveries(later(10).getTime(), 10)).map((d) => d.id)).not.toContain(forB[0].id)
-      expect((await store.dueDeliveries(later(60_000).getTime(), 10)).map((d) => d.id)).toContain(forB[0].id)
+      await store.markSent([forB[1].id], later(20))
+      // A retrying delivery still waits (and keeps its place); a sent one does not.
+      expect((await store.waitingFor('b', 10)).map((d) => d.id)).toEqual([forB[0].id, forB[2].id])
+    })
+
+    it('names each target with something due once, whatever the number of deliveries due there', async () => {
+      for (let i = 0; i < 4; i++) await store.accept(acceptInput(sampleEvent({}, later(i)), i < 3 ? ['a', 'b'] : ['a', 'c']))
+      expect(await store.dueTargets(later(10).getTime())).toEqual(['a', 'b', 'c'])
+      // Not before next_attempt_at (= received_at for a new delivery).
+      expect(await store.dueTargets(later(0).getTime() - 1)).toEqual([])
+      expect(await store.dueTargets(later(1).getTime())).toEqual(['a', 'b'])
+
+      const [c] = await store.waitingFor('c', 10)
+      await store.markRetry(c.id, { nextAttemptAt: later(60_000).getTime(), errmsg: 'HTTP 502' })
+      expect(await store.dueTargets(later(10).getTime())).toEqual(['a', 'b'])
+      expect(await store.dueTargets(later(60_000).getTime())).toEqual(['a', 'b', 'c'])
+      // A target whose head is retrying later still has its other pending deliveries due.
+      const [b1, b2, b3] = await store.waitingFor('b', 10)
+      await store.markRetry(b1.id, { nextAttemptAt: later(60_000).getTime(), errmsg: 'HTTP 502' })
+      expect(await store.dueTargets(later(10).getTime())).toEqual(['a', 'b'])
+      await store.markSent([b2.id], later(20))
+      await store.markDead(b3.id, { errmsg: 'x' })
+      expect(await store.dueTargets(later(10).getTime())).toEqual(['a'])
+      await store.markDryRun((await store.waitingFor('a', 10)).map((d) => d.id), later(20))
+      expect(await store.dueTargets(later(10).getTime())).toEqual([])
+    })
+
+    it('records the progress of a send in parts on a waiting delivery, and clears it when the delivery settles', async () => {
+      await store.accept(acceptInput(sampleEvent(), ['a', 'b', 'c', 'd']))
+      const [a, b, c, d] = await store.listDeliveries({ limit: 10 }).then((ds) => ds.reverse())
+      const get = async (id: number) => (await store.getDelivery(id))!
+      expect((await get(a.id)).progress).toBeUndefined()
+      for (const x of [a, b, c, d]) await store.markProgress(x.id, { uuid: x.msg_uuid, sent: 1 })
+      expect((await get(a.id)).progress).toEqual({ uuid: a.msg_uuid, sent: 1 })
+      await store.markRetry(a.id, { nextAttemptAt: 5, errmsg: 'HTTP 502', progress: { uuid: 'digest-x', sent: 2 } })
+      expect(await get(a.id)).toMatchObject({ status: 'retrying', progress: { uuid: 'digest-x', sent: 2 } })
+      await store.markRetry(a.id, { nextAttemptAt: 6, errmsg: 'HTTP 502' })
+      expect((await get(a.id)).progress).toBeUndefined()
+
+      await store.markSent([b.id], later(1))
+      await store.markDead(c.id, { errmsg: 'x' })
+      expect((await get(b.id)).progress).toBeUndefined()
+      expect((await get(c.id)).progress).toBeUndefined()
+      await store.markRetry(a.id, { nextAttemptAt: 7, errmsg: 'HTTP 502', progress: { uuid: a.msg_uuid, sent: 1 } })
+      await store.markDryRun([a.id], later(1))
+      expect(await get(a.id)).toMatchObject({ status: 'dry_run' })
+      expect((await get(a.id)).progress).toBeUndefined()
+      // Only a waiting delivery takes progress: a settled one is left alone.
+      await store.markProgress(b.id, { uuid: b.msg_uuid, sent: 1 })
+      expect((await get(b.id)).progress).toBeUndefined()
+
+      await store.markProgress(d.id, { uuid: d.msg_uuid, sent: 2 })
+      await store.markDead(d.id, { errmsg: 'x' })
+      await store.markProgress(d.id, { uuid: d.msg_uuid, sent: 3 })
+      expect(await store.requeue(d.id)).toBe(true)
+      expect(await get(d.id)).toMatchObject({ status: 'pending' })
+      expect((await get(d.id)).progress).toBeUndefined()
     })
 
     it('marks deliveries sent (a digest carrier and the ones it carried), retrying, dead and dry-run', async () => {
@@ -153,7 +201,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
       expect(byId.get(c.id)).toMatchObject({ status: 'retrying', attempts: 1, next_attempt_at: 123, last_errcode: -1, last_errmsg: 'system busy' })
       expect(byId.get(d.id)).toMatchObject({ status: 'dead', last_errcode: 310000, last_errmsg: 'keywords not in content' })
       expect(byId.get(e.id)).toMatchObject({ status: 'dry_run', sent_at: at.toISOString() })
-      expect((await store.dueDeliveries(Number.MAX_SAFE_INTEGER, 10)).map((x) => x.id)).toEqual([c.id])
+      expect(await store.dueTargets(Number.MAX_SAFE_INTEGER)).toEqual(['c'])
     })
 
     it('lists deliveries by status, newest first', async () => {
@@ -170,16 +218,19 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
 
     it('requeues a dead delivery (attempts reset, due at once) and nothing else', async () => {
       await store.accept(acceptInput(sampleEvent(), ['a', 'b']))
-      const [a, b] = await store.dueDeliveries(Number.MAX_SAFE_INTEGER, 10)
+      const [a, b] = (await store.listDeliveries({ limit: 10 })).reverse()
       await store.markRetry(a.id, { nextAttemptAt: 1, errmsg: 'timeout' })
       await store.markDead(a.id, { errcode: 300001, errmsg: 'token is not exist' })
       expect(await store.requeue(a.id)).toBe(true)
       expect(await store.requeue(a.id)).toBe(false) // pending now
       expect(await store.requeue(b.id)).toBe(false)
       expect(await store.requeue(999_999)).toBe(false)
-      const due = await store.dueDeliveries(0, 10)
-      expect(due.map((d) => d.id)).toEqual([a.id])
-      expect(due[0]).toMatchObject({ status: 'pending', attempts: 0 })
+      expect((await store.getDelivery(a.id))?.status).toBe('pending')
+      expect((await store.getDelivery(b.id))?.id).toBe(b.id)
+      expect(await store.getDelivery(999_999)).toBeUndefined()
+      // Due at once: next_attempt_at 0.
+      expect(await store.dueTargets(0)).toEqual(['a'])
+      expect(await store.getDelivery(a.id)).toMatchObject({ status: 'pending', attempts: 0, next_attempt_at: 0 })
     })
 
     it('counts the queue', async () => {
@@ -247,7 +298,8 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
           let prev: PipelineState | undefined
           await second.accept(acceptInput(sampleEvent(), [], { pipelineKey: 'pk', decide: (p) => ((prev = p), { routing: routing() }) }))
           expect(prev).toEqual(state)
-          const due = await second.dueDeliveries(Number.MAX_SAFE_INTEGER, 10)
+          expect(await second.dueTargets(Number.MAX_SAFE_INTEGER)).toEqual(['ops'])
+          const due = await second.waitingFor('ops', 10)
           expect(due.map((d) => [d.event_id, d.target, d.msg_uuid])).toEqual([[event.id, 'ops', msgUuid(event.id, 'ops')]])
         } finally {
           await second.close()

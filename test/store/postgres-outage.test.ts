@@ -71,7 +71,7 @@ describe('PostgresStore when the database goes away', () => {
       const during = sampleEvent()
       await expect(store.accept(acceptInput(during, ['ops']))).rejects.toBeInstanceOf(UnavailableError)
       await expect(store.ping()).rejects.toBeInstanceOf(UnavailableError)
-      await expect(store.dueDeliveries(Date.now(), 10)).rejects.toBeInstanceOf(UnavailableError)
+      await expect(store.dueTargets(Date.now())).rejects.toBeInstanceOf(UnavailableError)
 
       await link.restore()
       await expect(store.ping()).resolves.toBeUndefined()

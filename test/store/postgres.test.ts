@@ -262,7 +262,7 @@ describe('PostgresStore migrations and schema', () => {
       expect((await store.accept(acceptInput(event, ['ops'], { pipelineKey: 'p\u0000k' }))).duplicate).toBe(false)
       expect((await store.getEvent(event.id))?.event).toEqual(event)
       expect(await store.accept(acceptInput(sampleEvent({ delivery_id: 'a\u0000b' }), ['ops']))).toEqual({ duplicate: true, event_id: event.id })
-      const [d] = await store.dueDeliveries(Number.MAX_SAFE_INTEGER, 1)
+      const [d] = await store.waitingFor('ops', 1)
       await store.markRetry(d.id, { nextAttemptAt: 1, errmsg: 'bad\u0000reply' })
       expect((await store.listDeliveries({ status: 'retrying', limit: 1 }))[0].last_errmsg).toBe('bad\\u0000reply')
     } finally {

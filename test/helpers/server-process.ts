@@ -3,10 +3,10 @@ import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
 /**
- * The built server as `node <dist>/src/cli.js serve`, the way `npm start` and the container run it, from a private
- * copy under node_modules/.cache (node still resolves the project's packages from there): other test files may rebuild
- * `dist/` while these run, and a half-written file would be a flaky start. A `dist/` newer than every source (CI
- * builds before testing) is copied; otherwise the sources are compiled into the private folder.
+ * The built server as `node <build>/src/cli.js serve`, the way `npm start` and the container run it, from a private
+ * copy under node_modules/.cache (node still resolves the project's packages from there), made once per test run by
+ * test/global-setup.ts: a developer's `npm run build` during a test run cannot hand a test half-written files. A
+ * `dist/` newer than every source (CI builds before testing) is copied; otherwise the sources are compiled there.
  */
 export const BUILD = resolve('node_modules/.cache/ci-notify-ops-test')
 export const CLI = join(BUILD, 'src/cli.js')

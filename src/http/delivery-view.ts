@@ -1,0 +1,20 @@
+import { redactUrl } from '../redact.js'
+import type { Delivery } from '../store/types.js'
+
+/** What the API shows of a delivery, wherever it appears: times as ISO strings, errmsg scrubbed of URL credentials. */
+export function deliveryView(d: Delivery) {
+  return {
+    id: d.id,
+    event_id: d.event_id,
+    target: d.target,
+    status: d.status,
+    attempts: d.attempts,
+    last_errcode: d.last_errcode ?? null,
+    last_errmsg: d.last_errmsg === undefined ? null : redactUrl(d.last_errmsg),
+    created_at: d.created_at,
+    next_attempt_at: d.status === 'pending' || d.status === 'retrying' ? new Date(d.next_attempt_at).toISOString() : null,
+    sent_at: d.sent_at ?? null,
+    digest_of: d.digest_of ?? null,
+    rules: d.route.rules,
+  }
+}
