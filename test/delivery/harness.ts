@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream'
 import { parseRules } from '../../rules/load.js'
 import { route } from '../../rules/route.js'
 import { RulesRuntime } from '../../rules/runtime.js'
@@ -12,6 +11,7 @@ import { defaultSettings, type Settings } from '../../src/settings.js'
 import { SqliteStore } from '../../src/store/sqlite.js'
 import type { AcceptInput } from '../../src/store/types.js'
 import { manualClock, type ManualClock } from '../fake-im/manual-clock.js'
+import { captureLogs } from '../helpers/log-capture.js'
 
 /** The link of event n: how tests find which events a message covers. */
 export const eventUrl = (n: number) => `https://gitlab.example.com/g/app/-/pipelines/${n}`
@@ -46,13 +46,7 @@ export type Harness = Awaited<ReturnType<typeof harness>>
  */
 export async function harness(o: { yaml: string; settings?: Partial<Settings>; clock?: ManualClock; renderers?: Record<TargetType, Renderer> | 'real' }) {
   const clock = o.clock ?? manualClock()
-  const logs: string[] = []
-  const destination = new Writable({
-    write(chunk, _enc, done) {
-      logs.push(String(chunk))
-      done()
-    },
-  })
+  const { logs, destination } = captureLogs()
   const store = new SqliteStore(':memory:')
   const rules = RulesRuntime.fromCompiled(parseRules(o.yaml, { file: '<inline>', env: {} }))
   const metrics = createMetrics()

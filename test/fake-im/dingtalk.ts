@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { isIPv4 } from 'node:net'
 import { MSG_TYPES, missingField, resolveMentions, visibleText, type Json, type Member, type Resolution } from './dingtalk-checks.js'
-import { serveFake, type Call, type Failure, type Reply } from './serve.js'
+import { noteInjected, serveFake, type Call, type Failure, type Reply } from './serve.js'
 import { SlidingWindow } from './window.js'
 
 /** A fake DingTalk custom robot API (`POST /robot/send`), written from outbound.md §1 and §6.1. */
@@ -154,12 +154,7 @@ export async function startFakeDingTalk(robots: DingRobot[], o: DingOptions = {}
       }
       return reply
     },
-    (c, f) => {
-      const rec = record(c)
-      rec.injected = f.kind
-      if (f.kind === 'errcode') Object.assign(rec, { errcode: f.errcode, errmsg: f.errmsg })
-      if (f.kind === 'status') rec.http = f.status
-    },
+    (c, f) => noteInjected(record(c), f),
   )
 
   return {

@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 
+/** Writes an injected failure into a fake's request record (both fakes keep the same fields for it). */
+export function noteInjected(rec: { injected?: Failure['kind']; errcode?: number; errmsg?: string; http: number }, f: Failure): void {
+  rec.injected = f.kind
+  if (f.kind === 'errcode') Object.assign(rec, { errcode: f.errcode, errmsg: f.errmsg })
+  if (f.kind === 'status') rec.http = f.status
+}
+
 /** Failure injection shared by both fakes: what the next requests get instead of the real checks. */
 export type Failure =
   | { kind: 'status'; status: number }

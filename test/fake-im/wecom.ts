@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { serveFake, type Call, type Failure, type Reply } from './serve.js'
+import { noteInjected, serveFake, type Call, type Failure, type Reply } from './serve.js'
 import { SlidingWindow } from './window.js'
 
 /** A fake WeCom group robot API (`POST /cgi-bin/webhook/send`), written from outbound.md §2 and §6.2. */
@@ -77,12 +77,7 @@ export async function startFakeWeCom(robots: WeComRobot[], o: WeComOptions = {})
       Object.assign(rec, { errcode: j.errcode, errmsg: j.errmsg })
       return reply
     },
-    (c, f) => {
-      const rec = record(c)
-      rec.injected = f.kind
-      if (f.kind === 'errcode') Object.assign(rec, { errcode: f.errcode, errmsg: f.errmsg })
-      if (f.kind === 'status') rec.http = f.status
-    },
+    (c, f) => noteInjected(record(c), f),
   )
   return {
     ...http,

@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream'
 import type { AppDeps } from '../../src/deps.js'
 import { createLogger } from '../../src/log.js'
 import { createMetrics } from '../../src/metrics.js'
@@ -6,6 +5,7 @@ import { defaultSettings, type Settings } from '../../src/settings.js'
 import { SqliteStore } from '../../src/store/sqlite.js'
 import { parseRules } from '../../rules/load.js'
 import { RulesRuntime } from '../../rules/runtime.js'
+import { captureLogs } from './log-capture.js'
 
 export const DEFAULT_RULES_YAML = `
 targets:
@@ -29,13 +29,7 @@ export type TestDeps = AppDeps & {
  * `logs` proves the code never wrote it (production redaction is a second line of defence).
  */
 export async function testDeps(o: { rulesYaml?: string; settings?: Partial<Settings>; env?: Record<string, string> } = {}): Promise<TestDeps> {
-  const logs: string[] = []
-  const destination = new Writable({
-    write(chunk, _enc, done) {
-      logs.push(String(chunk))
-      done()
-    },
-  })
+  const { logs, destination } = captureLogs()
   const store = new SqliteStore(':memory:')
   return {
     settings: defaultSettings(o.settings),
