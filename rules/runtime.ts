@@ -8,7 +8,6 @@ import type { Env } from './interpolate.js'
 import { parseRules, readRulesText } from './load.js'
 
 export type RulesStatus = { file: string; loadedAt: string; lastReload: { at: string; ok: boolean; error?: string } }
-export type ReloadResult = { ok: true } | { ok: false; error: string }
 
 type Options = { env: Env; log: Logger; metrics: Metrics; debounceMs?: number; now?: () => Date }
 
@@ -49,10 +48,13 @@ export class RulesRuntime {
     return this.rules
   }
 
-  /** SIGHUP, POST /-/reload and the folder watch all come here. */
-  reload(): ReloadResult {
+  /**
+   * SIGHUP, POST /-/reload and the folder watch all come here. A broken file throws its ConfigError after recording
+   * it (status, metric, log); the previous rules keep running either way.
+   */
+  reload(): void {
     const at = this.now().toISOString()
-    if (!this.o) return { ok: false, error: 'these rules were not loaded from a file; nothing to reload' }
+    if (!this.o) throw new ConfigError('these rules were not loaded from a file; nothing to reload')
     const { log, metrics, env } = this.o
     try {
       const text = readRulesText(this.rules.file)
@@ -63,14 +65,13 @@ export class RulesRuntime {
       metrics.rulesReloads.inc({ result: 'ok' })
       metrics.rulesLoadError.set(0)
       log.info({ file: this.rules.file, rules: this.rules.rules.length }, 'rules reloaded')
-      return { ok: true }
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err
       this.last = { at, ok: false, error: err.message }
       metrics.rulesReloads.inc({ result: 'error' })
       metrics.rulesLoadError.set(1)
       log.error({ file: this.rules.file, problems: err.problems }, 'rules reload failed; the previous rules keep running')
-      return { ok: false, error: err.message }
+      throw err
     }
   }
 
@@ -113,7 +114,12 @@ export class RulesRuntime {
       return
     }
     if (text === this.loadedText && this.last.ok) return
-    this.reload()
+    try {
+      this.reload()
+    } catch (err) {
+      // Already recorded and logged by reload(); a watch has nobody else to tell.
+      if (!(err instanceof ConfigError)) throw err
+    }
   }
 
   private now(): Date {

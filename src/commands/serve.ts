@@ -95,7 +95,12 @@ export async function run(argv: string[]): Promise<number> {
   process.on('SIGHUP', () => {
     // The runtime logs the outcome (and keeps the old rules on a bad file).
     log.info({ file: settings.rulesFile }, 'SIGHUP: reloading the rules')
-    rules.reload()
+    try {
+      rules.reload()
+    } catch (err) {
+      // Logged with its location by the runtime; the previous rules keep running.
+      if (!(err instanceof ConfigError)) throw err
+    }
   })
   onShutdown({
     server,

@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors.js'
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { AppDeps } from '../deps.js'
@@ -28,10 +29,12 @@ export function opsRoutes(deps: AppDeps): Hono {
   app.get('/api/status', async (c) => c.json(await status(deps)))
 
   app.post('/-/reload', (c) => {
-    const r = deps.rules.reload()
-    if (!r.ok) {
+    try {
+      deps.rules.reload()
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err
       // 422: the request was fine, the file on disk is not; the previous rules keep running.
-      throw new HTTPException(422, { message: `rules reload failed, the previous rules are still running: ${r.error}` })
+      throw new HTTPException(422, { message: `rules reload failed, the previous rules are still running: ${err.message}` })
     }
     return c.json({ reloaded: true, ...deps.rules.status() })
   })

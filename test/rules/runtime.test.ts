@@ -62,9 +62,8 @@ describe('RulesRuntime', () => {
 
     clock += 60_000
     writeFileSync(file, bad)
-    const r = rt.reload()
     const error = `${file}:4:28: rules[0].notify[0]: unknown target "dev-gruop"; targets are dev`
-    expect(r).toEqual({ ok: false, error })
+    expect(() => rt!.reload()).toThrow(new ConfigError(error))
     expect(rt.current.rules.map((x) => x.name)).toEqual(['one'])
     expect(rt.status()).toEqual({ file, loadedAt: '2026-01-01T00:00:00.000Z', lastReload: { at: '2026-01-01T00:01:00.000Z', ok: false, error } })
     expect(await gauge()).toBe(1)
@@ -72,7 +71,7 @@ describe('RulesRuntime', () => {
 
     clock += 60_000
     writeFileSync(file, good('two'))
-    expect(rt.reload()).toEqual({ ok: true })
+    rt.reload()
     expect(rt.current.rules.map((x) => x.name)).toEqual(['two'])
     expect(rt.status()).toEqual({ file, loadedAt: '2026-01-01T00:02:00.000Z', lastReload: { at: '2026-01-01T00:02:00.000Z', ok: true } })
     expect(await gauge()).toBe(0)
@@ -115,7 +114,7 @@ describe('RulesRuntime', () => {
     writeFileSync(file, good('one'))
     const loaded = RulesRuntime.load(file, opts())
     const inline = RulesRuntime.fromCompiled(loaded.current)
-    expect(inline.reload()).toEqual({ ok: false, error: 'these rules were not loaded from a file; nothing to reload' })
+    expect(() => inline.reload()).toThrow(new ConfigError('these rules were not loaded from a file; nothing to reload'))
     expect(inline.current.rules[0].name).toBe('one')
   })
 })
