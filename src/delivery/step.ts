@@ -109,17 +109,25 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
 }
 
 async function dryRun(env: StepEnv, target: NamedTarget, ready: { delivery: Delivery; input: RenderInput }[], renderer: Renderer, n: number): Promise<StepResult> {
+  // One store write for the whole run of rendered deliveries (a commit is an fsync).
+  const done: number[] = []
+  const record = async () => {
+    if (!done.length) return
+    await env.store.markDryRun(done, new Date(env.clock.now()))
+    env.metrics.deliveries.inc({ target: target.name, result: 'dry_run' }, done.length)
+  }
   for (const { delivery, input } of ready) {
     let messages
     try {
       messages = renderer.render(input)
     } catch (err) {
-      return renderFailed(env, target, [delivery], err, n)
+      await record()
+      return renderFailed(env, target, [delivery], err, n - done.length)
     }
     env.log.info({ target: target.name, delivery: delivery.id, messages }, 'dry run: message rendered, not posted')
-    await env.store.markDryRun([delivery.id], new Date(env.clock.now()))
-    env.metrics.deliveries.inc({ target: target.name, result: 'dry_run' })
+    done.push(delivery.id)
   }
+  await record()
   return { kind: 'progress', waiting: n - ready.length }
 }
 

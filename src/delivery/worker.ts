@@ -148,13 +148,10 @@ export class Worker {
   }
 
   private async tick(): Promise<void> {
-    const { store, metrics } = this.deps
+    const { store } = this.deps
     await this.seeded
     const now = this.clock.now()
-    const stats = await store.queueStats()
-    metrics.queueDepth.set(stats.pending + stats.retrying)
-    metrics.deadLetters.set(stats.dead)
-    metrics.oldestPendingAge.set(stats.oldestPendingAt ? Math.max(0, now - Date.parse(stats.oldestPendingAt)) / 1000 : 0)
+    // (The queue gauges are read from the store when /metrics is scraped, not on every tick of this hot loop.)
     // Every target with something due, however long another robot's queue is: one robot down with thousands queued
     // must not hide the others from the worker.
     for (const target of await store.dueTargets(now)) {

@@ -14,10 +14,14 @@ const DAY_MS = 86_400_000
  * the `Store` interface with networked stores.
  *
  * synchronous=FULL: in WAL mode NORMAL may lose the last commits on power loss (not on a process crash). A 202
- * promises the event is durable, so every commit is fsynced; at webhook rates the one fsync per accept is cheap.
+ * promises the event is durable, so every commit is fsynced; accepts are group-committed so that costs one fsync
+ * per batch of concurrent webhooks, not one per webhook.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database
+  private readonly statements = new Map<string, Database.Statement>()
+  /** Accepts waiting for the next group commit (see accept()). */
+  private queued: { input: AcceptInput; resolve: (r: AcceptResult) => void; reject: (err: unknown) => void }[] = []
 
   constructor(file: string, o: { busyTimeoutMs?: number } = {}) {
     this.db = new Database(file, { timeout: o.busyTimeoutMs ?? 5000 })
@@ -27,24 +31,64 @@ export class SqliteStore implements Store {
     migrate(this.db)
   }
 
-  async accept(input: AcceptInput): Promise<AcceptResult> {
-    const { event, dedupeKey, pipelineKey, decide } = input
-    const findDuplicate = () =>
-      this.db.prepare<[string, string], { id: string }>('SELECT id FROM events WHERE source = ? AND dedupe_key = ?').get(event.source, dedupeKey)
-    // IMMEDIATE: take the write lock before the dedupe read, so another process on the same file cannot slip an
-    // insert between our check and our write (the UNIQUE constraint backs this up).
-    const tx = this.db.transaction((): AcceptResult => {
-      const dup = findDuplicate()
+  /**
+   * Group commit: the accepts that arrive while the event loop is busy share one transaction, so one fsync covers
+   * them all (better-sqlite3 is synchronous: an fsync per webhook would cap ingest at the disk's sync rate and block
+   * the loop each time). Each promise resolves only after the commit that holds its event, so a 202 still means the
+   * event is on disk. Each accept runs in its own savepoint: one that fails rolls back alone.
+   */
+  accept(input: AcceptInput): Promise<AcceptResult> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ input, resolve, reject })
+      if (this.queued.length === 1) setImmediate(() => this.commitQueued())
+    })
+  }
+
+  private commitQueued(): void {
+    const batch = this.queued
+    this.queued = []
+    // IMMEDIATE: take the write lock before the dedupe reads, so another process on the same file cannot slip an
+    // insert between a check and its write (the UNIQUE constraint backs this up).
+    const all = this.db.transaction(() => batch.map(({ input }) => settle(() => this.acceptOne(input))))
+    let outcomes: ReturnType<typeof settle<AcceptResult>>[]
+    try {
+      outcomes = this.guard(() => all.immediate())
+    } catch (err) {
+      for (const b of batch) b.reject(err)
+      return
+    }
+    outcomes.forEach((o, i) => {
+      const { input, resolve, reject } = batch[i]
+      if ('value' in o) return resolve(o.value)
+      // Two writers racing on one key: the constraint caught the second one, which is a duplicate.
+      const dup = isUniqueViolation(o.error) ? settle(() => this.findDuplicate(input)) : undefined
+      if (dup && 'value' in dup && dup.value) return resolve({ duplicate: true, event_id: dup.value.id })
+      reject(o.error instanceof Database.SqliteError ? new UnavailableError(`event store unavailable (${o.error.code})`, { cause: o.error }) : o.error)
+    })
+  }
+
+  private findDuplicate(input: AcceptInput): { id: string } | undefined {
+    return this.sql<[string, string], { id: string }>('SELECT id FROM events WHERE source = ? AND dedupe_key = ?').get(input.event.source, input.dedupeKey)
+  }
+
+  /** One accept, inside the group's transaction, in a savepoint of its own (a nested better-sqlite3 transaction). */
+  private readonly acceptOne = (input: AcceptInput): AcceptResult =>
+    this.db.transaction((): AcceptResult => {
+      const { event, dedupeKey, pipelineKey, decide } = input
+      const dup = this.findDuplicate(input)
       if (dup) return { duplicate: true, event_id: dup.id }
-      const prevRow = pipelineKey
-        ? this.db.prepare<[string], { state: string }>('SELECT state FROM pipeline_state WHERE pipeline_key = ?').get(pipelineKey)
-        : undefined
+      const prevRow = pipelineKey ? this.sql<[string], { state: string }>('SELECT state FROM pipeline_state WHERE pipeline_key = ?').get(pipelineKey) : undefined
       const prev: PipelineState | undefined = prevRow ? JSON.parse(prevRow.state) : undefined
       const decision = decide(prev)
-      this.db
-        .prepare('INSERT INTO events (id, source, dedupe_key, received_at, event, routing) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(event.id, event.source, dedupeKey, event.received_at, JSON.stringify(event), JSON.stringify(decision.routing))
-      const insert = this.db.prepare(
+      this.sql('INSERT INTO events (id, source, dedupe_key, received_at, event, routing) VALUES (?, ?, ?, ?, ?, ?)').run(
+        event.id,
+        event.source,
+        dedupeKey,
+        event.received_at,
+        JSON.stringify(event),
+        JSON.stringify(decision.routing),
+      )
+      const insert = this.sql(
         `INSERT INTO deliveries (event_id, target, status, route, msg_uuid, attempts, next_attempt_at, created_at)
          VALUES (?, ?, 'pending', ?, ?, 0, ?, ?)`,
       )
@@ -53,42 +97,30 @@ export class SqliteStore implements Store {
         insert.run(event.id, route.target, JSON.stringify(route), msgUuid(event.id, route.target), due, event.received_at)
       }
       if (pipelineKey && decision.state) {
-        this.db
-          .prepare(
-            `INSERT INTO pipeline_state (pipeline_key, state, updated_at) VALUES (?, ?, ?)
-             ON CONFLICT (pipeline_key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-          )
-          .run(pipelineKey, JSON.stringify(decision.state), event.received_at)
+        this.sql(
+          `INSERT INTO pipeline_state (pipeline_key, state, updated_at) VALUES (?, ?, ?)
+           ON CONFLICT (pipeline_key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+        ).run(pipelineKey, JSON.stringify(decision.state), event.received_at)
       }
       return { duplicate: false, event_id: event.id, routing: decision.routing }
-    })
-    try {
-      return this.guard(() => tx.immediate())
-    } catch (err) {
-      // Two writers racing on one key: the constraint caught the second one, which is a duplicate.
-      const dup = err instanceof UnavailableError && isUniqueViolation(err.cause) ? this.guard(findDuplicate) : undefined
-      if (dup) return { duplicate: true, event_id: dup.id }
-      throw err
-    }
-  }
+    })()
 
   async getEvent(id: string): Promise<StoredEvent | undefined> {
     return this.guard(() => {
-      const row = this.db.prepare<[string], EventRow>('SELECT id, event, routing FROM events WHERE id = ?').get(id)
+      const row = this.sql<[string], EventRow>('SELECT id, event, routing FROM events WHERE id = ?').get(id)
       return row ? this.withDeliveries([row])[0] : undefined
     })
   }
 
   async listEvents(limit: number): Promise<StoredEvent[]> {
     return this.guard(() =>
-      this.withDeliveries(this.db.prepare<[number], EventRow>('SELECT id, event, routing FROM events ORDER BY id DESC LIMIT ?').all(limit)),
+      this.withDeliveries(this.sql<[number], EventRow>('SELECT id, event, routing FROM events ORDER BY id DESC LIMIT ?').all(limit)),
     )
   }
 
   async dueTargets(now: number): Promise<string[]> {
     return this.guard(() =>
-      this.db
-        .prepare<[number], string>(`SELECT target FROM deliveries WHERE ${WAITING} AND next_attempt_at <= ? GROUP BY target ORDER BY target`)
+      this.sql<[number], string>(`SELECT target FROM deliveries WHERE ${WAITING} AND next_attempt_at <= ? GROUP BY target ORDER BY target`)
         .pluck()
         .all(now),
     )
@@ -100,15 +132,14 @@ export class SqliteStore implements Store {
 
   async markSent(ids: number[], at: Date, carrier?: number): Promise<void> {
     this.write(() => {
-      const stmt = this.db.prepare(`UPDATE deliveries SET status = 'sent', sent_at = ?, attempts = attempts + 1, digest_of = ?, progress = NULL WHERE id = ?`)
+      const stmt = this.sql(`UPDATE deliveries SET status = 'sent', sent_at = ?, attempts = attempts + 1, digest_of = ?, progress = NULL WHERE id = ?`)
       for (const id of ids) stmt.run(at.toISOString(), carrier !== undefined && carrier !== id ? carrier : null, id)
     })
   }
 
   async markRetry(id: number, o: { nextAttemptAt: number; errcode?: number; errmsg: string; progress?: DeliveryProgress }): Promise<void> {
     this.write(() =>
-      this.db
-        .prepare(
+      this.sql(
           `UPDATE deliveries SET status = 'retrying', attempts = attempts + 1, next_attempt_at = ?, last_errcode = ?, last_errmsg = ?, progress = ? WHERE id = ?`,
         )
         .run(o.nextAttemptAt, o.errcode ?? null, o.errmsg, o.progress ? JSON.stringify(o.progress) : null, id),
@@ -116,20 +147,19 @@ export class SqliteStore implements Store {
   }
 
   async markProgress(id: number, progress: DeliveryProgress): Promise<void> {
-    this.write(() => this.db.prepare(`UPDATE deliveries SET progress = ? WHERE id = ? AND ${WAITING}`).run(JSON.stringify(progress), id))
+    this.write(() => this.sql(`UPDATE deliveries SET progress = ? WHERE id = ? AND ${WAITING}`).run(JSON.stringify(progress), id))
   }
 
   async markDead(id: number, o: { errcode?: number; errmsg: string }): Promise<void> {
     this.write(() =>
-      this.db
-        .prepare(`UPDATE deliveries SET status = 'dead', attempts = attempts + 1, last_errcode = ?, last_errmsg = ?, progress = NULL WHERE id = ?`)
+      this.sql(`UPDATE deliveries SET status = 'dead', attempts = attempts + 1, last_errcode = ?, last_errmsg = ?, progress = NULL WHERE id = ?`)
         .run(o.errcode ?? null, o.errmsg, id),
     )
   }
 
   async markDryRun(ids: number[], at: Date): Promise<void> {
     this.write(() => {
-      const stmt = this.db.prepare(`UPDATE deliveries SET status = 'dry_run', sent_at = ?, progress = NULL WHERE id = ?`)
+      const stmt = this.sql(`UPDATE deliveries SET status = 'dry_run', sent_at = ?, progress = NULL WHERE id = ?`)
       for (const id of ids) stmt.run(at.toISOString(), id)
     })
   }
@@ -147,18 +177,17 @@ export class SqliteStore implements Store {
   async requeue(id: number): Promise<boolean> {
     // next_attempt_at 0: due at once, whatever clock the worker runs on.
     const r = this.write(() =>
-      this.db.prepare(`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = 0, progress = NULL WHERE id = ? AND status = 'dead'`).run(id),
+      this.sql(`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = 0, progress = NULL WHERE id = ? AND status = 'dead'`).run(id),
     )
     return r.changes === 1
   }
 
   async queueStats(): Promise<{ pending: number; retrying: number; dead: number; oldestPendingAt?: string }> {
     return this.guard(() => {
-      const counts = this.db
-        .prepare<[], { status: string; n: number }>(`SELECT status, COUNT(*) AS n FROM deliveries WHERE status IN ('pending', 'retrying', 'dead') GROUP BY status`)
+      const counts = this.sql<[], { status: string; n: number }>(`SELECT status, COUNT(*) AS n FROM deliveries WHERE status IN ('pending', 'retrying', 'dead') GROUP BY status`)
         .all()
       const n = (s: string) => counts.find((c) => c.status === s)?.n ?? 0
-      const oldest = this.db.prepare<[], { at: string | null }>(`SELECT MIN(created_at) AS at FROM deliveries WHERE ${WAITING}`).get()
+      const oldest = this.sql<[], { at: string | null }>(`SELECT MIN(created_at) AS at FROM deliveries WHERE ${WAITING}`).get()
       return { pending: n('pending'), retrying: n('retrying'), dead: n('dead'), ...(oldest?.at ? { oldestPendingAt: oldest.at } : {}) }
     })
   }
@@ -167,8 +196,8 @@ export class SqliteStore implements Store {
     const cutoff = new Date(now.getTime() - olderThanDays * DAY_MS).toISOString()
     const old = `SELECT id FROM events e WHERE received_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.${WAITING})`
     return this.write(() => {
-      const deliveries = this.db.prepare(`DELETE FROM deliveries WHERE event_id IN (${old})`).run(cutoff).changes
-      const events = this.db.prepare(`DELETE FROM events WHERE id IN (${old})`).run(cutoff).changes
+      const deliveries = this.sql(`DELETE FROM deliveries WHERE event_id IN (${old})`).run(cutoff).changes
+      const events = this.sql(`DELETE FROM events WHERE id IN (${old})`).run(cutoff).changes
       return { events, deliveries }
     })
   }
@@ -186,7 +215,7 @@ export class SqliteStore implements Store {
   }
 
   private deliveries(where: string, ...params: unknown[]): Delivery[] {
-    return this.guard(() => this.db.prepare<unknown[], DeliveryRow>(`SELECT * FROM deliveries ${where}`).all(...params).map(toDelivery))
+    return this.guard(() => this.sql<unknown[], DeliveryRow>(`SELECT * FROM deliveries ${where}`).all(...params).map(toDelivery))
   }
 
   private withDeliveries(rows: EventRow[]): StoredEvent[] {
@@ -196,6 +225,16 @@ export class SqliteStore implements Store {
       .all(...rows.map((r) => r.id))
       .map(toDelivery)
     return rows.map((r) => ({ ...toEventParts(r), deliveries: ds.filter((d) => d.event_id === r.id) }))
+  }
+
+  /** Prepared once per SQL text: preparing costs more than running these small statements. */
+  private sql<P extends unknown[] = unknown[], R = unknown>(text: string): Database.Statement<P, R> {
+    let st = this.statements.get(text)
+    if (!st) {
+      st = this.db.prepare(text)
+      this.statements.set(text, st)
+    }
+    return st as unknown as Database.Statement<P, R>
   }
 
   private write<T>(fn: () => T): T {
@@ -211,6 +250,15 @@ export class SqliteStore implements Store {
       if (err instanceof Database.SqliteError) throw new UnavailableError(`event store unavailable (${err.code})`, { cause: err })
       throw err
     }
+  }
+}
+
+/** The outcome of one accept inside the group: a value, or the error that rolled its savepoint back. */
+function settle<T>(fn: () => T): { value: T } | { error: unknown } {
+  try {
+    return { value: fn() }
+  } catch (error) {
+    return { error }
   }
 }
 

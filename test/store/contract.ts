@@ -109,6 +109,24 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
       expect((await store.accept(acceptInput(sampleEvent({ delivery_id: event.delivery_id }), ['ops']))).duplicate).toBe(false)
     })
 
+    it('accepts arriving together are each stored, deduped and failed on their own', async () => {
+      const good = Array.from({ length: 30 }, () => sampleEvent())
+      const twin = sampleEvent({ delivery_id: good[0].delivery_id })
+      const bad = sampleEvent()
+      const boom = acceptInput(bad, ['ops'], {
+        decide: () => {
+          throw new TypeError('rules bug')
+        },
+      })
+      const results = await Promise.allSettled([...good.map((e) => store.accept(acceptInput(e, ['ops']))), store.accept(boom), store.accept(acceptInput(twin, ['ops']))])
+      const values = results.map((r) => (r.status === 'fulfilled' ? r.value : r.reason))
+      expect(values.slice(0, 30).every((v) => v.duplicate === false)).toBe(true)
+      expect(values[30]).toBeInstanceOf(TypeError)
+      expect(values[31]).toEqual({ duplicate: true, event_id: good[0].id })
+      expect(await store.getEvent(bad.id)).toBeUndefined()
+      expect((await store.listEvents(100)).map((s) => s.event.id).sort()).toEqual(good.map((e) => e.id).sort())
+    })
+
     it('lists events newest first, with their deliveries, up to the limit', async () => {
       const evs = [0, 1, 2].map((i) => sampleEvent({}, later(i * 1000)))
       for (const e of evs) await store.accept(acceptInput(e, ['ops']))
