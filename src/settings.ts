@@ -24,6 +24,8 @@ export type Settings = {
   logFormat: 'json' | 'pretty'
   /** Max webhook body, bytes. */
   bodyLimit: number
+  /** A webhook request (headers and body) must be received within this, ms. */
+  requestTimeoutMs: number
   /** One robot HTTP call, ms. */
   deliveryTimeoutMs: number
   /** A delivery still failing after this long goes to the dead letters, ms. */
@@ -42,6 +44,7 @@ export const defaultSettings = (over: Partial<Settings> = {}): Settings => ({
   logFormat: 'json',
   bodyLimit: 1024 * 1024,
   deliveryTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
   retryMaxAgeMs: 24 * 3600_000,
   retentionDays: 30,
   dbPoolSize: 10,

@@ -120,11 +120,12 @@ export async function run(argv: string[]): Promise<number> {
 
 function listen(fetch: (req: Request) => Response | Promise<Response>, s: Settings): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port: s.port, hostname: s.host }, () => resolve(server as Server)) as Server
-    // A client that trickles its headers or body (slow loris) is cut off instead of holding a socket for minutes:
-    // CI systems send a webhook in one go, well within these.
-    server.headersTimeout = 10_000
-    server.requestTimeout = 30_000
+    // A client that trickles its headers or body (slow loris) is cut off (408) instead of holding a socket for
+    // minutes: CI systems send a webhook in one go, well within REQUEST_TIMEOUT. Node enforces both timeouts on a
+    // periodic connection check, so the check runs often enough for the setting to mean what it says.
+    const check = Math.min(30_000, Math.max(250, Math.floor(s.requestTimeoutMs / 4)))
+    const serverOptions = { connectionsCheckingInterval: check, requestTimeout: s.requestTimeoutMs, headersTimeout: Math.min(10_000, Math.ceil(s.requestTimeoutMs / 3)) }
+    const server = serve({ fetch, port: s.port, hostname: s.host, serverOptions }, () => resolve(server as Server)) as Server
     server.once('error', reject)
   })
 }
