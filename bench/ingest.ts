@@ -1,4 +1,5 @@
 import { medianRun, runLoad, type Run } from './load.js'
+import { runPaced } from './paced.js'
 import { loads, type Source } from './payloads.js'
 import { startBare, startOurs, startOursRobot, startOursTmpfs, type Server } from './servers.js'
 
@@ -34,8 +35,8 @@ const starters: Record<Variant, () => Promise<Server>> = { ours: () => startOurs
 
 /**
  * Ours and the bare baseline, each in its own process, measured in alternating rounds (the order turns every round)
- * so a neighbour's burst on the shared machine hits all alike. Per-metric medians over the rounds. The fixed-rate
- * runs are for ours and bare only.
+ * so a neighbour's burst on the shared machine hits all alike. Per-metric medians over the rounds. Max throughput is
+ * autocannon's (10 connections, closed loop); the fixed rate is paced open-loop (bench/paced.ts), for ours and bare.
  */
 export async function ingest(source: Source, o: IngestOptions): Promise<IngestResult> {
   const load = loads[source]()
@@ -65,8 +66,7 @@ export async function ingest(source: Source, o: IngestOptions): Promise<IngestRe
     }
     for (let i = 0; i < o.rounds; i++) {
       for (const n of order(i, ['bare', 'ours'])) {
-        // Enough connections that each paces at 10 req/s: the offered rate holds as long as a request takes < 100 ms.
-        const r = await runLoad(servers.get(n)!.url, load, { seconds: o.rateSeconds, connections: Math.ceil(o.rate / 10), rate: o.rate })
+        const r = await runPaced(servers.get(n)!.url, load, { seconds: o.rateSeconds, rate: o.rate })
         fixed.get(n)!.push(r)
         o.log(`  ${source} ${n} @${o.rate}/s round ${i + 1}: got ${r.reqPerSec.toFixed(0)}/s p50 ${r.p50} p99 ${r.p99} max ${r.max} ms ${fmtStatus(r)}`)
       }

@@ -1,7 +1,7 @@
 import autocannon from 'autocannon'
 import type { Load } from './payloads.js'
 
-/** One autocannon run, boiled down. Latencies in ms (autocannon's histogram has 1 ms resolution). */
+/** One load run, boiled down. Latencies in ms (autocannon's histogram has 1 ms resolution; paced runs are exact). */
 export type Run = {
   reqPerSec: number
   p50: number
@@ -13,30 +13,20 @@ export type Run = {
   errors: number
 }
 
-export type RunOptions = {
-  seconds: number
-  connections?: number
-  /** Fixed overall rate (requests/s); latencies are then corrected for coordinated omission by autocannon. */
-  rate?: number
-  /** Called with each response's latency (ms) as it arrives, for time-windowed figures. */
-  onResponse?: (status: number, ms: number) => void
-}
+/** Closed loop: each connection sends its next request when the last one is answered (max throughput). A fixed
+ * rate is bench/paced.ts. */
+export type RunOptions = { seconds: number; connections?: number }
 
 export async function runLoad(url: string, load: Load, o: RunOptions): Promise<Run> {
   const instance = autocannon({
     url: url + load.path,
     connections: o.connections ?? 10,
     duration: o.seconds,
-    overallRate: o.rate,
     timeout: 10,
     method: 'POST',
     headers: load.headers,
     requests: [{ method: 'POST', path: load.path, headers: load.headers, body: load.body, setupRequest: load.setupRequest }],
   })
-  if (o.onResponse) {
-    const cb = o.onResponse
-    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => cb(status, ms))
-  }
   const r = await instance
   const status = Object.fromEntries(Object.entries(r.statusCodeStats).map(([k, v]) => [k, Number(v.count)]))
   const total = Object.values(status).reduce((a, b) => a + b, 0)

@@ -32,7 +32,7 @@ export function report(r: Results): string {
       '',
       `1. Ingest: max throughput (10 connections) and a fixed ${rate} req/s; per-metric median of ${r.ingest[0].sides.ours?.runs.length} alternating rounds; latencies in ms`,
       table(['source', 'payload', 'server', 'req/s', 'p50', 'p99', 'max', 'peak RSS MB', `@${rate}/s got`, `p50`, `p99`, `max`], rows),
-      `(@${rate}/s: the fixed-rate run; "got" is the rate the server kept up with, its latencies corrected for coordinated omission)`,
+      `(@${rate}/s: paced open-loop, one request every ${1000 / rate} ms, latency counted from when each was due; "got" is the rate answered)`,
       `ours answered 202 (stored) to ${r.ingest.map((i) => `${i.source} ${(i.ours202 * 100).toFixed(1)}%`).join(', ')} of requests${notes.length ? `; ${notes.join('; ')}` : ''}`,
       `targets: ratio ≥ 0.8 → ${r.ingest.map((i) => `${i.source} ${check(i.ratio >= 0.8)}`).join(', ')}; ` +
         `p99 < 10 ms at ${rate}/s → ${r.ingest.map((i) => `${i.source} ${check((i.sides.ours?.fixed?.p99 ?? Infinity) < 10)}`).join(', ')}; ` +

@@ -2,7 +2,8 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { SqliteStore } from '../src/store/sqlite.js'
 import { folderBytes } from './child.js'
-import { runLoad, type Run } from './load.js'
+import type { Run } from './load.js'
+import { runPaced } from './paced.js'
 import { loads } from './payloads.js'
 import { startOurs } from './servers.js'
 
@@ -11,7 +12,7 @@ export type SustainedResult = {
   rate: number
   seconds: number
   samples: Sample[]
-  /** The whole run, latencies corrected for coordinated omission. */
+  /** The whole run, paced open-loop: latencies from when each request was due. */
   overall: Run
   peakRssMb: number
   /** RSS at the last sample minus the first: growth over the run. */
@@ -53,11 +54,9 @@ export async function sustained(o: { seconds: number; rate: number; sampleSecond
     inWindow = 0
   }, o.sampleSeconds * 1000)
   try {
-    const overall = await runLoad(ours.url, load, {
+    const overall = await runPaced(ours.url, load, {
       seconds: o.seconds,
       rate: o.rate,
-      // Each connection paces at 10 req/s, so the offered rate holds while a request takes < 100 ms.
-      connections: Math.ceil(o.rate / 10),
       onResponse: (status, ms) => {
         inWindow++
         if (status === 202) window.push(ms)
