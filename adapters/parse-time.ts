@@ -10,8 +10,23 @@
 const PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i
 
+/**
+ * Parsed strings, because a pipeline hook repeats the same few times across its builds and parsing is a fifth of
+ * the adapter's cost. Bounded: cleared when full (webhooks' times move on; there is no hot set to keep).
+ */
+const parsed = new Map<string, string | undefined>()
+const PARSED_MAX = 4096
+
 export function toIsoUtc(value: string | number): string | undefined {
   if (typeof value === 'number') return fromEpochMs(value)
+  if (parsed.has(value)) return parsed.get(value)
+  const iso = parseText(value)
+  if (parsed.size >= PARSED_MAX) parsed.clear()
+  parsed.set(value, iso)
+  return iso
+}
+
+function parseText(value: string): string | undefined {
   const text = value.trim()
   if (/^\d{10,}$/.test(text)) return fromEpochMs(Number(text))
   const m = PATTERN.exec(text)

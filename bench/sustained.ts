@@ -20,8 +20,9 @@ export type SustainedResult = {
   events: number
   /** DATA_DIR after a clean shutdown (WAL checkpointed), scaled to 10 000 events (each with its one delivery row). */
   storeBytesPer10k: number
-  /** Retention: store.prune() of every event of the run, as RETENTION_DAYS would do once they are old enough. */
-  prune?: { events: number; deliveries: number; ms: number }
+  /** Retention: store.prune() of every event of the run, as RETENTION_DAYS would do once they are old enough; and
+   * the longest the event loop was blocked meanwhile (one batch, and the WAL checkpoint a commit may run). */
+  prune?: { events: number; deliveries: number; ms: number; longestBlockMs: number }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -89,14 +90,30 @@ export async function sustained(o: { seconds: number; rate: number; sampleSecond
 
 const round = (x: number) => Math.round(x * 10) / 10
 
-/** One prune() of everything stored (cutoff one day ahead): its cost is one write transaction over all those rows. */
-async function timePrune(file: string): Promise<{ events: number; deliveries: number; ms: number }> {
+/**
+ * One prune() of everything stored (cutoff one day ahead), in the store's batches. A probe re-scheduling itself with
+ * setImmediate measures the longest gap between two turns of the event loop: how long a webhook could wait.
+ */
+async function timePrune(file: string): Promise<{ events: number; deliveries: number; ms: number; longestBlockMs: number }> {
   const store = new SqliteStore(file)
+  let probing = true
+  let last = performance.now()
+  let longest = 0
+  const probe = () => {
+    const t = performance.now()
+    longest = Math.max(longest, t - last)
+    last = t
+    if (probing) setImmediate(probe)
+  }
   try {
     const t = performance.now()
+    setImmediate(probe)
     const r = await store.prune(0, new Date(Date.now() + 86_400_000))
-    return { ...r, ms: Math.round(performance.now() - t) }
+    probing = false
+    longest = Math.max(longest, performance.now() - last)
+    return { ...r, ms: Math.round(performance.now() - t), longestBlockMs: round(longest) }
   } finally {
+    probing = false
     await store.close()
   }
 }

@@ -3,6 +3,7 @@ import { buildDirectory, type Directory } from './people.js'
 import type { Problem } from './problems.js'
 import type { Rule, RulesFile, Target } from './schema.js'
 import { crossCheck } from './cross-check.js'
+import { emptyIndex, type RuleIndex } from './rule-index.js'
 
 export type NamedTarget = Target & { name: string }
 
@@ -10,7 +11,10 @@ export type NamedTarget = Target & { name: string }
 export type CompiledRule = {
   name: string
   index: number
+  /** Every condition, in `match` order (`ci-notify test` names the first that fails). */
   conditions: Condition[]
+  /** The conditions the index does not decide (patterns): all route() still tests for a rule the index offers. */
+  residual: Condition[]
   notify: string[]
   /** The people/roles to @, without `all`. */
   mention: string[]
@@ -26,6 +30,8 @@ export type CompiledRules = {
   targets: Record<string, NamedTarget>
   rules: CompiledRule[]
   people: Directory
+  /** Candidate rules per event key, filled as events arrive (rule-index.ts). */
+  index: RuleIndex
   /** Variables that were unset and taken as empty (only with `allowUnset`, for `ci-notify check --allow-unset`). */
   unsetVariables: string[]
 }
@@ -36,10 +42,12 @@ export function compile(config: RulesFile, file: string, problems: Problem[]): C
   const targets = Object.fromEntries(Object.entries(config.targets).map(([name, t]) => [name, { ...t, name }]))
   const rules = config.rules.map((r, index): CompiledRule => {
     const asked = r.mention ?? []
+    const conditions = compileMatch(r.match, ['rules', index, 'match'], problems)
     return {
       name: r.name,
       index,
-      conditions: compileMatch(r.match, ['rules', index, 'match'], problems),
+      conditions,
+      residual: conditions.filter((c) => !c.keyed),
       notify: [...new Set(r.notify)],
       mention: asked.filter((m) => m !== 'all'),
       all: asked.includes('all'),
@@ -47,5 +55,5 @@ export function compile(config: RulesFile, file: string, problems: Problem[]): C
       ...(r.template && { template: r.template }),
     }
   })
-  return { file, config, targets, rules, people: buildDirectory(config.people), unsetVariables: [] }
+  return { file, config, targets, rules, people: buildDirectory(config.people), index: emptyIndex(), unsetVariables: [] }
 }

@@ -1,7 +1,7 @@
 import type { CommonEvent } from '../src/event.js'
 import type { Decision } from '../src/store/types.js'
 import type { CompiledRules } from './compile.js'
-import type { MatchInput } from './match.js'
+import { matchInput } from './match.js'
 import { route } from './route.js'
 import { compare } from './transition.js'
 import type { PipelineState } from './types.js'
@@ -15,7 +15,7 @@ export type Verdict =
 /** route() plus, for each rule, whether it matched or the first condition that did not hold. */
 export function explain(event: CommonEvent, rules: CompiledRules, prev: PipelineState | undefined): { decision: Decision; verdicts: Verdict[] } {
   const decision = route(event, rules, prev)
-  const input: MatchInput = { event, transition: compare(event, prev).transition }
+  const input = matchInput(event, compare(event, prev).transition)
   let stoppedBy: string | undefined
   const verdicts = rules.rules.map((rule): Verdict => {
     const failed = rule.conditions.find((c) => !c.test(input))

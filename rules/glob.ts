@@ -10,11 +10,21 @@ const MAX_VALUE = 1024
 
 export function compilePattern(source: string): Pattern {
   const re = REGEX.exec(source)
-  // A regular expression is unanchored, as ops know them from grep; a glob must match the whole value.
-  const regex = re ? new RegExp(re[1], re[2]) : globToRegExp(source)
   // Values come from webhooks (a fork's branch name is anyone's to choose): bound what a backtracking pattern from
   // the rules file can be made to chew on. No real branch, project path or job name comes near this length.
-  return { source, test: (value) => value.length <= MAX_VALUE && regex.test(value) }
+  // A regular expression is unanchored, as ops know them from grep; a glob must match the whole value.
+  if (re) {
+    const regex = new RegExp(re[1], re[2])
+    return { source, test: (value) => value.length <= MAX_VALUE && regex.test(value) }
+  }
+  // A large rules file is mostly `team-x/**`, `main`, `prod-3`: a string comparison rejects nearly every value before
+  // the regular expression runs. Without wildcards a glob is the value itself; with them, the text before the first
+  // one must start the value (less a trailing `/`, as `a/**` also matches `a`).
+  const wild = source.search(/[*?]/)
+  if (wild === -1) return { source, test: (value) => value.length <= MAX_VALUE && value === source }
+  const prefix = source.slice(0, wild).replace(/\/$/, '')
+  const regex = globToRegExp(source)
+  return { source, test: (value) => value.length <= MAX_VALUE && value.startsWith(prefix) && regex.test(value) }
 }
 
 export function globToRegExp(glob: string): RegExp {

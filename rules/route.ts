@@ -3,10 +3,17 @@ import type { Decision } from '../src/store/types.js'
 import type { CompiledRule, CompiledRules } from './compile.js'
 import { mentionsFor, unionMentions } from './people.js'
 import { compare } from './transition.js'
-import type { MatchInput } from './match.js'
+import { matchInput, type Condition, type MatchInput } from './match.js'
+import { candidates } from './rule-index.js'
 import type { PipelineState, TargetRoute } from './types.js'
 
+/** Every condition of the rule, the index aside: what `ci-notify test` judges by, and what the index must agree with. */
 export const matches = (rule: CompiledRule, m: MatchInput): boolean => rule.conditions.every((c) => c.test(m))
+
+function holdsAll(conditions: Condition[], m: MatchInput): boolean {
+  for (let i = 0; i < conditions.length; i++) if (!conditions[i].test(m)) return false
+  return true
+}
 
 /**
  * Pure: the rules walked top to bottom, the first match stops unless it says `continue`. A target reached by several
@@ -15,11 +22,12 @@ export const matches = (rule: CompiledRule, m: MatchInput): boolean => rule.cond
  */
 export function route(event: CommonEvent, rules: CompiledRules, prev: PipelineState | undefined): Decision {
   const { transition, state } = compare(event, prev)
-  const input: MatchInput = { event, transition }
+  const input = matchInput(event, transition)
   const matched: string[] = []
   const byTarget = new Map<string, TargetRoute>()
-  for (const rule of rules.rules) {
-    if (!matches(rule, input)) continue
+  // Only the rules the index offers for this event's key; the others cannot match, so order and `continue` hold.
+  for (const rule of candidates(rules, input)) {
+    if (!holdsAll(rule.residual, input)) continue
     matched.push(rule.name)
     const mentions = mentionsFor(rules.people, event, rule.mention)
     for (const target of rule.notify) {

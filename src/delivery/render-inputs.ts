@@ -1,6 +1,7 @@
 import type { CompiledRules, NamedTarget } from '../../rules/compile.js'
 import type { RenderInput } from '../render/types.js'
 import type { Delivery, Store } from '../store/types.js'
+import { yielder } from './yielder.js'
 
 /**
  * Deliveries are rendered at send time from what the store kept: the event, its routing (the transition) and the
@@ -15,7 +16,9 @@ export async function renderInputs(
 ): Promise<{ ready: { delivery: Delivery; input: RenderInput }[]; missing: Delivery[] }> {
   const ready: { delivery: Delivery; input: RenderInput }[] = []
   const missing: Delivery[] = []
+  const turn = yielder()
   for (const delivery of deliveries) {
+    await turn.pause()
     const stored = await store.getEvent(delivery.event_id)
     if (!stored) {
       missing.push(delivery)

@@ -12,6 +12,7 @@ import type { Clock } from './clock.js'
 import { plan } from './plan.js'
 import type { RateLimit } from './rate-limit.js'
 import { renderInputs } from './render-inputs.js'
+import { yielder } from './yielder.js'
 
 export type StepEnv = {
   store: Store
@@ -116,7 +117,9 @@ async function dryRun(env: StepEnv, target: NamedTarget, ready: { delivery: Deli
     await env.store.markDryRun(done, new Date(env.clock.now()))
     env.metrics.deliveries.inc({ target: target.name, result: 'dry_run' }, done.length)
   }
+  const turn = yielder()
   for (const { delivery, input } of ready) {
+    await turn.pause()
     let messages
     try {
       messages = renderer.render(input)

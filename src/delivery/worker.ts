@@ -22,6 +22,12 @@ export type WorkerDeps = Omit<AppDeps, 'wake' | 'workerAlive'> & {
 
 type Hold = { until: number; reason: 'rate' | 'retry' | 'lease' | 'error' }
 const BATCH = 500
+/**
+ * After a pass over the store, wakes are gathered this long before the next pass. A lone webhook is still handled at
+ * once; a stream of them (one a millisecond) makes one pass per few milliseconds for all that arrived, instead of a
+ * pass (due targets, lease, queue read) per webhook, which cost more than the webhook itself.
+ */
+const GATHER_MS = 5
 const RECENT_MS = 61_000
 
 /**
@@ -45,6 +51,7 @@ export class Worker {
   private running = false
   private stopping = false
   private ticking?: Promise<void>
+  private gathering?: Promise<void>
   private again = false
   private cancelTimer?: () => void
   private timerAt = Infinity
@@ -72,7 +79,7 @@ export class Worker {
 
   private kick(): void {
     if (!this.running || this.stopping) return
-    if (this.ticking) {
+    if (this.ticking || this.gathering) {
       this.again = true
       return
     }
@@ -100,9 +107,10 @@ export class Worker {
 
   /** Resolves when no tick and no target task is running (tests step a manual clock between these). */
   async whenIdle(): Promise<void> {
-    while (this.ticking || this.tasks.size) {
+    while (this.ticking || this.tasks.size || this.gathering) {
       await this.ticking
       await Promise.all(this.tasks.values())
+      await this.gathering
     }
   }
 
@@ -128,6 +136,7 @@ export class Worker {
     } finally {
       this.ticking = undefined
       this.schedule()
+      this.gather()
     }
   }
 
@@ -164,6 +173,15 @@ export class Worker {
       })
       this.tasks.set(target, task)
     }
+  }
+
+  /** Wakes that come in the next GATHER_MS share one pass (system time: a manual test clock must not hold it). */
+  private gather(): void {
+    if (this.stopping) return
+    this.gathering = new Promise<void>((resolve) => setTimeout(resolve, GATHER_MS)).then(() => {
+      this.gathering = undefined
+      if (this.again) this.kick()
+    })
   }
 
   /** Next look at the store: the earliest hold that ends, or the poll interval. */

@@ -8,6 +8,9 @@ import { PayloadError, TooLargeError } from '../errors.js'
 export async function readBody(req: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(req.headers.get('content-length') ?? NaN)
   if (Number.isFinite(declared) && declared > limit) throw new TooLargeError(limit)
+  // A declared length within the limit bounds the body (Node's parser never delivers more than it), so it can be read
+  // in one go: @hono/node-server then reads the socket directly, without a web stream (a third of ingest's body cost).
+  if (Number.isFinite(declared)) return new Uint8Array(await readWhole(req))
   if (!req.body) return new Uint8Array(0)
 
   const reader = req.body.getReader()
@@ -36,6 +39,14 @@ export async function readBody(req: Request, limit: number): Promise<Uint8Array>
     at += c.byteLength
   }
   return body
+}
+
+async function readWhole(req: Request): Promise<ArrayBuffer> {
+  try {
+    return await req.arrayBuffer()
+  } catch (err) {
+    throw new PayloadError(`request body could not be read: ${err instanceof Error ? err.message : String(err)}`)
+  }
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })

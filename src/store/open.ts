@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from '../log.js'
 import type { Settings } from '../settings.js'
-import { PostgresStore } from './postgres.js'
 import { SqliteStore } from './sqlite.js'
 import type { Store } from './types.js'
 
@@ -12,6 +11,8 @@ import type { Store } from './types.js'
  */
 export async function openStore(settings: Settings, log?: Logger): Promise<Store> {
   if (settings.databaseUrl) {
+    // Loaded only when asked for: the driver costs an embedded deployment ~6 MB of memory for nothing.
+    const { PostgresStore } = await import('./postgres.js')
     return PostgresStore.open({
       connectionString: settings.databaseUrl,
       poolSize: settings.dbPoolSize,

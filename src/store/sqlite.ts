@@ -2,6 +2,8 @@ import Database from 'better-sqlite3'
 import { UnavailableError } from '../errors.js'
 import type { PipelineState } from '../../rules/types.js'
 import { migrate } from './sqlite-migrate.js'
+import { startCheckpointer, type Checkpointer } from './checkpointer.js'
+import { WalSync, type SyncFn } from './wal-sync.js'
 import { msgUuid } from './msg-uuid.js'
 import { toDelivery, toEventParts, type DeliveryRow, type EventRow } from './rows.js'
 import type { AcceptInput, AcceptResult, Delivery, DeliveryProgress, DeliveryStatus, StoredEvent, Store } from './types.js'
@@ -13,29 +15,40 @@ const DAY_MS = 86_400_000
  * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous; the methods are async only to share
  * the `Store` interface with networked stores.
  *
- * synchronous=FULL: in WAL mode NORMAL may lose the last commits on power loss (not on a process crash). A 202
- * promises the event is durable, so every commit is fsynced; accepts are group-committed so that costs one fsync
- * per batch of concurrent webhooks, not one per webhook.
+ * Durability: a 202 promises the event is on disk, and so does a delivery marked sent. SQLite's own fsync
+ * (synchronous=FULL) would block the event loop for each commit, so the store runs synchronous=NORMAL and every write
+ * that promises anything awaits an fdatasync of the WAL on the thread pool (src/store/wal-sync.ts) before it
+ * resolves. Accepts are also group-committed: one transaction and one fsync per batch of concurrent webhooks.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database
   private readonly statements = new Map<string, Database.Statement>()
   /** Accepts waiting for the next group commit (see accept()). */
   private queued: { input: AcceptInput; resolve: (r: AcceptResult) => void; reject: (err: unknown) => void }[] = []
+  private readonly wal: WalSync
+  private readonly checkpointer: Checkpointer | undefined
 
-  constructor(file: string, o: { busyTimeoutMs?: number } = {}) {
+  /** `fsync` replaces fs.fdatasync of the WAL, for tests that hold or fail it. */
+  constructor(file: string, o: { busyTimeoutMs?: number; fsync?: SyncFn; checkpointEveryMs?: number } = {}) {
     this.db = new Database(file, { timeout: o.busyTimeoutMs ?? 5000 })
     this.db.pragma('journal_mode = WAL')
-    this.db.pragma('synchronous = FULL')
+    this.db.pragma('synchronous = NORMAL')
     this.db.pragma('foreign_keys = ON')
     migrate(this.db)
+    this.wal = new WalSync(this.db.memory ? undefined : `${this.db.name}-wal`, o.fsync)
+    if (!this.db.memory) {
+      // Checkpoints run on their own thread (src/store/checkpointer.ts); ours is only the safety net, for a WAL that
+      // grew to ~40 MB because that thread is gone or starved.
+      this.db.pragma('wal_autocheckpoint = 10000')
+      this.checkpointer = startCheckpointer(this.db.name, { everyMs: o.checkpointEveryMs })
+    }
   }
 
   /**
    * Group commit: the accepts that arrive while the event loop is busy share one transaction, so one fsync covers
    * them all (better-sqlite3 is synchronous: an fsync per webhook would cap ingest at the disk's sync rate and block
-   * the loop each time). Each promise resolves only after the commit that holds its event, so a 202 still means the
-   * event is on disk. Each accept runs in its own savepoint: one that fails rolls back alone.
+   * the loop each time). Each promise resolves only after the commit that holds its event is synced, so a 202 still
+   * means the event is on disk. Each accept runs in its own savepoint: one that fails rolls back alone.
    */
   accept(input: AcceptInput): Promise<AcceptResult> {
     return new Promise((resolve, reject) => {
@@ -57,14 +70,20 @@ export class SqliteStore implements Store {
       for (const b of batch) b.reject(err)
       return
     }
-    outcomes.forEach((o, i) => {
-      const { input, resolve, reject } = batch[i]
-      if ('value' in o) return resolve(o.value)
+    const settled = outcomes.map((o, i): { value: AcceptResult } | { error: unknown } => {
+      if ('value' in o) return o
       // Two writers racing on one key: the constraint caught the second one, which is a duplicate.
-      const dup = isUniqueViolation(o.error) ? settle(() => this.findDuplicate(input)) : undefined
-      if (dup && 'value' in dup && dup.value) return resolve({ duplicate: true, event_id: dup.value.id })
-      reject(o.error instanceof Database.SqliteError ? new UnavailableError(`event store unavailable (${o.error.code})`, { cause: o.error }) : o.error)
+      const dup = isUniqueViolation(o.error) ? settle(() => this.findDuplicate(batch[i].input)) : undefined
+      if (dup && 'value' in dup && dup.value) return { value: { duplicate: true, event_id: dup.value.id } }
+      return { error: o.error instanceof Database.SqliteError ? new UnavailableError(`event store unavailable (${o.error.code})`, { cause: o.error }) : o.error }
     })
+    // A duplicate's answer also waits: its first copy may be in a commit whose sync is still running.
+    // If the sync fails the events are committed but not known to be on disk: no 202; the sender retries and gets
+    // "duplicate" once they are.
+    this.durable().then(
+      () => settled.forEach((o, i) => ('value' in o ? batch[i].resolve(o.value) : batch[i].reject(o.error))),
+      (err: unknown) => batch.forEach((b) => b.reject(err)),
+    )
   }
 
   private findDuplicate(input: AcceptInput): { id: string } | undefined {
@@ -131,14 +150,14 @@ export class SqliteStore implements Store {
   }
 
   async markSent(ids: number[], at: Date, carrier?: number): Promise<void> {
-    this.write(() => {
+    await this.write(() => {
       const stmt = this.sql(`UPDATE deliveries SET status = 'sent', sent_at = ?, attempts = attempts + 1, digest_of = ?, progress = NULL WHERE id = ?`)
       for (const id of ids) stmt.run(at.toISOString(), carrier !== undefined && carrier !== id ? carrier : null, id)
     })
   }
 
   async markRetry(id: number, o: { nextAttemptAt: number; errcode?: number; errmsg: string; progress?: DeliveryProgress }): Promise<void> {
-    this.write(() =>
+    await this.write(() =>
       this.sql(
           `UPDATE deliveries SET status = 'retrying', attempts = attempts + 1, next_attempt_at = ?, last_errcode = ?, last_errmsg = ?, progress = ? WHERE id = ?`,
         )
@@ -147,18 +166,18 @@ export class SqliteStore implements Store {
   }
 
   async markProgress(id: number, progress: DeliveryProgress): Promise<void> {
-    this.write(() => this.sql(`UPDATE deliveries SET progress = ? WHERE id = ? AND ${WAITING}`).run(JSON.stringify(progress), id))
+    await this.write(() => this.sql(`UPDATE deliveries SET progress = ? WHERE id = ? AND ${WAITING}`).run(JSON.stringify(progress), id))
   }
 
   async markDead(id: number, o: { errcode?: number; errmsg: string }): Promise<void> {
-    this.write(() =>
+    await this.write(() =>
       this.sql(`UPDATE deliveries SET status = 'dead', attempts = attempts + 1, last_errcode = ?, last_errmsg = ?, progress = NULL WHERE id = ?`)
         .run(o.errcode ?? null, o.errmsg, id),
     )
   }
 
   async markDryRun(ids: number[], at: Date): Promise<void> {
-    this.write(() => {
+    await this.write(() => {
       const stmt = this.sql(`UPDATE deliveries SET status = 'dry_run', sent_at = ?, progress = NULL WHERE id = ?`)
       for (const id of ids) stmt.run(at.toISOString(), id)
     })
@@ -176,7 +195,7 @@ export class SqliteStore implements Store {
 
   async requeue(id: number): Promise<boolean> {
     // next_attempt_at 0: due at once, whatever clock the worker runs on.
-    const r = this.write(() =>
+    const r = await this.write(() =>
       this.sql(`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = 0, progress = NULL WHERE id = ? AND status = 'dead'`).run(id),
     )
     return r.changes === 1
@@ -192,14 +211,48 @@ export class SqliteStore implements Store {
     })
   }
 
-  async prune(olderThanDays: number, now: Date = new Date()): Promise<{ events: number; deliveries: number }> {
+  /**
+   * In batches, each its own short write transaction, with a turn of the event loop between them: better-sqlite3
+   * blocks the loop while it runs, and one transaction over a large backlog held webhooks up for seconds. A batch
+   * picks its events and deletes them under one write lock, so an accept or a requeue lands wholly before or after
+   * it. A cursor on (received_at, rowid) walks the received_at index once: old events kept because a delivery still
+   * waits are passed over once per prune, not once per batch. A bare transaction, not write(): nothing needs the
+   * deletes on disk before going on (a prune lost to a power cut is redone next time).
+   */
+  async prune(
+    olderThanDays: number,
+    now: Date = new Date(),
+    o: { batchSize?: number; signal?: AbortSignal } = {},
+  ): Promise<{ events: number; deliveries: number }> {
     const cutoff = new Date(now.getTime() - olderThanDays * DAY_MS).toISOString()
-    const old = `SELECT id FROM events e WHERE received_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.${WAITING})`
-    return this.write(() => {
-      const deliveries = this.sql(`DELETE FROM deliveries WHERE event_id IN (${old})`).run(cutoff).changes
-      const events = this.sql(`DELETE FROM events WHERE id IN (${old})`).run(cutoff).changes
-      return { events, deliveries }
-    })
+    const limit = o.batchSize ?? SQLITE_PRUNE_BATCH
+    if (!(Number.isInteger(limit) && limit >= 1)) throw new TypeError(`batchSize must be a whole number of events, at least 1, got ${limit}`)
+    const page = this.sql<[{ cutoff: string; at: string; rowid: number; limit: number }], { rowid: number; id: string; received_at: string }>(
+      `SELECT rowid, id, received_at FROM events e
+       WHERE received_at < @cutoff AND (received_at, rowid) > (@at, @rowid)
+         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.${WAITING})
+       ORDER BY received_at, rowid LIMIT @limit`,
+    )
+    const dropDeliveries = this.sql<[string]>('DELETE FROM deliveries WHERE event_id = ?')
+    const dropEvent = this.sql<[string]>('DELETE FROM events WHERE id = ?')
+    const total = { events: 0, deliveries: 0 }
+    let cursor = { at: '', rowid: 0 }
+    while (!o.signal?.aborted) {
+      const rows = this.guard(() =>
+        this.db
+          .transaction(() => {
+            const rows = page.all({ cutoff, ...cursor, limit })
+            for (const r of rows) total.deliveries += dropDeliveries.run(r.id).changes
+            for (const r of rows) total.events += dropEvent.run(r.id).changes
+            return rows
+          })
+          .immediate(),
+      )
+      if (rows.length < limit) break
+      cursor = { at: rows[limit - 1].received_at, rowid: rows[limit - 1].rowid }
+      await nextTurn()
+    }
+    return total
   }
 
   async ping(): Promise<void> {
@@ -211,6 +264,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.db.open) await this.checkpointer?.stop()
+    await this.wal.close()
     if (this.db.open) this.db.close()
   }
 
@@ -220,6 +275,11 @@ export class SqliteStore implements Store {
 
   private withDeliveries(rows: EventRow[]): StoredEvent[] {
     if (rows.length === 0) return []
+    if (rows.length === 1) {
+      // The worker reads one event per delivery it renders: a cached statement, not a fresh prepare each time.
+      const ds = this.sql<[string], DeliveryRow>('SELECT * FROM deliveries WHERE event_id = ? ORDER BY id').all(rows[0].id).map(toDelivery)
+      return [{ ...toEventParts(rows[0]), deliveries: ds }]
+    }
     const ds = this.db
       .prepare<string[], DeliveryRow>(`SELECT * FROM deliveries WHERE event_id IN (${rows.map(() => '?').join(', ')}) ORDER BY id`)
       .all(...rows.map((r) => r.id))
@@ -237,8 +297,20 @@ export class SqliteStore implements Store {
     return st as unknown as Database.Statement<P, R>
   }
 
-  private write<T>(fn: () => T): T {
-    return this.guard(() => this.db.transaction(fn).immediate())
+  /** One write transaction, resolved once it is on disk (see WalSync). */
+  private async write<T>(fn: () => T): Promise<T> {
+    const result = this.guard(() => this.db.transaction(fn).immediate())
+    await this.durable()
+    return result
+  }
+
+  private async durable(): Promise<void> {
+    try {
+      await this.wal.flush()
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException
+      throw new UnavailableError(`event store could not sync to disk (${e.code ?? e.message})`, { cause: e })
+    }
   }
 
   /** SQLite failures (busy, disk full, read-only, closed) become UnavailableError: the caller answers 503 or retries. */
@@ -265,3 +337,10 @@ function settle<T>(fn: () => T): { value: T } | { error: unknown } {
 function isUniqueViolation(err: unknown): boolean {
   return err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE'
 }
+
+/** Events per prune transaction (with their deliveries): ~35 ms of blocked event loop each, ~100 ms with a WAL
+ * checkpoint (bench/README.md); fewer would not shorten the checkpoints, which copy ~1000 pages whatever the batch. */
+const SQLITE_PRUNE_BATCH = 1000
+
+/** Resolves after the event loop has polled for I/O: requests that arrived meanwhile are served first. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))

@@ -109,8 +109,11 @@ export interface Store {
 
   /** Retention: deletes events received before now - olderThanDays whose deliveries are all finished (sent, dead,
    * dry_run), with those deliveries. An event with a pending/retrying delivery is kept whatever its age. Pipeline
-   * state is kept (it is one row per pipeline and transitions need it). */
-  prune(olderThanDays: number, now?: Date): Promise<{ events: number; deliveries: number }>
+   * state is kept (it is one row per pipeline and transitions need it). Works in batches of up to `batchSize` events
+   * (a store default otherwise), each with its deliveries in one short transaction that decides and deletes at once,
+   * so concurrent accepts and sends wait at most one batch and an event goes whole or not at all. Resolves with the
+   * totals of all batches; once `signal` is aborted it stops after the batch in progress, with the totals so far. */
+  prune(olderThanDays: number, now?: Date, o?: { batchSize?: number; signal?: AbortSignal }): Promise<{ events: number; deliveries: number }>
 
   /** Throws when the store cannot be written. */
   ping(): Promise<void>

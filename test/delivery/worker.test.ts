@@ -156,6 +156,21 @@ describe('worker: sending', () => {
     expect(line).toMatchObject({ level: 30, target: 'ops', messages: [{ msgtype: 'markdown', markdown: { title: '#1' } }] })
   })
 
+  it('a stream of webhooks shares the passes over the store: not one pass per webhook, and every one is handled', async () => {
+    const { h } = await setup({ settings: { dryRun: true } })
+    let passes = 0
+    const dueTargets = h.store.dueTargets.bind(h.store)
+    h.store.dueTargets = (now) => (passes++, dueTargets(now))
+    // One webhook a millisecond, as at 1000/s: each arrives after the pass the last one started has ended.
+    for (let i = 0; i < 100; i++) {
+      await h.accept()
+      await new Promise((r) => setTimeout(r, 1))
+    }
+    await h.settle(0)
+    expect((await h.store.listDeliveries({ status: 'dry_run', limit: 200 })).length).toBe(100)
+    expect(passes).toBeLessThan(60)
+  })
+
   it('a target with an empty webhook only logs, next to one that posts', async () => {
     const { h, ding } = await setup({ extra: '  quiet:\n    type: wecom\n    webhook: ""' })
     const two = `rules:\n  - name: all\n    notify: [ops, quiet]\n`

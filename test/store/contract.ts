@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { UnavailableError } from '../../src/errors.js'
 import { msgUuid } from '../../src/store/msg-uuid.js'
-import type { Store } from '../../src/store/types.js'
+import type { AcceptResult, Store } from '../../src/store/types.js'
 import type { PipelineState } from '../../rules/types.js'
 import { acceptInput, route, routing, sampleEvent } from './sample.js'
 
@@ -284,6 +284,117 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
       expect(await store.prune(30, now)).toEqual({ events: 0, deliveries: 0 })
       // A redelivery of a pruned event is accepted again: retention bounds the dedupe window.
       expect((await store.accept(acceptInput(sampleEvent({ delivery_id: done.delivery_id }), []))).duplicate).toBe(false)
+    })
+
+    describe('prune in batches', () => {
+      const now = new Date('2026-12-31T00:00:00Z') // prune(30): before 2026-12-01
+      const nov = (day: number, ms = 0) => new Date(Date.UTC(2026, 10, day) + ms)
+      const recent = new Date('2026-12-30T00:00:00Z')
+      type Status = 'sent' | 'dead' | 'dry_run' | 'pending' | 'retrying'
+
+      /** Accepts an event at `at` with one delivery per status (targets t0, t1, …) and brings each to its status. */
+      const seed = async (at: Date, statuses: Status[], o: { pipelineKey?: string; state?: PipelineState } = {}) => {
+        const event = sampleEvent({}, at)
+        const targets = statuses.map((_, i) => `t${i}`)
+        await store.accept(acceptInput(event, targets, { pipelineKey: o.pipelineKey, decide: () => ({ routing: routing(...targets), state: o.state }) }))
+        const ds = (await store.getEvent(event.id))!.deliveries
+        for (const [i, status] of statuses.entries()) {
+          const id = ds[i].id
+          if (status === 'sent') await store.markSent([id], at)
+          if (status === 'dead') await store.markDead(id, { errmsg: 'gone' })
+          if (status === 'dry_run') await store.markDryRun([id], at)
+          if (status === 'retrying') await store.markRetry(id, { nextAttemptAt: 1, errmsg: 'HTTP 502' })
+        }
+        return event
+      }
+      /** `n` old events with one sent delivery each, all prunable. */
+      const seedFinished = async (n: number) => {
+        const events = Array.from({ length: n }, (_, i) => sampleEvent({}, nov(1, i)))
+        await Promise.all(events.map((e) => store.accept(acceptInput(e, ['a']))))
+        await store.markSent((await store.waitingFor('a', n)).map((d) => d.id), nov(1))
+        return events
+      }
+
+      it('deletes exactly the old finished events over several batches, ties on a boundary included, with exact totals', async () => {
+        const cases: { at: Date; statuses: Status[]; pruned: boolean }[] = [
+          // Five share a timestamp, so a batch of 3 ends in the middle of them.
+          { at: nov(1), statuses: ['sent'], pruned: true },
+          { at: nov(1), statuses: ['sent', 'dead'], pruned: true },
+          { at: nov(1), statuses: ['sent', 'retrying'], pruned: false },
+          { at: nov(1), statuses: [], pruned: true },
+          { at: nov(1), statuses: ['dry_run'], pruned: true },
+          { at: nov(2), statuses: ['pending', 'sent'], pruned: false },
+          { at: nov(2), statuses: ['dead', 'dry_run', 'sent'], pruned: true },
+          { at: nov(3), statuses: ['sent'], pruned: true },
+          { at: nov(3, 1), statuses: ['retrying', 'retrying'], pruned: false },
+          { at: nov(4), statuses: ['sent'], pruned: true },
+          { at: nov(5), statuses: [], pruned: true },
+          { at: recent, statuses: ['sent'], pruned: false },
+        ]
+        // Stored newest first, so insertion order is not received_at order.
+        const state: PipelineState = { status: 'failed', event_id: 'set below' }
+        const events = new Map<(typeof cases)[number], Awaited<ReturnType<typeof seed>>>()
+        for (const c of [...cases].reverse()) {
+          const first = c === cases[0]
+          events.set(c, await seed(c.at, c.statuses, first ? { pipelineKey: 'pk', state } : {}))
+        }
+        const gone = cases.filter((c) => c.pruned)
+        const expected = { events: gone.length, deliveries: gone.reduce((n, c) => n + c.statuses.length, 0) }
+        expect(expected).toEqual({ events: 8, deliveries: 9 }) // three batches of up to 3
+
+        expect(await store.prune(30, now, { batchSize: 3 })).toEqual(expected)
+        for (const c of cases) {
+          const stored = await store.getEvent(events.get(c)!.id)
+          if (c.pruned) expect(stored).toBeUndefined()
+          else expect(stored?.deliveries.map((d) => d.status)).toEqual(c.statuses)
+        }
+        const left = cases.filter((c) => !c.pruned).reduce((n, c) => n + c.statuses.length, 0)
+        expect(await store.listDeliveries({ limit: 100 })).toHaveLength(left)
+        expect(await store.prune(30, now, { batchSize: 3 })).toEqual({ events: 0, deliveries: 0 })
+        // The pipeline's last finished state outlives the event that set it: transitions still work.
+        let prev: PipelineState | undefined
+        await store.accept(acceptInput(sampleEvent({}, recent), [], { pipelineKey: 'pk', decide: (p) => ((prev = p), { routing: routing() }) }))
+        expect(prev).toEqual(state)
+      })
+
+      it('accepts made while a prune runs all succeed, and what they stored stays whole', async () => {
+        await seedFinished(30)
+        const pruning = store.prune(30, now, { batchSize: 3 })
+        const arriving = Array.from({ length: 12 }, (_, i) => ({ event: sampleEvent({}, i % 2 ? nov(2) : recent), targets: i % 2 ? ['a', 'b'] : [] }))
+        const accepted: Promise<AcceptResult>[] = []
+        for (const a of arriving) {
+          // Old enough to prune (after every seeded event, so batches still to come pass over it) but waiting, or
+          // recent: either way kept, and never in part.
+          accepted.push(store.accept(acceptInput(a.event, a.targets)))
+          await new Promise((resolve) => setImmediate(resolve))
+        }
+        expect(await pruning).toEqual({ events: 30, deliveries: 30 })
+        for (const r of await Promise.all(accepted)) expect(r.duplicate).toBe(false)
+        for (const a of arriving) {
+          expect((await store.getEvent(a.event.id))?.deliveries.map((d) => [d.target, d.status])).toEqual(a.targets.map((t) => [t, 'pending']))
+        }
+        expect(await store.listEvents(100)).toHaveLength(arriving.length)
+      })
+
+      it('lets the event loop turn between batches', async () => {
+        await seedFinished(10)
+        const pruning = store.prune(30, now, { batchSize: 3 })
+        let turned = false
+        setImmediate(() => (turned = true))
+        expect(await pruning).toEqual({ events: 10, deliveries: 10 })
+        expect(turned).toBe(true)
+      })
+
+      it('stops after the batch in progress once its signal is aborted, with the totals so far', async () => {
+        await seedFinished(10)
+        const stop = new AbortController()
+        const pruning = store.prune(30, now, { batchSize: 3, signal: stop.signal })
+        stop.abort()
+        expect(await pruning).toEqual({ events: 3, deliveries: 3 })
+        expect(await store.prune(30, now, { batchSize: 3, signal: stop.signal })).toEqual({ events: 0, deliveries: 0 })
+        expect(await store.prune(30, now, { batchSize: 3 })).toEqual({ events: 7, deliveries: 7 })
+        await expect(store.prune(30, now, { batchSize: 0 })).rejects.toThrow(TypeError)
+      })
     })
 
     it('answers ping, and refuses with UnavailableError once closed', async () => {

@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import Database from 'better-sqlite3'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PipelineState, Transition } from '../../rules/types.js'
 import { migrations as sqliteMigrations } from '../../src/store/migrations.js'
@@ -266,6 +268,37 @@ describe('PostgresStore migrations and schema', () => {
       await store.markRetry(d.id, { nextAttemptAt: 1, errmsg: 'bad\u0000reply' })
       expect((await store.listDeliveries({ status: 'retrying', limit: 1 }))[0].last_errmsg).toBe('bad\\u0000reply')
     } finally {
+      await store.close()
+    }
+  })
+})
+
+describe('PostgresStore prune', () => {
+  it('keeps an event whose dead delivery is requeued while its batch is being pruned', async () => {
+    const schema = await schemas.empty()
+    const store = await schemas.open(schema)
+    const other = new pg.Client({ connectionString: TEST_DATABASE_URL })
+    await other.connect()
+    try {
+      const old = new Date('2026-11-01T00:00:00Z')
+      const event = sampleEvent({}, old)
+      await store.accept(acceptInput(event, ['a', 'b']))
+      const [a, b] = (await store.getEvent(event.id))!.deliveries
+      await store.markSent([a.id], old)
+      await store.markDead(b.id, { errmsg: 'gone' })
+      // A requeue in flight: prune reads the event as prunable, then has to wait for this row.
+      await other.query('BEGIN')
+      await other.query(`UPDATE "${schema}".deliveries SET status = 'pending' WHERE id = $1`, [b.id])
+      const pid = (await other.query('SELECT pg_backend_pid() AS pid')).rows[0].pid
+      const pruning = store.prune(30, new Date('2026-12-31T00:00:00Z'))
+      const blocked = async () =>
+        Number((await other.query('SELECT count(*) AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid])).rows[0].n) > 0
+      while (!(await blocked())) await sleep(20)
+      await other.query('COMMIT')
+      expect(await pruning).toEqual({ events: 0, deliveries: 0 })
+      expect((await store.getEvent(event.id))?.deliveries.map((d) => d.status)).toEqual(['sent', 'pending'])
+    } finally {
+      await other.end()
       await store.close()
     }
   })

@@ -1,13 +1,14 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { UnavailableError } from '../../src/errors.js'
 import { defaultSettings } from '../../src/settings.js'
 import { LATEST_VERSION } from '../../src/store/migrations.js'
 import { openStore } from '../../src/store/open.js'
 import { SqliteStore } from '../../src/store/sqlite.js'
+import type { SyncFn } from '../../src/store/wal-sync.js'
 import { storeContract } from './contract.js'
 import { acceptInput, sampleEvent } from './sample.js'
 
@@ -31,7 +32,7 @@ storeContract(
 )
 
 describe('SqliteStore specifics', () => {
-  it('opens ci-notify.db in DATA_DIR, creating the folder, in WAL mode with synchronous=FULL', async () => {
+  it('opens ci-notify.db in DATA_DIR, creating the folder, in WAL mode (synchronous=NORMAL: it fsyncs the WAL itself)', async () => {
     const dataDir = join(tempDir(), 'nested', 'data')
     const store = await openStore(defaultSettings({ dataDir }))
     await store.close()
@@ -42,7 +43,7 @@ describe('SqliteStore specifics', () => {
     expect(db.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: LATEST_VERSION }])
     db.close()
     const direct = new SqliteStore(file)
-    expect((direct as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(2) // FULL
+    expect((direct as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(1) // NORMAL
     await direct.close()
   })
 
@@ -86,5 +87,102 @@ describe('SqliteStore specifics', () => {
     expect(await store.getEvent(event.id)).toBeUndefined()
     expect((await store.accept(acceptInput(event, ['ops']))).duplicate).toBe(false)
     await store.close()
+  })
+
+  describe('durability without blocking the loop', () => {
+    /** An fdatasync stand-in that holds every call until the test releases it (or fails it). */
+    const heldSync = () => {
+      const held: { fd: number; done: (err: Error | null) => void }[] = []
+      const fsync: SyncFn = (fd, done) => void held.push({ fd, done })
+      return { fsync, held, release: (err: Error | null = null) => held.splice(0).forEach((h) => h.done(err)) }
+    }
+    const settledYet = async (p: Promise<unknown>) => {
+      let settled = false
+      p.then(
+        () => (settled = true),
+        () => (settled = true),
+      )
+      await new Promise((r) => setTimeout(r, 30))
+      return settled
+    }
+
+    it('answers an accept only once the WAL holding it has been fsynced, and one fsync serves a whole group', async () => {
+      const file = join(tempDir(), 'x.db')
+      const sync = heldSync()
+      const store = new SqliteStore(file, { fsync: sync.fsync })
+      const events = [sampleEvent(), sampleEvent(), sampleEvent()]
+      const accepted = Promise.all(events.map((e) => store.accept(acceptInput(e, ['ops']))))
+      expect(await settledYet(accepted)).toBe(false)
+      expect(sync.held).toHaveLength(1)
+      // The fsync is of the WAL file, where the commit's frames are.
+      expect(readlinkSync(`/proc/self/fd/${sync.held[0].fd}`)).toBe(`${realpathSync(file)}-wal`)
+      // Committed (another connection sees it), yet not answered: it is not known to be on disk.
+      const reader = new Database(file, { readonly: true })
+      expect(reader.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 3 })
+      reader.close()
+      sync.release()
+      expect((await accepted).map((r) => r.duplicate)).toEqual([false, false, false])
+      await store.close()
+    })
+
+    it('a write that arrives while an fsync runs waits for the next one, started after its commit', async () => {
+      const sync = heldSync()
+      const store = new SqliteStore(join(tempDir(), 'x.db'), { fsync: sync.fsync })
+      const first = store.accept(acceptInput(sampleEvent(), ['ops']))
+      await new Promise((r) => setTimeout(r, 10))
+      expect(sync.held).toHaveLength(1)
+      const second = store.accept(acceptInput(sampleEvent(), ['ops']))
+      const marked = (async () => {
+        await first
+        const [d] = await store.waitingFor('ops', 1)
+        await store.markSent([d.id], new Date())
+      })()
+      await new Promise((r) => setTimeout(r, 10))
+      sync.release()
+      await first
+      // The fsync in flight when `second` committed does not count for it.
+      expect(await settledYet(second)).toBe(false)
+      expect(sync.held).toHaveLength(1)
+      sync.release()
+      await second
+      // markSent is a promise of durability too.
+      await new Promise((r) => setTimeout(r, 10))
+      expect(await settledYet(marked)).toBe(false)
+      sync.release()
+      await marked
+      await store.close()
+    })
+
+    it('a failed fsync means no 202: the accept rejects as unavailable, and a redelivery is then a duplicate', async () => {
+      const sync = heldSync()
+      const store = new SqliteStore(join(tempDir(), 'x.db'), { fsync: sync.fsync })
+      const event = sampleEvent()
+      const first = store.accept(acceptInput(event, ['ops']))
+      await new Promise((r) => setTimeout(r, 10))
+      sync.release(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))
+      await expect(first).rejects.toThrow(UnavailableError)
+      await expect(first).rejects.toThrow(/could not sync to disk \(EIO\)/)
+      const again = store.accept(acceptInput(event, ['ops']))
+      await new Promise((r) => setTimeout(r, 10))
+      sync.release()
+      expect(await again).toMatchObject({ duplicate: true, event_id: event.id })
+      await store.close()
+    })
+
+    it('checkpoints on its own thread: the WAL is copied into the database long before the 40 MB safety net', async () => {
+      const file = join(tempDir(), 'x.db')
+      const store = new SqliteStore(file, { checkpointEveryMs: 20 })
+      const big = 'x'.repeat(4000)
+      for (let i = 0; i < 20; i++) {
+        await Promise.all(Array.from({ length: 50 }, () => store.accept(acceptInput(sampleEvent({ name: big }), ['ops']))))
+      }
+      // ~5 MB written: under the store's own threshold, so only the checkpoint thread can have moved it.
+      await vi.waitFor(() => expect(statSync(file).size).toBeGreaterThan(4_000_000), { timeout: 5000, interval: 20 })
+      await store.close()
+      expect(existsSync(`${file}-wal`)).toBe(false)
+      const db = new Database(file, { readonly: true })
+      expect(db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 1000 })
+      db.close()
+    })
   })
 })

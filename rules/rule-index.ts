@@ -1,0 +1,39 @@
+import { KINDS, SOURCES, STATUSES } from '../src/event.js'
+import type { CompiledRule, CompiledRules } from './compile.js'
+import type { MatchInput } from './match.js'
+import type { Transition } from './types.js'
+
+/**
+ * The rules an event can match, in file order, per key: source, kind, status, finished and transition. A rule whose
+ * `keyed` conditions fail for a key can never match an event with that key, so route() need not visit it; with many
+ * team rules (`status: failed`, `kind: deploy`, `source: jenkins`) most events visit a small part of the file.
+ * Filled lazily from the rules' own condition tests on the first event with each key, so an event is judged by the
+ * same code whether it walks the index or the whole list. Slots are numbered, not named: building a string key per
+ * event cost more than matching a small rules file. At most 3 × 3 × 8 × 2 × 5 = 720 slots, a few dozen in practice.
+ */
+export type RuleIndex = (CompiledRule[] | undefined)[]
+
+const TRANSITIONS: readonly (Transition | null)[] = ['broken', 'fixed', 'still_failing', 'first', null]
+const SLOTS = SOURCES.length * KINDS.length * STATUSES.length * 2 * TRANSITIONS.length
+
+// Every slot allocated up front: the array never grows or changes shape while events arrive.
+export const emptyIndex = (): RuleIndex => new Array<CompiledRule[] | undefined>(SLOTS).fill(undefined)
+const ordinals = <T>(values: readonly T[]) => new Map(values.map((v, i) => [v, i]))
+const SOURCE = ordinals(SOURCES)
+const KIND = ordinals(KINDS)
+const STATUS = ordinals(STATUSES)
+const TRANSITION = ordinals(TRANSITIONS)
+
+const decide = (rules: CompiledRule[], m: MatchInput) => rules.filter((r) => r.conditions.every((c) => !c.keyed || c.test(m)))
+
+export function candidates(rules: CompiledRules, m: MatchInput): CompiledRule[] {
+  const e = m.event
+  const s = SOURCE.get(e.source)
+  const k = KIND.get(e.kind)
+  const st = STATUS.get(e.status)
+  const t = TRANSITION.get(m.transition)
+  // Not a value the event schema allows (a test's hand-made event): judged in full, not cached under a wrong slot.
+  if (s === undefined || k === undefined || st === undefined || t === undefined || typeof e.finished !== 'boolean') return decide(rules.rules, m)
+  const slot = (((s * KINDS.length + k) * STATUSES.length + st) * 2 + (e.finished ? 1 : 0)) * TRANSITIONS.length + t
+  return (rules.index[slot] ??= decide(rules.rules, m))
+}

@@ -1,0 +1,59 @@
+import { createRequire } from 'node:module'
+import { Worker } from 'node:worker_threads'
+
+/**
+ * WAL checkpoints on a thread of their own. SQLite's automatic checkpoint runs inside whichever commit crosses the
+ * threshold (1000 pages): it copies ~4 MB into the database file and fsyncs it, blocking the event loop for ~10 ms
+ * every hundred or so webhooks, which is what the slowest 1 % of 202s waited for. Here a worker thread with its own
+ * connection runs a PASSIVE checkpoint every `everyMs` (never blocking the writer, SQLite's WAL design allows one
+ * concurrent checkpointer), so the WAL stays small and the store's own connection keeps a high automatic threshold
+ * only as a safety net (see SqliteStore).
+ *
+ * The thread's code is a string, not a module file: it then runs the same from the compiled service and from the
+ * TypeScript sources under test. It loads better-sqlite3 from the path resolved here.
+ */
+const CODE = `
+const { parentPort, workerData } = require('node:worker_threads')
+const Database = require(workerData.driver)
+const db = new Database(workerData.file, { timeout: 0 })
+db.pragma('synchronous = NORMAL')
+let timer
+const tick = () => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)')
+  } catch (err) {
+    // Busy or failing disk: the store's own connection reports real trouble; try again next tick.
+  }
+  timer = setTimeout(tick, workerData.everyMs)
+}
+parentPort.on('message', (m) => {
+  if (m !== 'stop') return
+  clearTimeout(timer)
+  db.close()
+  parentPort.close()
+})
+tick()
+`
+
+export type Checkpointer = { stop(): Promise<void> }
+
+export function startCheckpointer(file: string, o: { everyMs?: number } = {}): Checkpointer {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3')
+  const worker = new Worker(CODE, { eval: true, workerData: { file, driver, everyMs: o.everyMs ?? 250 } })
+  // It must never keep the process alive on its own, nor take it down: the safety-net threshold covers a dead one.
+  worker.unref()
+  worker.on('error', () => undefined)
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+  return {
+    async stop() {
+      // Referenced again while stopping: awaiting an unreferenced thread would let the process exit mid-shutdown.
+      worker.ref()
+      worker.postMessage('stop')
+      // Its connection must close before the store's: the last connection to close removes the WAL file.
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))])
+      clearTimeout(timer)
+      await worker.terminate()
+    },
+  }
+}

@@ -1,0 +1,64 @@
+import { closeSync, fdatasync, openSync } from 'node:fs'
+
+type Waiter = { resolve: () => void; reject: (err: Error) => void }
+export type SyncFn = (fd: number, done: (err: Error | null) => void) => void
+
+/**
+ * Durable SQLite commits without blocking the event loop. The store runs WAL with synchronous=NORMAL: a commit writes
+ * its frames to the WAL file but does not fsync them (SQLite's only loss window is a power cut, never a process
+ * crash). A caller that promises durability (a 202, a delivery marked sent) then awaits `flush()`, an fdatasync of
+ * the same WAL file on libuv's thread pool. Once it returns, every frame committed before it is on disk and SQLite's
+ * recovery replays it (frames carry checksums; a torn later commit is simply not replayed), which is what
+ * synchronous=FULL gives, but the loop keeps answering webhooks while the disk syncs.
+ *
+ * Flushes coalesce: callers that arrive while one runs share the next, which starts after their commits.
+ * The WAL file keeps its inode while the store's connection is open (SQLite deletes it only when the last connection
+ * closes, and restarts it in place after a checkpoint), so one descriptor, opened at the first flush, is enough.
+ */
+export class WalSync {
+  private fd: number | undefined
+  private running: Promise<void> | undefined
+  private waiting: Waiter[] = []
+
+  /** `walFile` undefined: an in-memory database, nothing to sync. `sync` is fs.fdatasync but for tests. */
+  constructor(
+    private readonly walFile: string | undefined,
+    private readonly sync: SyncFn = fdatasync,
+  ) {}
+
+  /** Resolves when everything committed before this call is on disk; rejects with the fsync's error. */
+  flush(): Promise<void> {
+    if (this.walFile === undefined) return Promise.resolve()
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject })
+      if (!this.running) this.start()
+    })
+  }
+
+  /** Waits for the flush in progress, then closes the descriptor. */
+  async close(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined)
+    if (this.fd !== undefined) closeSync(this.fd)
+    this.fd = undefined
+  }
+
+  private start(): void {
+    const batch = this.waiting
+    this.waiting = []
+    this.running = new Promise<void>((done) => {
+      const finish = (err: Error | null) => {
+        for (const w of batch) if (err) w.reject(err)
+        else w.resolve()
+        this.running = undefined
+        done()
+        if (this.waiting.length) this.start()
+      }
+      try {
+        this.fd ??= openSync(this.walFile!, 'r+')
+      } catch (err) {
+        return finish(err as Error)
+      }
+      this.sync(this.fd, finish)
+    })
+  }
+}

@@ -1,0 +1,38 @@
+import { performance } from 'node:perf_hooks'
+import { describe, expect, it } from 'vitest'
+import { yielder } from '../../src/delivery/yielder.js'
+
+const busy = (ms: number) => {
+  const end = performance.now() + ms
+  while (performance.now() < end);
+}
+
+describe('yielder', () => {
+  it('returns to the event loop during long background work, so waiting I/O callbacks run in the middle of it', async () => {
+    const turn = yielder(4)
+    let answered = 0
+    let done = false
+    const answer = () => {
+      answered++
+      if (!done) setImmediate(answer)
+    }
+    setImmediate(answer)
+    let answeredMidway = 0
+    for (let i = 0; i < 60; i++) {
+      busy(0.5)
+      await turn.pause()
+      if (i === 30) answeredMidway = answered
+    }
+    done = true
+    expect(answeredMidway).toBeGreaterThan(0)
+    expect(answered).toBeGreaterThanOrEqual(4)
+  })
+
+  it('does not leave the loop while the slice lasts (short work finishes in one go)', async () => {
+    const turn = yielder(1000)
+    let ran = false
+    setImmediate(() => (ran = true))
+    for (let i = 0; i < 10; i++) await turn.pause()
+    expect(ran).toBe(false)
+  })
+})
