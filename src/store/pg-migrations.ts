@@ -61,6 +61,17 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    // As SQLite's version 2 (src/store/migrations.ts): the worker's queries read only the waiting deliveries.
+    version: 2,
+    sql: `
+      DROP INDEX deliveries_due;
+      DROP INDEX deliveries_target;
+      CREATE INDEX deliveries_waiting ON deliveries (target, id) WHERE status IN ('pending', 'retrying');
+      CREATE INDEX deliveries_waiting_due ON deliveries (target, next_attempt_at) WHERE status IN ('pending', 'retrying');
+      CREATE INDEX deliveries_dead ON deliveries (id) WHERE status = 'dead';
+    `,
+  },
 ]
 
 /**

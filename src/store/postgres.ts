@@ -4,10 +4,10 @@ import { acceptPg } from './pg-accept.js'
 import { leaseTarget, loadBucket, saveBucket } from './pg-coordination.js'
 import { migrate } from './pg-migrations.js'
 import { pgText, query, transaction } from './pg-query.js'
+import { deadCountSql, dueTargetsSql, WAITING, waitingStatsSql } from './queries.js'
 import { toDelivery, toEventParts, type DeliveryRow, type EventRow } from './rows.js'
 import type { AcceptInput, AcceptResult, BucketState, Delivery, DeliveryProgress, DeliveryStatus, Store, StoredEvent } from './types.js'
 
-const WAITING = `status IN ('pending', 'retrying')`
 const DAY_MS = 86_400_000
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 
@@ -84,7 +84,7 @@ export class PostgresStore implements Store {
   async dueTargets(now: number): Promise<string[]> {
     const rows = await query<{ target: string }>(
       this.pool,
-      `SELECT target FROM deliveries WHERE ${WAITING} AND next_attempt_at <= $1 GROUP BY target ORDER BY target`,
+      dueTargetsSql('$1'),
       [now],
     )
     return rows.map((r) => r.target)
@@ -134,6 +134,8 @@ export class PostgresStore implements Store {
   }
 
   async listDeliveries(o: { status?: DeliveryStatus; limit: number }): Promise<Delivery[]> {
+    // The dead letters spelled out: a parameter would not match the partial index that holds them.
+    if (o.status === 'dead') return this.deliveries(`WHERE status = 'dead' ORDER BY id DESC LIMIT $1`, [o.limit])
     return o.status
       ? this.deliveries('WHERE status = $1 ORDER BY id DESC LIMIT $2', [o.status, o.limit])
       : this.deliveries('ORDER BY id DESC LIMIT $1', [o.limit])
@@ -155,14 +157,13 @@ export class PostgresStore implements Store {
   }
 
   async queueStats(): Promise<{ pending: number; retrying: number; dead: number; oldestPendingAt?: string }> {
-    const [row] = await query<{ pending: string; retrying: string; dead: string; oldest: string | null }>(
-      this.pool,
-      `SELECT count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'retrying') AS retrying,
-         count(*) FILTER (WHERE status = 'dead') AS dead, min(created_at) FILTER (WHERE ${WAITING}) AS oldest
-       FROM deliveries WHERE status IN ('pending', 'retrying', 'dead')`,
-    )
-    const stats = { pending: Number(row.pending), retrying: Number(row.retrying), dead: Number(row.dead) }
-    return row.oldest ? { ...stats, oldestPendingAt: row.oldest } : stats
+    const [waiting, [dead]] = await Promise.all([
+      query<{ status: string; n: string; oldest: string }>(this.pool, waitingStatsSql),
+      query<{ n: string }>(this.pool, deadCountSql),
+    ])
+    const n = (s: string) => Number(waiting.find((c) => c.status === s)?.n ?? 0)
+    const oldest = waiting.map((w) => w.oldest).sort()[0]
+    return { pending: n('pending'), retrying: n('retrying'), dead: Number(dead.n), ...(oldest ? { oldestPendingAt: oldest } : {}) }
   }
 
   /**

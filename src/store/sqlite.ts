@@ -5,10 +5,10 @@ import { migrate } from './sqlite-migrate.js'
 import { startCheckpointer, type Checkpointer } from './checkpointer.js'
 import { WalSync, type SyncFn } from './wal-sync.js'
 import { msgUuid } from './msg-uuid.js'
+import { deadCountSql, dueTargetsSql, WAITING, waitingStatsSql } from './queries.js'
 import { toDelivery, toEventParts, type DeliveryRow, type EventRow } from './rows.js'
 import type { AcceptInput, AcceptResult, Delivery, DeliveryProgress, DeliveryStatus, StoredEvent, Store } from './types.js'
 
-const WAITING = `status IN ('pending', 'retrying')`
 const DAY_MS = 86_400_000
 
 /**
@@ -139,7 +139,7 @@ export class SqliteStore implements Store {
 
   async dueTargets(now: number): Promise<string[]> {
     return this.guard(() =>
-      this.sql<[number], string>(`SELECT target FROM deliveries WHERE ${WAITING} AND next_attempt_at <= ? GROUP BY target ORDER BY target`)
+      this.sql<[number], string>(dueTargetsSql('?'))
         .pluck()
         .all(now),
     )
@@ -184,6 +184,8 @@ export class SqliteStore implements Store {
   }
 
   async listDeliveries(o: { status?: DeliveryStatus; limit: number }): Promise<Delivery[]> {
+    // The dead letters spelled out: a parameter would not match the partial index that holds them.
+    if (o.status === 'dead') return this.deliveries(`WHERE status = 'dead' ORDER BY id DESC LIMIT ?`, o.limit)
     return o.status
       ? this.deliveries('WHERE status = ? ORDER BY id DESC LIMIT ?', o.status, o.limit)
       : this.deliveries('ORDER BY id DESC LIMIT ?', o.limit)
@@ -203,22 +205,14 @@ export class SqliteStore implements Store {
 
   async queueStats(): Promise<{ pending: number; retrying: number; dead: number; oldestPendingAt?: string }> {
     return this.guard(() => {
-      const counts = this.sql<[], { status: string; n: number }>(`SELECT status, COUNT(*) AS n FROM deliveries WHERE status IN ('pending', 'retrying', 'dead') GROUP BY status`)
-        .all()
-      const n = (s: string) => counts.find((c) => c.status === s)?.n ?? 0
-      const oldest = this.sql<[], { at: string | null }>(`SELECT MIN(created_at) AS at FROM deliveries WHERE ${WAITING}`).get()
-      return { pending: n('pending'), retrying: n('retrying'), dead: n('dead'), ...(oldest?.at ? { oldestPendingAt: oldest.at } : {}) }
+      const waiting = this.sql<[], { status: string; n: number; oldest: string }>(waitingStatsSql).all()
+      const n = (s: string) => waiting.find((c) => c.status === s)?.n ?? 0
+      const oldest = waiting.map((w) => w.oldest).sort()[0]
+      const dead = this.sql<[], { n: number }>(deadCountSql).get()?.n ?? 0
+      return { pending: n('pending'), retrying: n('retrying'), dead, ...(oldest ? { oldestPendingAt: oldest } : {}) }
     })
   }
 
-  /**
-   * In batches, each its own short write transaction, with a turn of the event loop between them: better-sqlite3
-   * blocks the loop while it runs, and one transaction over a large backlog held webhooks up for seconds. A batch
-   * picks its events and deletes them under one write lock, so an accept or a requeue lands wholly before or after
-   * it. A cursor on (received_at, rowid) walks the received_at index once: old events kept because a delivery still
-   * waits are passed over once per prune, not once per batch. A bare transaction, not write(): nothing needs the
-   * deletes on disk before going on (a prune lost to a power cut is redone next time).
-   */
   async prune(
     olderThanDays: number,
     now: Date = new Date(),

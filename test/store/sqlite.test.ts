@@ -5,10 +5,11 @@ import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { UnavailableError } from '../../src/errors.js'
 import { defaultSettings } from '../../src/settings.js'
-import { LATEST_VERSION } from '../../src/store/migrations.js'
+import { LATEST_VERSION, migrations } from '../../src/store/migrations.js'
 import { openStore } from '../../src/store/open.js'
 import { SqliteStore } from '../../src/store/sqlite.js'
 import type { SyncFn } from '../../src/store/wal-sync.js'
+import { deadCountSql, dueTargetsSql, WAITING } from '../../src/store/queries.js'
 import { storeContract } from './contract.js'
 import { acceptInput, sampleEvent } from './sample.js'
 
@@ -40,7 +41,7 @@ describe('SqliteStore specifics', () => {
     expect(existsSync(file)).toBe(true)
     const db = new Database(file)
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
-    expect(db.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: LATEST_VERSION }])
+    expect(db.prepare('SELECT version FROM schema_version ORDER BY version').all()).toEqual(migrations.map((m) => ({ version: m.version })))
     db.close()
     const direct = new SqliteStore(file)
     expect((direct as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(1) // NORMAL
@@ -183,6 +184,56 @@ describe('SqliteStore specifics', () => {
       const db = new Database(file, { readonly: true })
       expect(db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 1000 })
       db.close()
+    })
+  })
+
+  describe('the worker reads only the waiting deliveries (migration 2)', () => {
+    const plan = (store: SqliteStore, sql: string, ...params: unknown[]) =>
+      (store as unknown as { db: Database.Database }).db
+        .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(...params)
+        .map((r) => r.detail)
+
+    it('finds due targets and a queue through the partial indexes, never by scanning the table', async () => {
+      const store = new SqliteStore(':memory:')
+      const due = plan(store, dueTargetsSql('?'), 0)
+      expect(due.join('\n')).toContain('deliveries_waiting_due')
+      expect(due.filter((d) => /^SCAN deliveries\b/.test(d))).toEqual([])
+      expect(plan(store, `SELECT * FROM deliveries WHERE ${WAITING} AND target = ? ORDER BY id LIMIT ?`, 'a', 1)).toEqual(['SEARCH deliveries USING INDEX deliveries_waiting (target=?)'])
+      expect(plan(store, deadCountSql)).toEqual(['SCAN deliveries USING COVERING INDEX deliveries_dead'])
+      await store.close()
+    })
+
+    it('upgrades a version-1 file with its queue: the same deliveries wait, are due and are counted', async () => {
+      const file = join(tempDir(), 'v1.db')
+      const v1 = new Database(file)
+      v1.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)')
+      for (const sql of migrations[0].sql) v1.exec(sql)
+      v1.exec('INSERT INTO schema_version VALUES (1)')
+      const event = sampleEvent()
+      v1.prepare(`INSERT INTO events (id, source, dedupe_key, received_at, event, routing) VALUES (?, 'gitlab', 'k', ?, ?, '{"transition":null,"matched":[],"targets":[],"unresolved":[]}')`).run(
+        event.id,
+        event.received_at,
+        JSON.stringify(event),
+      )
+      const add = v1.prepare(
+        `INSERT INTO deliveries (event_id, target, status, route, msg_uuid, next_attempt_at, created_at) VALUES (?, ?, ?, '{"target":"x","rules":[],"mentions":[],"all":false}', ?, ?, ?)`,
+      )
+      ;[
+        ['a', 'pending', 5],
+        ['a', 'sent', 5],
+        ['b', 'retrying', 50],
+        ['c', 'dead', 5],
+      ].forEach(([target, status, at], i) => add.run(event.id, target, status, `u${i}`, at, event.received_at))
+      v1.close()
+
+      const store = new SqliteStore(file)
+      expect(await store.dueTargets(10)).toEqual(['a'])
+      expect(await store.dueTargets(50)).toEqual(['a', 'b'])
+      expect((await store.waitingFor('a', 10)).map((d) => d.status)).toEqual(['pending'])
+      expect(await store.queueStats()).toEqual({ pending: 1, retrying: 1, dead: 1, oldestPendingAt: event.received_at })
+      expect((await store.listDeliveries({ status: 'dead', limit: 10 })).map((d) => d.target)).toEqual(['c'])
+      await store.close()
     })
   })
 })

@@ -1,0 +1,26 @@
+/**
+ * SQL both stores run as is (SQLite and PostgreSQL read it alike; only the parameter marker differs). The predicate
+ * is spelled exactly as the partial indexes of migration 2 are, which is what lets both planners use them.
+ */
+export const WAITING = `status IN ('pending', 'retrying')`
+
+/**
+ * The targets with a delivery due at `now`, in name order. A loose index scan: the recursive part hops from one
+ * target to the next in `deliveries_waiting_due` (one probe each), and each target is checked for a due delivery with
+ * one more probe, so the cost follows the number of targets, not the length of their queues.
+ */
+export const dueTargetsSql = (now: string) => `
+  WITH RECURSIVE t(target) AS (
+    SELECT (SELECT MIN(target) FROM deliveries WHERE ${WAITING})
+    UNION ALL
+    SELECT (SELECT MIN(target) FROM deliveries WHERE ${WAITING} AND target > t.target) FROM t WHERE t.target IS NOT NULL
+  )
+  SELECT target FROM t
+  WHERE target IS NOT NULL AND EXISTS (SELECT 1 FROM deliveries d WHERE d.${WAITING} AND d.target = t.target AND d.next_attempt_at <= ${now})
+  ORDER BY target`
+
+/** Counts of the waiting deliveries by status, with the oldest one's creation time (served by deliveries_waiting). */
+export const waitingStatsSql = `SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest FROM deliveries WHERE ${WAITING} GROUP BY status`
+
+/** Served by deliveries_dead. */
+export const deadCountSql = `SELECT COUNT(*) AS n FROM deliveries WHERE status = 'dead'`
