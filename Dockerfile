@@ -44,4 +44,5 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/src/cli.js", "serve"]
+# A young generation of 4 MB (V8 lets it grow to 32): the same speed, ~20 MB less memory (bench/README.md).
+CMD ["node", "--max-semi-space-size=4", "dist/src/cli.js", "serve"]

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { startFakeDingTalk } from '../test/fake-im/dingtalk.js'
 import { removeDir, startChild, type Child } from './child.js'
+import { NODE_FLAGS } from './node-flags.js'
 import { SECRETS } from './payloads.js'
 
 const root = process.cwd()
@@ -22,7 +23,7 @@ export async function startOurs(o: { env?: Record<string, string>; dataRoot?: st
   const child = await startChild({
     name: 'ours',
     dir,
-    args: [resolve(root, 'dist/src/cli.js'), 'serve'],
+    args: [...NODE_FLAGS, resolve(root, 'dist/src/cli.js'), 'serve'],
     env: {
       DATA_DIR: dataDir,
       RULES_FILE: resolve(root, 'rules.example.yaml'),

@@ -19,6 +19,7 @@ export class WalSync {
   private fd: number | undefined
   private running: Promise<void> | undefined
   private waiting: Waiter[] = []
+  private beforeNext: (() => void)[] = []
 
   /** `walFile` undefined: an in-memory database, nothing to sync. `sync` is fs.fdatasync but for tests. */
   constructor(
@@ -33,6 +34,15 @@ export class WalSync {
       this.waiting.push({ resolve, reject })
       if (!this.running) this.start()
     })
+  }
+
+  /**
+   * Runs `fn` once no sync is in progress: at once (next turn of the loop) when idle, else right after the running
+   * sync ends and before the next one starts, so that what `fn` commits and flushes rides on that next sync.
+   */
+  betweenSyncs(fn: () => void): void {
+    if (this.running) this.beforeNext.push(fn)
+    else setImmediate(fn)
   }
 
   /** Waits for the flush in progress, then closes the descriptor. */
@@ -51,7 +61,8 @@ export class WalSync {
         else w.resolve()
         this.running = undefined
         done()
-        if (this.waiting.length) this.start()
+        for (const fn of this.beforeNext.splice(0)) fn()
+        if (this.waiting.length && !this.running) this.start()
       }
       try {
         this.fd ??= openSync(this.walFile!, 'r+')

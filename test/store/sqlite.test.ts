@@ -154,6 +154,32 @@ describe('SqliteStore specifics', () => {
       await store.close()
     })
 
+    it('accepts that arrive while the WAL syncs wait for it and then share one commit and one sync', async () => {
+      const file = join(tempDir(), 'x.db')
+      const sync = heldSync()
+      const store = new SqliteStore(file, { fsync: sync.fsync })
+      const count = () => {
+        const reader = new Database(file, { readonly: true })
+        const n = (reader.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n
+        reader.close()
+        return n
+      }
+      const first = store.accept(acceptInput(sampleEvent(), ['ops']))
+      await new Promise((r) => setTimeout(r, 10))
+      const more = Promise.all([sampleEvent(), sampleEvent(), sampleEvent()].map((e) => store.accept(acceptInput(e, ['ops']))))
+      await new Promise((r) => setTimeout(r, 10))
+      // Not committed yet: they gather behind the sync in progress.
+      expect(count()).toBe(1)
+      sync.release()
+      await first
+      await new Promise((r) => setTimeout(r, 10))
+      expect(count()).toBe(4)
+      expect(sync.held).toHaveLength(1)
+      sync.release()
+      expect((await more).every((r) => !r.duplicate)).toBe(true)
+      await store.close()
+    })
+
     it('a failed fsync means no 202: the accept rejects as unavailable, and a redelivery is then a duplicate', async () => {
       const sync = heldSync()
       const store = new SqliteStore(join(tempDir(), 'x.db'), { fsync: sync.fsync })
