@@ -1,7 +1,7 @@
 import { medianRun, runLoad, type Run } from './load.js'
 import { runPaced } from './paced.js'
 import { loads, type Source } from './payloads.js'
-import { startBare, startOurs, startOursRobot, startOursTmpfs, type Server } from './servers.js'
+import { startBare, startOurs, startOursDryRun, startOursTmpfs, type Server } from './servers.js'
 
 export type IngestOptions = {
   rounds: number
@@ -12,12 +12,12 @@ export type IngestOptions = {
   rate: number
   warmupSeconds: number
   connections: number
-  /** Also measure the diagnostic variants (tmpfs store, real robot target); the full run does it for GitLab. */
+  /** Also measure the diagnostic variant (the store on tmpfs); the full run does it for GitLab. */
   variants: boolean
   log: (line: string) => void
 }
 
-export type Variant = 'ours' | 'bare' | 'ours-tmpfs' | 'ours-robot'
+export type Variant = 'ours' | 'bare' | 'ours-dry' | 'ours-tmpfs'
 export type Side = { median: Run; runs: Run[]; peakRssMb: number; fixed?: Run; fixedRuns?: Run[]; notes?: string[] }
 export type IngestResult = {
   source: Source
@@ -31,7 +31,7 @@ export type IngestResult = {
   ours202: number
 }
 
-const starters: Record<Variant, () => Promise<Server>> = { ours: () => startOurs(), bare: startBare, 'ours-tmpfs': startOursTmpfs, 'ours-robot': startOursRobot }
+const starters: Record<Variant, () => Promise<Server>> = { ours: () => startOurs(), bare: startBare, 'ours-dry': startOursDryRun, 'ours-tmpfs': startOursTmpfs }
 
 /**
  * Ours and the bare baseline, each in its own process, measured in alternating rounds (the order turns every round)
@@ -40,7 +40,7 @@ const starters: Record<Variant, () => Promise<Server>> = { ours: () => startOurs
  */
 export async function ingest(source: Source, o: IngestOptions): Promise<IngestResult> {
   const load = loads[source]()
-  const wanted: Variant[] = o.variants ? ['bare', 'ours', 'ours-tmpfs', 'ours-robot'] : ['bare', 'ours']
+  const wanted: Variant[] = o.variants ? ['bare', 'ours', 'ours-dry', 'ours-tmpfs'] : ['bare', 'ours', 'ours-dry']
   const servers = new Map<Variant, Server>()
   try {
     for (const n of wanted) {
@@ -55,7 +55,8 @@ export async function ingest(source: Source, o: IngestOptions): Promise<IngestRe
     const names = [...servers.keys()]
     for (const s of servers.values()) await runLoad(s.url, load, { seconds: o.warmupSeconds, connections: o.connections })
     const runs = new Map<Variant, Run[]>(names.map((n) => [n, []]))
-    const fixed = new Map<Variant, Run[]>([['bare', []], ['ours', []]])
+    const paced: Variant[] = ['bare', 'ours', 'ours-dry'].filter((n) => servers.has(n as Variant)) as Variant[]
+    const fixed = new Map<Variant, Run[]>(paced.map((n) => [n, []]))
     const order = (i: number, xs: Variant[]) => xs.map((_, k) => xs[(k + i) % xs.length])
     for (let i = 0; i < o.rounds; i++) {
       for (const n of order(i, names)) {
@@ -65,7 +66,7 @@ export async function ingest(source: Source, o: IngestOptions): Promise<IngestRe
       }
     }
     for (let i = 0; i < o.rounds; i++) {
-      for (const n of order(i, ['bare', 'ours'])) {
+      for (const n of order(i, paced)) {
         const r = await runPaced(servers.get(n)!.url, load, { seconds: o.rateSeconds, rate: o.rate })
         fixed.get(n)!.push(r)
         o.log(`  ${source} ${n} @${o.rate}/s round ${i + 1}: got ${r.reqPerSec.toFixed(0)}/s p50 ${r.p50} p99 ${r.p99} max ${r.max} ms ${fmtStatus(r)}`)

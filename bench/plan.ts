@@ -8,8 +8,8 @@ export type Plan = {
 }
 
 export const plans: Record<Plan['mode'], Plan> = {
-  // ~3.2 min ingest (3 sources × 3 rounds, ours and bare at max and fixed rate; GitLab also the tmpfs-store and
-  // robot-target variants at max), 10 min sustained, well under a minute for the rest.
+  // ~4 min ingest (3 sources × 3 rounds, ours, ours in dry run and bare at max and fixed rate; GitLab also the
+  // tmpfs-store variant at max), 10 min sustained, well under a minute for the rest.
   full: {
     mode: 'full',
     ingest: { rounds: 3, seconds: 4, rateSeconds: 3, rate: 1000, warmupSeconds: 1, connections: 10, variants: true },

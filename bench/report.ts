@@ -15,7 +15,7 @@ export function report(r: Results): string {
   if (r.ingest.length) {
     const rate = r.ingest[0].rate
     const rows: (string | number)[][] = []
-    const label: Record<string, string> = { ours: 'ours', bare: 'bare', 'ours-tmpfs': 'ours, store on tmpfs', 'ours-robot': 'ours, robot target' }
+    const label: Record<string, string> = { ours: 'ours (robots)', bare: 'bare', 'ours-dry': 'ours, dry run', 'ours-tmpfs': 'ours, store on tmpfs' }
     for (const i of r.ingest) {
       let first = true
       for (const [name, side] of Object.entries(i.sides)) {
@@ -33,10 +33,13 @@ export function report(r: Results): string {
       `1. Ingest: max throughput (10 connections) and a fixed ${rate} req/s; per-metric median of ${r.ingest[0].sides.ours?.runs.length} alternating rounds; latencies in ms`,
       table(['source', 'payload', 'server', 'req/s', 'p50', 'p99', 'max', 'peak RSS MB', `@${rate}/s got`, `p50`, `p99`, `max`], rows),
       `(@${rate}/s: paced open-loop, one request every ${1000 / rate} ms, latency counted from when each was due; "got" is the rate answered)`,
+      `(ours (robots): the example rules with both robots configured, behind fake robot APIs at 20 messages a minute; ours, dry run: no robot, every message rendered and logged)`,
       `ours answered 202 (stored) to ${r.ingest.map((i) => `${i.source} ${(i.ours202 * 100).toFixed(1)}%`).join(', ')} of requests${notes.length ? `; ${notes.join('; ')}` : ''}`,
       `targets: ratio ≥ 0.8 → ${r.ingest.map((i) => `${i.source} ${check(i.ratio >= 0.8)}`).join(', ')}; ` +
         `p99 < 10 ms at ${rate}/s → ${r.ingest.map((i) => `${i.source} ${check((i.sides.ours?.fixed?.p99 ?? Infinity) < 10)}`).join(', ')}; ` +
-        `RSS < 150 MB → ${r.ingest.map((i) => `${i.source} ${check((i.sides.ours?.peakRssMb ?? Infinity) < 150)}`).join(', ')}`,
+        `RSS < 150 MB → ${r.ingest.map((i) => `${i.source} ${check((i.sides.ours?.peakRssMb ?? Infinity) < 150)}`).join(', ')} ` +
+        `(dry run: p99 → ${r.ingest.map((i) => `${i.source} ${check((i.sides['ours-dry']?.fixed?.p99 ?? Infinity) < 10)}`).join(', ')}; ` +
+        `RSS → ${r.ingest.map((i) => `${i.source} ${check((i.sides['ours-dry']?.peakRssMb ?? Infinity) < 150)}`).join(', ')})`,
     )
   }
 

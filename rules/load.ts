@@ -85,7 +85,11 @@ function salvageChecks(data: unknown, problems: Problem[]): void {
   const rules = Array.isArray(o.rules) ? o.rules : []
   crossCheck({ targets: isObj(o.targets) ? o.targets : {}, people: Array.isArray(o.people) ? o.people : [], rules }, problems)
   rules.forEach((r, i) => {
-    const m = isObj(r) ? Match.safeParse(r.match) : undefined
-    if (m?.success) compileMatch(m.data, ['rules', i, 'match'], problems)
+    if (!isObj(r) || !isObj(r.match)) return
+    // Key by key: a key that fails the schema must not hide a bad pattern in another key of the same match.
+    for (const [key, value] of Object.entries(r.match)) {
+      const one = Match.safeParse({ [key]: value })
+      if (one.success) compileMatch(one.data, ['rules', i, 'match'], problems)
+    }
   })
 }

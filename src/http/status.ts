@@ -10,15 +10,23 @@ export async function status(deps: AppDeps) {
   const compiled = deps.rules.current
   const tz = compiled.config.defaults.timezone
   const states = deps.targetStates?.() ?? {}
-  const q = await deps.store.queueStats().catch((err: unknown) => {
+  const unavailable = (err: unknown) => {
     throw new UnavailableError(`store unavailable: ${(err as Error).message}`, { cause: err })
-  })
-  const targets: Record<string, { type: string; dry_run: boolean; waiting: number; rate_limited_until?: string; state: string }> = {}
-  for (const [name, t] of Object.entries(compiled.targets)) {
-    const dryRun = deps.settings.dryRun || !t.webhook
-    const s: TargetState = states[name] ?? { waiting: 0 }
-    targets[name] = { type: t.type, dry_run: dryRun, waiting: s.waiting, rate_limited_until: s.rateLimitedUntil, state: describe(s, dryRun, tz) }
   }
+  const names = Object.keys(compiled.targets)
+  // From the store, so every replica answers alike: the queues, and the robots' blocks recorded by whichever
+  // replica sends to them (a single process has only its own worker's view, which is then the whole truth).
+  const [q, shared] = await Promise.all([
+    deps.store.queueStats(),
+    Promise.all(names.map((n) => deps.store.loadBucket?.(n))),
+  ]).catch(unavailable)
+  const targets: Record<string, { type: string; dry_run: boolean; waiting: number; rate_limited_until?: string; state: string }> = {}
+  names.forEach((name, i) => {
+    const t = compiled.targets[name]
+    const dryRun = deps.settings.dryRun || !t.webhook
+    const s: TargetState = { waiting: q.waitingByTarget[name] ?? 0, rateLimitedUntil: later(states[name]?.rateLimitedUntil, shared[i]?.blockedUntil) }
+    targets[name] = { type: t.type, dry_run: dryRun, waiting: s.waiting, rate_limited_until: s.rateLimitedUntil, state: describe(s, dryRun, tz) }
+  })
   return {
     version: deps.version,
     started_at: deps.startedAt.toISOString(),
@@ -39,6 +47,12 @@ export async function status(deps: AppDeps) {
     },
     targets,
   }
+}
+
+/** The later of this worker's hold and the one shared through the store, if it is still ahead. */
+function later(local: string | undefined, sharedMs: number | undefined): string | undefined {
+  const at = Math.max(local ? Date.parse(local) : 0, sharedMs ?? 0)
+  return at > Date.now() ? new Date(at).toISOString() : undefined
 }
 
 function describe(s: TargetState, dryRun: boolean, tz: string): string {

@@ -4,9 +4,9 @@ import { acceptPg } from './pg-accept.js'
 import { leaseTarget, loadBucket, saveBucket } from './pg-coordination.js'
 import { migrate } from './pg-migrations.js'
 import { pgText, query, transaction } from './pg-query.js'
-import { deadCountSql, dueTargetsSql, WAITING, waitingStatsSql } from './queries.js'
+import { deadCountSql, dueTargetsSql, queueStatsFrom, WAITING, waitingStatsSql, type WaitingStatsRow } from './queries.js'
 import { toDelivery, toEventParts, type DeliveryRow, type EventRow } from './rows.js'
-import type { AcceptInput, AcceptResult, BucketState, Delivery, DeliveryProgress, DeliveryStatus, Store, StoredEvent } from './types.js'
+import type { AcceptInput, AcceptResult, BucketState, Delivery, DeliveryProgress, DeliveryStatus, QueueStats, Store, StoredEvent } from './types.js'
 
 const DAY_MS = 86_400_000
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
@@ -156,14 +156,9 @@ export class PostgresStore implements Store {
     return rows.length === 1
   }
 
-  async queueStats(): Promise<{ pending: number; retrying: number; dead: number; oldestPendingAt?: string }> {
-    const [waiting, [dead]] = await Promise.all([
-      query<{ status: string; n: string; oldest: string }>(this.pool, waitingStatsSql),
-      query<{ n: string }>(this.pool, deadCountSql),
-    ])
-    const n = (s: string) => Number(waiting.find((c) => c.status === s)?.n ?? 0)
-    const oldest = waiting.map((w) => w.oldest).sort()[0]
-    return { pending: n('pending'), retrying: n('retrying'), dead: Number(dead.n), ...(oldest ? { oldestPendingAt: oldest } : {}) }
+  async queueStats(): Promise<QueueStats> {
+    const [waiting, [dead]] = await Promise.all([query<WaitingStatsRow>(this.pool, waitingStatsSql), query<{ n: string }>(this.pool, deadCountSql)])
+    return queueStatsFrom(waiting, Number(dead.n))
   }
 
   /**

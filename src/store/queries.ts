@@ -1,3 +1,5 @@
+import type { QueueStats } from './types.js'
+
 /**
  * SQL both stores run as is (SQLite and PostgreSQL read it alike; only the parameter marker differs). The predicate
  * is spelled exactly as the partial indexes of migration 2 are, which is what lets both planners use them.
@@ -19,8 +21,24 @@ export const dueTargetsSql = (now: string) => `
   WHERE target IS NOT NULL AND EXISTS (SELECT 1 FROM deliveries d WHERE d.${WAITING} AND d.target = t.target AND d.next_attempt_at <= ${now})
   ORDER BY target`
 
-/** Counts of the waiting deliveries by status, with the oldest one's creation time (served by deliveries_waiting). */
-export const waitingStatsSql = `SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest FROM deliveries WHERE ${WAITING} GROUP BY status`
+/** Counts of the waiting deliveries by target and status, with the oldest one's creation time (served by the
+ * partial indexes: the backlog only). */
+export const waitingStatsSql = `SELECT target, status, COUNT(*) AS n, MIN(created_at) AS oldest FROM deliveries WHERE ${WAITING} GROUP BY target, status`
+
+export type WaitingStatsRow = { target: string; status: string; n: number | string; oldest: string }
+
+/** Both stores' queueStats() from the rows of waitingStatsSql and the dead letter count. */
+export function queueStatsFrom(rows: WaitingStatsRow[], dead: number): QueueStats {
+  const stats: QueueStats = { pending: 0, retrying: 0, dead, waitingByTarget: {} }
+  for (const r of rows) {
+    const n = Number(r.n)
+    if (r.status === 'pending') stats.pending += n
+    else stats.retrying += n
+    stats.waitingByTarget[r.target] = (stats.waitingByTarget[r.target] ?? 0) + n
+    if (!stats.oldestPendingAt || r.oldest < stats.oldestPendingAt) stats.oldestPendingAt = r.oldest
+  }
+  return stats
+}
 
 /** Served by deliveries_dead. */
 export const deadCountSql = `SELECT COUNT(*) AS n FROM deliveries WHERE status = 'dead'`

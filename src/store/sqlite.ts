@@ -5,9 +5,9 @@ import { migrate } from './sqlite-migrate.js'
 import { startCheckpointer, type Checkpointer } from './checkpointer.js'
 import { WalSync, type SyncFn } from './wal-sync.js'
 import { msgUuid } from './msg-uuid.js'
-import { deadCountSql, dueTargetsSql, WAITING, waitingStatsSql } from './queries.js'
+import { deadCountSql, dueTargetsSql, queueStatsFrom, WAITING, waitingStatsSql, type WaitingStatsRow } from './queries.js'
 import { toDelivery, toEventParts, type DeliveryRow, type EventRow } from './rows.js'
-import type { AcceptInput, AcceptResult, Delivery, DeliveryProgress, DeliveryStatus, StoredEvent, Store } from './types.js'
+import type { AcceptInput, AcceptResult, Delivery, DeliveryProgress, DeliveryStatus, QueueStats, StoredEvent, Store } from './types.js'
 
 const DAY_MS = 86_400_000
 
@@ -205,14 +205,10 @@ export class SqliteStore implements Store {
     return r.changes === 1
   }
 
-  async queueStats(): Promise<{ pending: number; retrying: number; dead: number; oldestPendingAt?: string }> {
-    return this.guard(() => {
-      const waiting = this.sql<[], { status: string; n: number; oldest: string }>(waitingStatsSql).all()
-      const n = (s: string) => waiting.find((c) => c.status === s)?.n ?? 0
-      const oldest = waiting.map((w) => w.oldest).sort()[0]
-      const dead = this.sql<[], { n: number }>(deadCountSql).get()?.n ?? 0
-      return { pending: n('pending'), retrying: n('retrying'), dead, ...(oldest ? { oldestPendingAt: oldest } : {}) }
-    })
+  async queueStats(): Promise<QueueStats> {
+    return this.guard(() =>
+      queueStatsFrom(this.sql<[], WaitingStatsRow>(waitingStatsSql).all(), this.sql<[], { n: number }>(deadCountSql).get()?.n ?? 0),
+    )
   }
 
   async prune(

@@ -94,7 +94,7 @@ export interface Store {
   getDelivery(id: number): Promise<Delivery | undefined>
   /** dead → pending, attempts reset. False when the id is not a dead delivery. */
   requeue(id: number): Promise<boolean>
-  queueStats(): Promise<{ pending: number; retrying: number; dead: number; oldestPendingAt?: string }>
+  queueStats(): Promise<QueueStats>
 
   /**
    * Several replicas on one shared store (PostgreSQL): one sender per target at a time. Take or renew the lease on
@@ -118,4 +118,14 @@ export interface Store {
   /** Throws when the store cannot be written. */
   ping(): Promise<void>
   close(): Promise<void>
+}
+
+/** The delivery queue across every replica on the store: what /api/status and /metrics show. */
+export type QueueStats = {
+  pending: number
+  retrying: number
+  dead: number
+  oldestPendingAt?: string
+  /** Deliveries waiting (pending or retrying) per target; targets with none are absent. */
+  waitingByTarget: Record<string, number>
 }

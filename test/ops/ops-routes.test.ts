@@ -112,7 +112,9 @@ rules:
     notify: [dev, ops]
 `,
     })
-    const app = createApp({ ...d, startedAt: new Date(Date.now() - 65_000), targetStates: () => ({ dev: { rateLimitedUntil: '2099-01-01T06:05:00Z', waiting: 3 }, ops: { waiting: 0 } }) })
+    // This replica's worker saw dev's block; another replica recorded ops' in the store.
+    d.store.loadBucket = async (target) => (target === 'ops' ? { sends: [], blockedUntil: Date.parse('2099-01-01T07:10:00Z') } : undefined)
+    const app = createApp({ ...d, startedAt: new Date(Date.now() - 65_000), targetStates: () => ({ dev: { rateLimitedUntil: '2099-01-01T06:05:00Z', waiting: 0 }, ops: { waiting: 0 } }) })
     await app.request('/webhooks/gitlab', gitlab(fixture('pipeline-failed-adapted.json')))
     const r = await app.request('/api/status')
     expect(r.status).toBe(200)
@@ -125,8 +127,9 @@ rules:
       dead_letters: 0,
       inbound: { gitlab: 'open', github: 'open', jenkins: 'open' },
       targets: {
-        dev: { type: 'dingtalk', dry_run: false, waiting: 3, rate_limited_until: '2099-01-01T06:05:00Z', state: 'rate-limited until 14:05 GMT+8, 3 waiting' },
-        ops: { type: 'wecom', dry_run: true, waiting: 0, state: 'dry run' },
+        // Waiting counts come from the store (every replica's view), not from this worker.
+        dev: { type: 'dingtalk', dry_run: false, waiting: 1, rate_limited_until: '2099-01-01T06:05:00.000Z', state: 'rate-limited until 14:05 GMT+8, 1 waiting' },
+        ops: { type: 'wecom', dry_run: true, waiting: 1, rate_limited_until: '2099-01-01T07:10:00.000Z', state: 'rate-limited until 15:10 GMT+8, 1 waiting, dry run' },
       },
     })
     expect(body.uptime_s).toBeGreaterThanOrEqual(65)

@@ -151,6 +151,18 @@ rules:
   rules.yaml:6:25: rules[1].notify[0]: unknown target "opsgroup", did you mean "ops-group"?`)
   })
 
+  it('a key of a match that fails the schema does not hide a bad pattern in another key of the same match', () => {
+    expect(problems(`${targets}rules:
+  - name: a
+    notify: [dev-group]
+    match: { brnch: main, project: "/[/", status: [failed, borked] }
+`)).toEqual([
+      'rules.yaml:7:14: rules[0].match.brnch: unknown key "brnch", did you mean "branch"?',
+      'rules.yaml:7:36: rules[0].match.project: "/[/" is not a valid regular expression: Invalid regular expression: /[/: Unterminated character class',
+      'rules.yaml:7:60: rules[0].match.status[1]: "borked" is not one of queued, running, success, failed, unstable, canceled, skipped, manual',
+    ])
+  })
+
   it('one problem: the message is the problem itself', () => {
     expect(() => parseRules('rules: []\n', { file: 'r.yaml', env: {} })).toThrow(new ConfigError('r.yaml:1:1: missing required key "targets"'))
   })

@@ -252,14 +252,14 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
     })
 
     it('counts the queue', async () => {
-      expect(await store.queueStats()).toEqual({ pending: 0, retrying: 0, dead: 0 })
+      expect(await store.queueStats()).toEqual({ pending: 0, retrying: 0, dead: 0, waitingByTarget: {} })
       await store.accept(acceptInput(sampleEvent({}, later(0)), ['a', 'b', 'c']))
       await store.accept(acceptInput(sampleEvent({}, later(1000)), ['a', 'b']))
       const ds = await store.listDeliveries({ limit: 10 })
       await store.markRetry(ds[0].id, { nextAttemptAt: 1, errmsg: 'x' })
       await store.markDead(ds[1].id, { errmsg: 'x' })
       await store.markSent([ds[2].id], later(2000))
-      expect(await store.queueStats()).toEqual({ pending: 2, retrying: 1, dead: 1, oldestPendingAt: later(0).toISOString() })
+      expect(await store.queueStats()).toEqual({ pending: 2, retrying: 1, dead: 1, oldestPendingAt: later(0).toISOString(), waitingByTarget: { a: 1, b: 2 } })
     })
 
     it('prunes old finished events with their deliveries, never one still waiting', async () => {

@@ -257,7 +257,7 @@ describe('SqliteStore specifics', () => {
       expect(await store.dueTargets(10)).toEqual(['a'])
       expect(await store.dueTargets(50)).toEqual(['a', 'b'])
       expect((await store.waitingFor('a', 10)).map((d) => d.status)).toEqual(['pending'])
-      expect(await store.queueStats()).toEqual({ pending: 1, retrying: 1, dead: 1, oldestPendingAt: event.received_at })
+      expect(await store.queueStats()).toEqual({ pending: 1, retrying: 1, dead: 1, oldestPendingAt: event.received_at, waitingByTarget: { a: 1, b: 1 } })
       expect((await store.listDeliveries({ status: 'dead', limit: 10 })).map((d) => d.target)).toEqual(['c'])
       await store.close()
     })
