@@ -51,7 +51,7 @@ export function report(r: Results): string {
       table(['t (s)', 'answers in window', 'p50', 'p99', 'max', 'RSS MB', 'store MB'], s.samples.map((x) => [x.atS, x.requests, x.p50, x.p99, x.max, x.rssMb, x.storeMb])),
       `whole run: ${s.overall.total} requests (${fmt(s.overall.reqPerSec)} req/s of the ${s.rate} offered), ${s.events} stored, p50 ${s.overall.p50} p99 ${s.overall.p99} max ${s.overall.max} ms; ` +
         `peak RSS ${fmt(s.peakRssMb)} MB, RSS growth first→last sample ${fmt(s.rssGrowthMb)} MB; store ${fmt(s.storeBytesPer10k / 2 ** 20)} MB per 10 000 events` +
-        (s.prune ? `; prune() of all ${s.prune.events} events and ${s.prune.deliveries} deliveries: ${s.prune.ms} ms in batches, the event loop blocked ${s.prune.longestBlockMs} ms at most` : ''),
+        (s.prune ? `; prune() of everything stored: ${s.prune.events} events and ${s.prune.deliveries} deliveries deleted (events still waiting for a robot are kept), ${s.prune.ms} ms in batches, the event loop blocked ${s.prune.longestBlockMs} ms at most` : ''),
     )
   }
 

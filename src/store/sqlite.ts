@@ -219,10 +219,12 @@ export class SqliteStore implements Store {
     const cutoff = new Date(now.getTime() - olderThanDays * DAY_MS).toISOString()
     const limit = o.batchSize ?? SQLITE_PRUNE_BATCH
     if (!(Number.isInteger(limit) && limit >= 1)) throw new TypeError(`batchSize must be a whole number of events, at least 1, got ${limit}`)
-    const page = this.sql<[{ cutoff: string; at: string; rowid: number; limit: number }], { rowid: number; id: string; received_at: string }>(
-      `SELECT rowid, id, received_at FROM events e
+    // A batch examines at most `limit` old events and deletes those with nothing waiting: bounded work per batch even
+    // when most old events are kept (a robot down for days with its backlog), instead of a search for `limit`
+    // deletable ones that may read every event in one go.
+    const page = this.sql<[{ cutoff: string; at: string; rowid: number; limit: number }], { rowid: number; id: string; received_at: string; waiting: number }>(
+      `SELECT rowid, id, received_at, EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.${WAITING}) AS waiting FROM events e
        WHERE received_at < @cutoff AND (received_at, rowid) > (@at, @rowid)
-         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.${WAITING})
        ORDER BY received_at, rowid LIMIT @limit`,
     )
     const dropDeliveries = this.sql<[string]>('DELETE FROM deliveries WHERE event_id = ?')
@@ -234,8 +236,9 @@ export class SqliteStore implements Store {
         this.db
           .transaction(() => {
             const rows = page.all({ cutoff, ...cursor, limit })
-            for (const r of rows) total.deliveries += dropDeliveries.run(r.id).changes
-            for (const r of rows) total.events += dropEvent.run(r.id).changes
+            const doomed = rows.filter((r) => !r.waiting)
+            for (const r of doomed) total.deliveries += dropDeliveries.run(r.id).changes
+            for (const r of doomed) total.events += dropEvent.run(r.id).changes
             return rows
           })
           .immediate(),

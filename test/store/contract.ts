@@ -385,6 +385,26 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
         expect(turned).toBe(true)
       })
 
+      it('examines at most a batch of old events at a time, even when most of them are kept (a long backlog)', async () => {
+        // Ten old events still waiting (a robot down), then two finished ones.
+        for (let i = 0; i < 10; i++) await seed(nov(1, i), ['pending'])
+        const done = [await seed(nov(2), ['sent']), await seed(nov(2, 1), ['dead'])]
+        let turns = 0
+        let pruning = true
+        const count = () => {
+          turns++
+          if (pruning) setImmediate(count)
+        }
+        setImmediate(count)
+        const result = await store.prune(30, now, { batchSize: 3 })
+        pruning = false
+        expect(result).toEqual({ events: 2, deliveries: 2 })
+        // 12 old events, 3 per batch: the loop turned between the batches instead of one search through them all.
+        expect(turns).toBeGreaterThanOrEqual(3)
+        for (const e of done) expect(await store.getEvent(e.id)).toBeUndefined()
+        expect((await store.queueStats()).pending).toBe(10)
+      })
+
       it('stops after the batch in progress once its signal is aborted, with the totals so far', async () => {
         await seedFinished(10)
         const stop = new AbortController()
