@@ -16,9 +16,12 @@ const PATTERN =
  */
 const parsed = new Map<string, string | undefined>()
 const PARSED_MAX = 4096
+/** Longer than any time format here: a webhook's 1 MB "time" is parsed (and refused) but never kept. */
+const CACHED_MAX_LENGTH = 40
 
 export function toIsoUtc(value: string | number): string | undefined {
   if (typeof value === 'number') return fromEpochMs(value)
+  if (value.length > CACHED_MAX_LENGTH) return parseText(value)
   if (parsed.has(value)) return parsed.get(value)
   const iso = parseText(value)
   if (parsed.size >= PARSED_MAX) parsed.clear()

@@ -1,4 +1,5 @@
 import type { AppDeps, TargetState } from '../deps.js'
+import type { BucketState } from '../store/types.js'
 import { UnavailableError } from '../errors.js'
 import { redactUrl, redactValues } from '../redact.js'
 import { settingSecrets } from '../settings.js'
@@ -16,10 +17,10 @@ export async function status(deps: AppDeps) {
   const names = Object.keys(compiled.targets)
   // From the store, so every replica answers alike: the queues, and the robots' blocks recorded by whichever
   // replica sends to them (a single process has only its own worker's view, which is then the whole truth).
-  const [q, shared] = await Promise.all([
-    deps.store.queueStats(),
-    Promise.all(names.map((n) => deps.store.loadBucket?.(n))),
-  ]).catch(unavailable)
+  const q = await deps.store.queueStats().catch(unavailable)
+  // One target at a time, not a burst on the pool ingest shares; a block that cannot be read is left out, not a 503.
+  const shared: (BucketState | undefined)[] = []
+  for (const n of names) shared.push(await deps.store.loadBucket?.(n).catch(() => undefined))
   const targets: Record<string, { type: string; dry_run: boolean; waiting: number; rate_limited_until?: string; state: string }> = {}
   names.forEach((name, i) => {
     const t = compiled.targets[name]

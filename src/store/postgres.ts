@@ -136,6 +136,8 @@ export class PostgresStore implements Store {
   async listDeliveries(o: { status?: DeliveryStatus; limit: number }): Promise<Delivery[]> {
     // The dead letters spelled out: a parameter would not match the partial index that holds them.
     if (o.status === 'dead') return this.deliveries(`WHERE status = 'dead' ORDER BY id DESC LIMIT $1`, [o.limit])
+    // Likewise the waiting ones, read from the partial index of the backlog.
+    if (o.status === 'pending' || o.status === 'retrying') return this.deliveries(`WHERE ${WAITING} AND status = $1 ORDER BY id DESC LIMIT $2`, [o.status, o.limit])
     return o.status
       ? this.deliveries('WHERE status = $1 ORDER BY id DESC LIMIT $2', [o.status, o.limit])
       : this.deliveries('ORDER BY id DESC LIMIT $1', [o.limit])

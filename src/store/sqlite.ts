@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { UnavailableError } from '../errors.js'
 import type { PipelineState } from '../../rules/types.js'
@@ -35,10 +36,11 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL')
     this.db.pragma('foreign_keys = ON')
     migrate(this.db)
-    this.wal = new WalSync(this.db.memory ? undefined : `${this.db.name}-wal`, o.fsync)
+    // SQLite puts the WAL beside the real file when the path is a symbolic link.
+    this.wal = new WalSync(this.db.memory ? undefined : `${realpathSync(this.db.name)}-wal`, o.fsync)
     if (!this.db.memory) {
-      // Checkpoints run on their own thread (src/store/checkpointer.ts); ours is only the safety net, for a WAL that
-      // grew to ~40 MB because that thread is gone or starved.
+      // Checkpoints run on their own thread (src/store/checkpointer.ts); ours, at ~40 MB of WAL, finishes the job
+      // (restarting the WAL) and is the safety net should that thread be gone.
       this.db.pragma('wal_autocheckpoint = 10000')
       this.checkpointer = startCheckpointer(this.db.name, { everyMs: o.checkpointEveryMs })
     }
@@ -51,6 +53,8 @@ export class SqliteStore implements Store {
    * means the event is on disk. Each accept runs in its own savepoint: one that fails rolls back alone.
    */
   accept(input: AcceptInput): Promise<AcceptResult> {
+    const failed = this.wal.failed
+    if (failed) return Promise.reject(syncFailed(failed))
     return new Promise((resolve, reject) => {
       this.queued.push({ input, resolve, reject })
       // While the WAL syncs, accepts gather: none of them could be answered before the next sync anyway, and one
@@ -188,6 +192,9 @@ export class SqliteStore implements Store {
   async listDeliveries(o: { status?: DeliveryStatus; limit: number }): Promise<Delivery[]> {
     // The dead letters spelled out: a parameter would not match the partial index that holds them.
     if (o.status === 'dead') return this.deliveries(`WHERE status = 'dead' ORDER BY id DESC LIMIT ?`, o.limit)
+    // Likewise the waiting ones, read from the partial index of the backlog.
+    // (SQLite's planner would rather walk the whole table backwards by id, hence INDEXED BY.)
+    if (o.status === 'pending' || o.status === 'retrying') return this.deliveries(`INDEXED BY deliveries_waiting WHERE ${WAITING} AND status = ? ORDER BY id DESC LIMIT ?`, o.status, o.limit)
     return o.status
       ? this.deliveries('WHERE status = ? ORDER BY id DESC LIMIT ?', o.status, o.limit)
       : this.deliveries('ORDER BY id DESC LIMIT ?', o.limit)
@@ -251,6 +258,8 @@ export class SqliteStore implements Store {
   }
 
   async ping(): Promise<void> {
+    const failed = this.wal.failed
+    if (failed) throw syncFailed(failed)
     // Taking the write lock proves the file is writable and not held by a stuck writer.
     this.guard(() => {
       this.db.exec('BEGIN IMMEDIATE')
@@ -303,8 +312,7 @@ export class SqliteStore implements Store {
     try {
       await this.wal.flush()
     } catch (err) {
-      const e = err as NodeJS.ErrnoException
-      throw new UnavailableError(`event store could not sync to disk (${e.code ?? e.message})`, { cause: e })
+      throw this.wal.failed ? syncFailed(this.wal.failed) : new UnavailableError(`event store could not sync to disk (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err })
     }
   }
 
@@ -339,3 +347,9 @@ const SQLITE_PRUNE_BATCH = 1000
 
 /** Resolves after the event loop has polled for I/O: requests that arrived meanwhile are served first. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/** After a failed fsync nothing written since can be trusted to be on disk (WalSync.failed): only a restart helps. */
+function syncFailed(cause: Error): UnavailableError {
+  const code = (cause as NodeJS.ErrnoException).code ?? cause.message
+  return new UnavailableError(`event store could not sync to disk (${code}); restart ci-notify once the disk is fixed`, { cause })
+}

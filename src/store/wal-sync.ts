@@ -17,9 +17,16 @@ export type SyncFn = (fd: number, done: (err: Error | null) => void) => void
  */
 export class WalSync {
   private fd: number | undefined
-  private running: Promise<void> | undefined
+  private running = false
   private waiting: Waiter[] = []
   private beforeNext: (() => void)[] = []
+  private idle: (() => void)[] = []
+  /**
+   * The first failed sync, for good. Linux may drop the pages a failed fdatasync could not write and report the next
+   * sync a success, and the WAL's chained checksums make recovery stop at the first lost frame: nothing committed
+   * after it would survive a power cut. So, as PostgreSQL does, no sync is trusted again until a restart.
+   */
+  private failure: Error | undefined
 
   /** `walFile` undefined: an in-memory database, nothing to sync. `sync` is fs.fdatasync but for tests. */
   constructor(
@@ -27,9 +34,15 @@ export class WalSync {
     private readonly sync: SyncFn = fdatasync,
   ) {}
 
+  /** Why syncs cannot be trusted any more (see `failure`), or undefined. */
+  get failed(): Error | undefined {
+    return this.failure
+  }
+
   /** Resolves when everything committed before this call is on disk; rejects with the fsync's error. */
   flush(): Promise<void> {
     if (this.walFile === undefined) return Promise.resolve()
+    if (this.failure) return Promise.reject(this.failure)
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject })
       if (!this.running) this.start()
@@ -47,7 +60,7 @@ export class WalSync {
 
   /** Waits for the flush in progress, then closes the descriptor. */
   async close(): Promise<void> {
-    while (this.running) await this.running.catch(() => undefined)
+    if (this.running) await new Promise<void>((resolve) => this.idle.push(resolve))
     if (this.fd !== undefined) closeSync(this.fd)
     this.fd = undefined
   }
@@ -55,21 +68,27 @@ export class WalSync {
   private start(): void {
     const batch = this.waiting
     this.waiting = []
-    this.running = new Promise<void>((done) => {
-      const finish = (err: Error | null) => {
-        for (const w of batch) if (err) w.reject(err)
-        else w.resolve()
-        this.running = undefined
-        done()
-        for (const fn of this.beforeNext.splice(0)) fn()
-        if (this.waiting.length && !this.running) this.start()
+    let fd: number
+    try {
+      this.fd ??= openSync(this.walFile!, 'r+')
+      fd = this.fd
+    } catch (err) {
+      // Not a sync failure (nothing was written and lost): this batch fails, a later flush tries to open again.
+      for (const w of batch) w.reject(err as Error)
+      return
+    }
+    this.running = true
+    this.sync(fd, (err) => {
+      if (err) this.failure ??= err
+      for (const w of batch) if (err) w.reject(err)
+      else w.resolve()
+      this.running = false
+      for (const fn of this.beforeNext.splice(0)) fn()
+      for (const fn of this.idle.splice(0)) fn()
+      if (this.waiting.length && !this.running) {
+        if (this.failure) for (const w of this.waiting.splice(0)) w.reject(this.failure)
+        else this.start()
       }
-      try {
-        this.fd ??= openSync(this.walFile!, 'r+')
-      } catch (err) {
-        return finish(err as Error)
-      }
-      this.sync(this.fd, finish)
     })
   }
 }

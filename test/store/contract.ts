@@ -232,6 +232,12 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
       expect((await store.listDeliveries({ status: 'pending', limit: 10 })).map((d) => d.target)).toEqual(['b'])
       expect(await store.listDeliveries({ status: 'sent', limit: 10 })).toEqual([])
       expect(await store.listDeliveries({ status: 'dead', limit: 1 })).toHaveLength(1)
+      await store.accept(acceptInput(sampleEvent(), ['d', 'e', 'f']))
+      const [f, e] = await store.listDeliveries({ status: 'pending', limit: 2 })
+      expect([f.target, e.target]).toEqual(['f', 'e'])
+      await store.markRetry(e.id, { nextAttemptAt: 1, errmsg: 'x' })
+      expect((await store.listDeliveries({ status: 'pending', limit: 10 })).map((d) => d.target)).toEqual(['f', 'd', 'b'])
+      expect((await store.listDeliveries({ status: 'retrying', limit: 10 })).map((d) => d.target)).toEqual(['e'])
     })
 
     it('requeues a dead delivery (attempts reset, due at once) and nothing else', async () => {
