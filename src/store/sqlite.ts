@@ -84,8 +84,8 @@ export class SqliteStore implements Store {
       return { error: o.error instanceof Database.SqliteError ? new UnavailableError(`event store unavailable (${o.error.code})`, { cause: o.error }) : o.error }
     })
     // A duplicate's answer also waits: its first copy may be in a commit whose sync is still running.
-    // If the sync fails the events are committed but not known to be on disk: no 202; the sender retries and gets
-    // "duplicate" once they are.
+    // If the sync fails the events are committed but not known to be on disk: no 202. The store then takes nothing
+    // until a restart (WalSync.failed); the senders' retries are answered after it, as duplicates where they survived.
     this.durable().then(
       () => settled.forEach((o, i) => ('value' in o ? batch[i].resolve(o.value) : batch[i].reject(o.error))),
       (err: unknown) => batch.forEach((b) => b.reject(err)),

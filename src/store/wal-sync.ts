@@ -60,7 +60,8 @@ export class WalSync {
 
   /** Waits for the flush in progress, then closes the descriptor. */
   async close(): Promise<void> {
-    if (this.running) await new Promise<void>((resolve) => this.idle.push(resolve))
+    // A loop: the sync that ends may hand over to one more for writes that were waiting.
+    while (this.running) await new Promise<void>((resolve) => this.idle.push(resolve))
     if (this.fd !== undefined) closeSync(this.fd)
     this.fd = undefined
   }
