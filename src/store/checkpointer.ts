@@ -21,11 +21,15 @@ const Database = require(workerData.driver)
 const db = new Database(workerData.file, { timeout: 0 })
 db.pragma('synchronous = NORMAL')
 let timer
+let failing = false
 const tick = () => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)')
+    failing = false
   } catch (err) {
-    // Busy or failing disk: the store's own connection reports real trouble; try again next tick.
+    // Busy or failing disk: said once per run of failures, tried again next tick.
+    if (!failing) parentPort.postMessage({ error: String(err && err.message || err) })
+    failing = true
   }
   timer = setTimeout(tick, workerData.everyMs)
 }
@@ -40,12 +44,14 @@ tick()
 
 export type Checkpointer = { stop(): Promise<void> }
 
-export function startCheckpointer(file: string, o: { everyMs?: number } = {}): Checkpointer {
+/** `onError`: a checkpoint failed (once per run of failures), or the thread died; the store's own checkpoint remains. */
+export function startCheckpointer(file: string, o: { everyMs?: number; onError?: (message: string) => void } = {}): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3')
   const worker = new Worker(CODE, { eval: true, workerData: { file, driver, everyMs: o.everyMs ?? 250 } })
   // It must never keep the process alive on its own, nor take it down: the safety-net threshold covers a dead one.
   worker.unref()
-  worker.on('error', () => undefined)
+  worker.on('error', (err) => o.onError?.(`checkpoint thread stopped: ${err.message}`))
+  worker.on('message', (m: { error?: string }) => m.error && o.onError?.(`checkpoint failed: ${m.error}`))
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
   return {
     async stop() {

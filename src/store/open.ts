@@ -20,5 +20,7 @@ export async function openStore(settings: Settings, log?: Logger): Promise<Store
     })
   }
   mkdirSync(settings.dataDir, { recursive: true })
-  return new SqliteStore(join(settings.dataDir, 'ci-notify.db'))
+  return new SqliteStore(join(settings.dataDir, 'ci-notify.db'), {
+    onCheckpointError: (message) => log?.warn({ err: message }, 'SQLite WAL checkpoint: the WAL grows until the store checkpoints it itself'),
+  })
 }

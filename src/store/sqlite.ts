@@ -30,7 +30,7 @@ export class SqliteStore implements Store {
   private readonly checkpointer: Checkpointer | undefined
 
   /** `fsync` replaces fs.fdatasync of the WAL, for tests that hold or fail it. */
-  constructor(file: string, o: { busyTimeoutMs?: number; fsync?: SyncFn; checkpointEveryMs?: number } = {}) {
+  constructor(file: string, o: { busyTimeoutMs?: number; fsync?: SyncFn; checkpointEveryMs?: number; onCheckpointError?: (message: string) => void } = {}) {
     this.db = new Database(file, { timeout: o.busyTimeoutMs ?? 5000 })
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL')
@@ -42,7 +42,7 @@ export class SqliteStore implements Store {
       // Checkpoints run on their own thread (src/store/checkpointer.ts); ours, at ~40 MB of WAL, finishes the job
       // (restarting the WAL) and is the safety net should that thread be gone.
       this.db.pragma('wal_autocheckpoint = 10000')
-      this.checkpointer = startCheckpointer(this.db.name, { everyMs: o.checkpointEveryMs })
+      this.checkpointer = startCheckpointer(this.db.name, { everyMs: o.checkpointEveryMs, onError: o.onCheckpointError })
     }
   }
 

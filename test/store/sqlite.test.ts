@@ -9,6 +9,7 @@ import { LATEST_VERSION, migrations } from '../../src/store/migrations.js'
 import { openStore } from '../../src/store/open.js'
 import { SqliteStore } from '../../src/store/sqlite.js'
 import { WalSync, type SyncFn } from '../../src/store/wal-sync.js'
+import { startCheckpointer } from '../../src/store/checkpointer.js'
 import { deadCountSql, dueTargetsSql, WAITING } from '../../src/store/queries.js'
 import { storeContract } from './contract.js'
 import { acceptInput, sampleEvent } from './sample.js'
@@ -223,6 +224,13 @@ describe('SqliteStore specifics', () => {
       await new Promise((r) => setImmediate(r))
       expect(ran).toBe(true)
       await wal.close()
+    })
+
+    it('reports a checkpoint thread that cannot work, instead of failing silently', async () => {
+      const errors: string[] = []
+      const cp = startCheckpointer(join(tempDir(), 'no-such-dir', 'x.db'), { onError: (m) => errors.push(m) })
+      await vi.waitFor(() => expect(errors).toEqual([expect.stringMatching(/^checkpoint thread stopped: .*directory does not exist/)]), { timeout: 5000 })
+      await cp.stop()
     })
 
     it('checkpoints on its own thread: the WAL is copied into the database long before the 40 MB safety net', async () => {
