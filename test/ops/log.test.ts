@@ -1,22 +1,11 @@
-import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { createLogger } from '../../src/log.js'
 import { prettyLine } from '../../src/log-pretty.js'
-
-function capture() {
-  const lines: string[] = []
-  const destination = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(String(chunk))
-      done()
-    },
-  })
-  return { lines, destination }
-}
+import { captureLogs } from '../helpers/log-capture.js'
 
 describe('log redaction', () => {
   it('strips robot URL credentials from messages, fields and errors', () => {
-    const { lines, destination } = capture()
+    const { logs: lines, destination } = captureLogs()
     const log = createLogger({ destination })
     const url = 'https://oapi.dingtalk.com/robot/send?access_token=abcdef0123456789&timestamp=1&sign=c2lnbmF0dXJl'
     log.info({ url }, `posting to ${url}`)
@@ -30,7 +19,7 @@ describe('log redaction', () => {
   })
 
   it('strips every configured secret, including ones known only later (rules loaded after the logger)', () => {
-    const { lines, destination } = capture()
+    const { logs: lines, destination } = captureLogs()
     const secrets: string[] = ['gitlab-token-A1b2C3']
     const log = createLogger({ destination, secrets: () => secrets })
     log.info({ header: 'gitlab-token-A1b2C3' }, 'first')
@@ -44,7 +33,7 @@ describe('log redaction', () => {
   })
 
   it('strips a secret whose JSON form is escaped', () => {
-    const { lines, destination } = capture()
+    const { logs: lines, destination } = captureLogs()
     const secret = 'pa"ss\\word-42'
     const log = createLogger({ destination, secrets: () => [secret] })
     log.info({ value: secret }, 'x')
@@ -54,7 +43,7 @@ describe('log redaction', () => {
   })
 
   it('redacts pretty output too', () => {
-    const { lines, destination } = capture()
+    const { logs: lines, destination } = captureLogs()
     const log = createLogger({ destination, format: 'pretty', secrets: () => ['admin-token-xyz'] })
     log.info({ token: 'admin-token-xyz', webhook: 'https://x/robot/send?access_token=zzzzzzzz' }, 'hello')
     expect(lines.join('')).toMatch(/^\d\d:\d\d:\d\d INFO {2}hello token=\*\*\* webhook=https:\/\/x\/robot\/send\?access_token=\*\*\*\n$/)
