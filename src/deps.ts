@@ -4,7 +4,8 @@ import type { Settings } from './settings.js'
 import type { Store } from './store/types.js'
 import type { RulesRuntime } from '../rules/runtime.js'
 
-export type TargetState = { rateLimitedUntil?: string; waiting: number }
+/** What the worker knows of a target that the store does not: a rate-limit block it is waiting out. */
+export type TargetState = { rateLimitedUntil?: string }
 
 /** What the HTTP layer and the worker are built from; assembled once in src/commands/serve.ts (and in tests). */
 export type AppDeps = {

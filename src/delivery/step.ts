@@ -37,7 +37,7 @@ export type StepEnv = {
 }
 
 /** `progress`: something changed, look again; `idle`: nothing waits; `hold`: nothing can go out before `until`. */
-export type StepResult = { waiting: number } & ({ kind: 'progress' } | { kind: 'idle' } | { kind: 'hold'; until: number; reason: 'rate' | 'retry' })
+export type StepResult = { kind: 'progress' } | { kind: 'idle' } | { kind: 'hold'; until: number; reason: 'rate' | 'retry' }
 
 const BATCH = 500
 
@@ -50,29 +50,29 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
   const now = env.clock.now()
   const waiting = await store.waitingFor(name, BATCH)
   const n = waiting.length
-  if (!n) return { kind: 'idle', waiting: 0 }
+  if (!n) return { kind: 'idle' }
   const target = rules.targets[name]
   if (!target) {
     const errmsg = `target "${name}" is not in the rules file any more (removed on reload); retry it after restoring the target`
     for (const d of waiting) await store.markDead(d.id, { errmsg })
     metrics.deliveries.inc({ target: name, result: 'dead' }, n)
     log.warn({ target: name, deliveries: n }, 'deliveries for a removed target: dead letters')
-    return { kind: 'progress', waiting: 0 }
+    return { kind: 'progress' }
   }
-  if (waiting[0].next_attempt_at > now) return { kind: 'hold', until: waiting[0].next_attempt_at, reason: 'retry', waiting: n }
+  if (waiting[0].next_attempt_at > now) return { kind: 'hold', until: waiting[0].next_attempt_at, reason: 'retry' }
 
   const dry = settings.dryRun || !target.webhook
   const perWindow = target.rate_per_minute ?? 20
   const available = limit.available(name, perWindow, now)
   const waitForBudget = (k: number): StepResult => {
     metrics.rateLimitWaits.inc({ target: name })
-    return { kind: 'hold', until: limit.readyAt(name, perWindow, Math.min(k, perWindow), now), reason: 'rate', waiting: n }
+    return { kind: 'hold', until: limit.readyAt(name, perWindow, Math.min(k, perWindow), now), reason: 'rate' }
   }
   if (!dry && available < 1) return waitForBudget(1)
   const paceAt = dry ? now : limit.paceAt(name, perWindow, now)
   if (paceAt > now) {
     metrics.rateLimitWaits.inc({ target: name })
-    return { kind: 'hold', until: paceAt, reason: 'rate', waiting: n }
+    return { kind: 'hold', until: paceAt, reason: 'rate' }
   }
   // Once sends are paced, each one is worth a whole slot: everything due goes in it.
   const head = waiting[0]
@@ -85,7 +85,7 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
   const due = resumed ?? (dry || all.length > budget ? all : all.slice(0, 1))
   const { ready, missing } = await renderInputs(store, rules, target, due)
   for (const d of missing) await store.markDead(d.id, { errmsg: `event ${d.event_id} not found in the store` })
-  if (missing.length) return { kind: 'progress', waiting: n }
+  if (missing.length) return { kind: 'progress' }
   const renderer = env.renderers[target.type]
   if (dry) return dryRun(env, target, ready, renderer, n)
 
@@ -105,8 +105,8 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
   )
   if (outcome.kind === 'retry' && !p.digest) env.alone.add(head.id)
   else env.alone.delete(head.id)
-  if (outcome.kind === 'retry') return { kind: 'hold', until: outcome.at, reason: outcome.rateLimited ? 'rate' : 'retry', waiting: n }
-  return { kind: 'progress', waiting: n - p.count }
+  if (outcome.kind === 'retry') return { kind: 'hold', until: outcome.at, reason: outcome.rateLimited ? 'rate' : 'retry' }
+  return { kind: 'progress' }
 }
 
 async function dryRun(env: StepEnv, target: NamedTarget, ready: { delivery: Delivery; input: RenderInput }[], renderer: Renderer, n: number): Promise<StepResult> {
@@ -131,7 +131,7 @@ async function dryRun(env: StepEnv, target: NamedTarget, ready: { delivery: Deli
     done.push(delivery.id)
   }
   await record()
-  return { kind: 'progress', waiting: n - ready.length }
+  return { kind: 'progress' }
 }
 
 /** A message that cannot be rendered never will be: dead letter, fixable by a rules or code change and a retry. */
@@ -140,7 +140,7 @@ async function renderFailed(env: StepEnv, target: NamedTarget, ds: Delivery[], e
   for (const d of ds) await env.store.markDead(d.id, { errmsg })
   env.metrics.deliveries.inc({ target: target.name, result: 'dead' }, ds.length)
   env.log.error({ target: target.name, deliveries: ds.map((d) => d.id), errmsg }, 'delivery cannot be rendered: dead letter')
-  return { kind: 'progress', waiting: n - ds.length }
+  return { kind: 'progress' }
 }
 
 /**

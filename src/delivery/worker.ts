@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Dispatcher } from 'undici'
 import type { TargetType } from '../../rules/schema.js'
-import type { AppDeps } from '../deps.js'
+import type { AppDeps, TargetState } from '../deps.js'
 import { renderers as builtInRenderers } from '../render/index.js'
 import type { Renderer } from '../render/types.js'
 import { createSenders } from '../senders/index.js'
@@ -43,7 +43,6 @@ export class Worker {
   private readonly owner = randomUUID()
   private readonly tasks = new Map<string, Promise<void>>()
   private readonly holds = new Map<string, Hold>()
-  private readonly waiting = new Map<string, number>()
   private readonly alone = new Set<number>()
   private readonly touched = new Set<string>()
   private readonly abort = new AbortController()
@@ -114,13 +113,13 @@ export class Worker {
     }
   }
 
-  /** For /api/status: which robots are paused and how many deliveries wait for each. */
-  targetStates(): Record<string, { rateLimitedUntil?: string; waiting: number }> {
+  /** For /api/status: which robots this worker holds back for their rate limit (the store counts what waits). */
+  targetStates(): Record<string, TargetState> {
     const now = this.clock.now()
-    const out: Record<string, { rateLimitedUntil?: string; waiting: number }> = {}
-    for (const name of new Set([...Object.keys(this.deps.rules.current.targets), ...this.waiting.keys()])) {
+    const out: Record<string, TargetState> = {}
+    for (const name of Object.keys(this.deps.rules.current.targets)) {
       const h = this.holds.get(name)
-      out[name] = { waiting: this.waiting.get(name) ?? 0, ...(h?.reason === 'rate' && h.until > now ? { rateLimitedUntil: new Date(h.until).toISOString() } : {}) }
+      out[name] = h?.reason === 'rate' && h.until > now ? { rateLimitedUntil: new Date(h.until).toISOString() } : {}
     }
     return out
   }
@@ -240,7 +239,6 @@ export class Worker {
       while (!this.stopping) {
         const r = await step({ ...env, rules: this.deps.rules.current, firstSinceStart: !this.touched.has(name) }, name)
         if (r.kind === 'progress') this.touched.add(name)
-        this.waiting.set(name, r.waiting)
         if (r.kind === 'hold') this.hold(name, r.until, r.reason)
         const blockedUntil = r.kind === 'hold' && r.reason === 'rate' ? r.until : undefined
         await store.saveBucket?.(name, { sends: this.limit.snapshot(name, this.clock.now()), ...(blockedUntil ? { blockedUntil } : {}) })

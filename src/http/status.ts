@@ -5,6 +5,9 @@ import { redactUrl, redactValues } from '../redact.js'
 import { settingSecrets } from '../settings.js'
 import { rulesSecrets } from '../../rules/secrets.js'
 
+/** A target as /api/status shows it: the worker's (or the store's) block, and the store's count of what waits. */
+type TargetView = TargetState & { waiting: number }
+
 /** `GET /api/status`: what an operator checks first. Target names only, never their webhooks or secrets. */
 export async function status(deps: AppDeps) {
   const rules = deps.rules.status()
@@ -25,7 +28,7 @@ export async function status(deps: AppDeps) {
   names.forEach((name, i) => {
     const t = compiled.targets[name]
     const dryRun = deps.settings.dryRun || !t.webhook
-    const s: TargetState = { waiting: q.waitingByTarget[name] ?? 0, rateLimitedUntil: later(states[name]?.rateLimitedUntil, shared[i]?.blockedUntil) }
+    const s: TargetView = { waiting: q.waitingByTarget[name] ?? 0, rateLimitedUntil: later(states[name]?.rateLimitedUntil, shared[i]?.blockedUntil) }
     targets[name] = { type: t.type, dry_run: dryRun, waiting: s.waiting, rate_limited_until: s.rateLimitedUntil, state: describe(s, dryRun, tz) }
   })
   return {
@@ -56,7 +59,7 @@ function later(local: string | undefined, sharedMs: number | undefined): string 
   return at > Date.now() ? new Date(at).toISOString() : undefined
 }
 
-function describe(s: TargetState, dryRun: boolean, tz: string): string {
+function describe(s: TargetView, dryRun: boolean, tz: string): string {
   const parts: string[] = []
   if (s.rateLimitedUntil && Date.parse(s.rateLimitedUntil) > Date.now()) parts.push(`rate-limited until ${clock(s.rateLimitedUntil, tz)}`)
   if (s.waiting) parts.push(`${s.waiting} waiting`)

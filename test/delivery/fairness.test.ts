@@ -1,25 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { startFakeDingTalk, type FakeDingTalk } from '../fake-im/dingtalk.js'
+import { describe, expect, it } from 'vitest'
 import { manualClock } from '../fake-im/manual-clock.js'
-import { startFakeWeCom, type FakeWeCom } from '../fake-im/wecom.js'
-import { coveredNumbers, harness, type Harness } from './harness.js'
+import { coveredNumbers, perTest } from './harness.js'
 
-let h: Harness | undefined
-let ding: FakeDingTalk | undefined
-let wecom: FakeWeCom | undefined
-afterEach(async () => {
-  await h?.close()
-  await ding?.close()
-  await wecom?.close()
-  h = ding = wecom = undefined
-})
+const started = perTest()
 
 describe('worker: one robot never starves the others', () => {
   it('a robot down with more than 500 deliveries queued: another robot still gets its message at once', async () => {
     const clock = manualClock()
-    ding = await startFakeDingTalk([{ token: 'down-token', security: { keywords: ['CI'] } }], { clock })
-    wecom = await startFakeWeCom([{ key: 'up-key' }], { clock })
-    h = await harness({
+    const ding = await started.dingtalk([{ token: 'down-token', security: { keywords: ['CI'] } }], { clock })
+    const wecom = await started.wecom([{ key: 'up-key' }], { clock })
+    const h = await started.harness({
       clock,
       yaml: `
 targets:

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest'
 import { parseRules } from '../../rules/load.js'
 import { route } from '../../rules/route.js'
 import { RulesRuntime } from '../../rules/runtime.js'
@@ -10,7 +11,9 @@ import type { Renderer, RenderInput, RobotMessage } from '../../src/render/types
 import { defaultSettings, type Settings } from '../../src/settings.js'
 import { SqliteStore } from '../../src/store/sqlite.js'
 import type { AcceptInput } from '../../src/store/types.js'
+import { startFakeDingTalk } from '../fake-im/dingtalk.js'
 import { manualClock, type ManualClock } from '../fake-im/manual-clock.js'
+import { startFakeWeCom } from '../fake-im/wecom.js'
 import { captureLogs } from '../helpers/log-capture.js'
 
 /** The link of event n: how tests find which events a message covers. */
@@ -120,5 +123,22 @@ export async function harness(o: { yaml: string; settings?: Partial<Settings>; c
       await worker.stop(1000)
       await store.close()
     },
+  }
+}
+
+/**
+ * For tests that each start their own robots and worker: what is started through this is closed after every test,
+ * the worker harness before the fake robots it posts to. Call once at the top of a test file.
+ */
+export function perTest() {
+  const open: (() => Promise<unknown>)[] = []
+  afterEach(async () => {
+    for (const close of open.splice(0).reverse()) await close()
+  })
+  const track = <T extends { close(): Promise<unknown> }>(x: T): T => (open.push(() => x.close()), x)
+  return {
+    dingtalk: async (...a: Parameters<typeof startFakeDingTalk>) => track(await startFakeDingTalk(...a)),
+    wecom: async (...a: Parameters<typeof startFakeWeCom>) => track(await startFakeWeCom(...a)),
+    harness: async (o: Parameters<typeof harness>[0]) => track(await harness(o)),
   }
 }

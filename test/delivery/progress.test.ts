@@ -1,26 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Store } from '../../src/store/types.js'
 import type { Call, Failure } from '../fake-im/serve.js'
 import { manualClock } from '../fake-im/manual-clock.js'
-import { startFakeWeCom, type FakeWeCom } from '../fake-im/wecom.js'
-import { coveredNumbers, harness, type Harness } from './harness.js'
+import type { FakeWeCom } from '../fake-im/wecom.js'
+import { coveredNumbers, perTest } from './harness.js'
 
 /**
  * A WeCom delivery that @-mentions everyone is two posts: the markdown, then a text carrying `mentioned_list: ["@all"]`
  * (markdown cannot mention @all, outbound.md §2.3). WeCom has no msgUuid, so a part it confirmed must never go again.
  */
-let h: Harness | undefined
-let wecom: FakeWeCom | undefined
-afterEach(async () => {
-  await h?.close()
-  await wecom?.close()
-  h = wecom = undefined
-})
+const started = perTest()
 
 async function setup() {
   const clock = manualClock()
-  wecom = await startFakeWeCom([{ key: 'wx-key' }], { clock })
-  h = await harness({
+  const wecom = await started.wecom([{ key: 'wx-key' }], { clock })
+  const h = await started.harness({
     clock,
     renderers: 'real',
     yaml: `
@@ -82,15 +76,15 @@ describe('worker: a delivery of several posts resumes after the parts already sh
 
   it('a digest in two parts whose second part fails resumes as the same digest, even after more events arrived', async () => {
     const clock = manualClock()
-    wecom = await startFakeWeCom([{ key: 'wx-key' }], { clock })
+    const wecom = await started.wecom([{ key: 'wx-key' }], { clock })
     // The fake renderer writes 40 events per digest message: 49 events make a digest of two messages.
-    h = await harness({ clock, yaml: `targets:\n  wx: { type: wecom, webhook: "${wecom.webhook('wx-key')}" }\nrules:\n  - name: all\n    notify: [wx]\n` })
+    const h = await started.harness({ clock, yaml: `targets:\n  wx: { type: wecom, webhook: "${wecom.webhook('wx-key')}" }\nrules:\n  - name: all\n    notify: [wx]\n` })
     for (let i = 0; i < 50; i++) await h.accept({}, { wake: false })
     const secondPart = (c: Call) => c.body.includes('pipelines/50"') // the digest's last line: events 42..50
     wecom.inject({ kind: 'errcode', errcode: -1, errmsg: 'system busy' }, 1, { when: secondPart })
     h.worker.wake()
     await h.settle(0) // event 1 alone (first send since start), then a digest of 2..50: part one shown, part two refused
-    const shown = () => wecom!.shown().flatMap((r) => coveredNumbers(JSON.stringify(r.message)))
+    const shown = () => wecom.shown().flatMap((r) => coveredNumbers(JSON.stringify(r.message)))
     expect(wecom.records.filter((r) => r.injected)).toHaveLength(1)
     expect(shown()).toEqual(Array.from({ length: 41 }, (_, i) => i + 1))
     for (let i = 0; i < 5; i++) await h.accept()

@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { startFakeDingTalk, type FakeDingTalk } from '../fake-im/dingtalk.js'
+import { describe, expect, it } from 'vitest'
+import type { FakeDingTalk } from '../fake-im/dingtalk.js'
 import { manualClock } from '../fake-im/manual-clock.js'
-import { startFakeWeCom, type FakeWeCom } from '../fake-im/wecom.js'
-import { coveredNumbers, harness, type Harness } from './harness.js'
+import { coveredNumbers, perTest, type harness } from './harness.js'
 
 const TOKEN = 'tok0123456789secret'
-let h: Harness | undefined
-let ding: FakeDingTalk | undefined
-let wecom: FakeWeCom | undefined
-afterEach(async () => {
-  await h?.close()
-  await ding?.close()
-  await wecom?.close()
-  h = ding = wecom = undefined
-})
+const started = perTest()
 
 const yaml = (webhook: string, extra = '') => `
 targets:
@@ -29,8 +20,8 @@ rules:
 
 async function setup(o: { extra?: string; settings?: Parameters<typeof harness>[0]['settings']; keywords?: string[] } = {}) {
   const clock = manualClock()
-  ding = await startFakeDingTalk([{ token: TOKEN, security: { keywords: o.keywords ?? ['CI'] } }], { clock })
-  h = await harness({ yaml: yaml(ding.webhook(TOKEN), o.extra), clock, settings: o.settings })
+  const ding = await started.dingtalk([{ token: TOKEN, security: { keywords: o.keywords ?? ['CI'] } }], { clock })
+  const h = await started.harness({ yaml: yaml(ding.webhook(TOKEN), o.extra), clock, settings: o.settings })
   return { h, ding, clock }
 }
 
@@ -106,7 +97,8 @@ describe('worker: sending', () => {
     await h.accept({}, { wake: false })
     await h.accept()
     await h.settle(0)
-    expect(h.worker.targetStates().ops).toEqual({ rateLimitedUntil: new Date(t0 + 600_000).toISOString(), waiting: 2 })
+    expect(h.worker.targetStates().ops).toEqual({ rateLimitedUntil: new Date(t0 + 600_000).toISOString() })
+    expect((await h.store.queueStats()).waitingByTarget.ops).toBe(2) // the block holds both, not only the one refused
     await h.settle(9 * 60_000 + 50_000, 10_000)
     expect(ding.records).toHaveLength(1)
     await h.settle(20_000)
@@ -188,8 +180,8 @@ describe('worker: sending', () => {
 describe('worker: WeCom 45009', () => {
   it('waits at least 60 s after api freq out of limit', async () => {
     const clock = manualClock()
-    wecom = await startFakeWeCom([{ key: 'wkey' }], { clock })
-    h = await harness({ clock, yaml: `targets:\n  dev:\n    type: wecom\n    webhook: "${wecom.webhook('wkey')}"\nrules:\n  - name: all\n    notify: [dev]\n` })
+    const wecom = await started.wecom([{ key: 'wkey' }], { clock })
+    const h = await started.harness({ clock, yaml: `targets:\n  dev:\n    type: wecom\n    webhook: "${wecom.webhook('wkey')}"\nrules:\n  - name: all\n    notify: [dev]\n` })
     wecom.inject({ kind: 'errcode', errcode: 45009, errmsg: 'api freq out of limit, hint: [1], from ip: 1.2.3.4' }, 1)
     const t0 = clock.now()
     await h.accept()

@@ -89,3 +89,25 @@ export function runToExit(env: Record<string, string>, args: string[] = [], cwd?
     proc.on('exit', (code) => resolve({ code, out }))
   })
 }
+
+/**
+ * The servers one test file starts: `start` is `startServer` that remembers the process, `killAll` (for afterAll)
+ * SIGKILLs those still running and waits until every one has exited.
+ */
+export function serverFleet() {
+  const running: Running[] = []
+  return {
+    running,
+    async start(o: Parameters<typeof startServer>[0]): Promise<Running> {
+      const r = await startServer(o)
+      running.push(r)
+      return r
+    },
+    /** Everything every server has written, stdout and stderr: for asserting what the logs never contain. */
+    logs: (): string => running.map((r) => r.stdout() + r.stderr()).join('\n'),
+    async killAll(): Promise<void> {
+      for (const r of running) if (r.proc.exitCode === null && r.proc.signalCode === null) r.proc.kill('SIGKILL')
+      await Promise.all(running.map((r) => r.exited))
+    },
+  }
+}

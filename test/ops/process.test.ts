@@ -4,21 +4,15 @@ import { Agent, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runToExit, startServer, type Running } from '../helpers/server-process.js'
+import { runToExit, serverFleet, type Running } from '../helpers/server-process.js'
 import { fakeRobot } from './fake-robot.js'
 
 const fixture = (p: string) => readFileSync(join('test/fixtures', p), 'utf8')
 const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), `ci-notify-${prefix}-`))
-const running: Running[] = []
+const fleet = serverFleet()
+const start = fleet.start
 
-afterAll(() => {
-  for (const r of running) if (r.proc.exitCode === null) r.proc.kill('SIGKILL')
-})
-async function start(o: Parameters<typeof startServer>[0]): Promise<Running> {
-  const r = await startServer(o)
-  running.push(r)
-  return r
-}
+afterAll(() => fleet.killAll())
 const postGitlab = (r: Running, body: string, headers: Record<string, string> = {}) =>
   fetch(`${r.url}/webhooks/gitlab`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Pipeline Hook', ...headers } })
 async function until<T>(what: string, f: () => Promise<T | undefined> | T | undefined): Promise<T> {
