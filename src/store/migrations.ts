@@ -5,6 +5,9 @@
  */
 export type Migration = { version: number; sql: string[] }
 
+const DELIVERY_COLUMNS =
+  'id, event_id, target, status, route, msg_uuid, attempts, next_attempt_at, created_at, sent_at, last_errcode, last_errmsg, digest_of, progress'
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -60,6 +63,42 @@ export const migrations: Migration[] = [
       // dueTargets(): one probe per target (src/store/queries.ts).
       `CREATE INDEX deliveries_waiting_due ON deliveries (target, next_attempt_at) WHERE status IN ('pending', 'retrying')`,
       // The dead letters: counted for /metrics and listed by the API.
+      `CREATE INDEX deliveries_dead ON deliveries (id) WHERE status = 'dead'`,
+    ],
+  },
+  {
+    // msg_uuid loses its UNIQUE index. Nothing looks a delivery up by it, and it is unique by construction (a hash of
+    // the event id, itself the primary key, and the target), so the index only cost: a random key, hence a random
+    // page written per delivery, more than a third of an accept's time in SQLite. An inline UNIQUE cannot be dropped
+    // in SQLite, so the table is rebuilt (once, at the upgrade; its AUTOINCREMENT sequence carried over, so ids of
+    // pruned deliveries are still never reused).
+    version: 3,
+    sql: [
+      `CREATE TABLE deliveries_v3 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id TEXT NOT NULL REFERENCES events (id),
+        target TEXT NOT NULL,
+        status TEXT NOT NULL,
+        route TEXT NOT NULL,
+        msg_uuid TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        last_errcode INTEGER,
+        last_errmsg TEXT,
+        digest_of INTEGER,
+        progress TEXT
+      )`,
+      `INSERT INTO deliveries_v3 (${DELIVERY_COLUMNS}) SELECT ${DELIVERY_COLUMNS} FROM deliveries`,
+      `DELETE FROM sqlite_sequence WHERE name = 'deliveries_v3'`,
+      `INSERT INTO sqlite_sequence (name, seq) SELECT 'deliveries_v3', seq FROM sqlite_sequence WHERE name = 'deliveries'`,
+      `DROP TABLE deliveries`,
+      // Renaming also renames its sqlite_sequence row.
+      `ALTER TABLE deliveries_v3 RENAME TO deliveries`,
+      `CREATE INDEX deliveries_event ON deliveries (event_id)`,
+      `CREATE INDEX deliveries_waiting ON deliveries (target, id) WHERE status IN ('pending', 'retrying')`,
+      `CREATE INDEX deliveries_waiting_due ON deliveries (target, next_attempt_at) WHERE status IN ('pending', 'retrying')`,
       `CREATE INDEX deliveries_dead ON deliveries (id) WHERE status = 'dead'`,
     ],
   },

@@ -33,6 +33,24 @@ storeContract(
   },
 )
 
+/** A database file at an older schema `version`, holding one event (its deliveries are the test's to add). */
+function olderFile(version: number) {
+  const file = join(tempDir(), `v${version}.db`)
+  const db = new Database(file)
+  db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)')
+  for (const m of migrations.filter((m) => m.version <= version)) {
+    for (const sql of m.sql) db.exec(sql)
+    db.prepare('INSERT INTO schema_version VALUES (?)').run(m.version)
+  }
+  const event = sampleEvent()
+  db.prepare(`INSERT INTO events (id, source, dedupe_key, received_at, event, routing) VALUES (?, 'gitlab', 'k', ?, ?, '{"transition":null,"matched":[],"targets":[],"unresolved":[]}')`).run(
+    event.id,
+    event.received_at,
+    JSON.stringify(event),
+  )
+  return { file, db, event }
+}
+
 describe('SqliteStore specifics', () => {
   it('opens ci-notify.db in DATA_DIR, creating the folder, in WAL mode (synchronous=NORMAL: it fsyncs the WAL itself)', async () => {
     const dataDir = join(tempDir(), 'nested', 'data')
@@ -268,17 +286,7 @@ describe('SqliteStore specifics', () => {
     })
 
     it('upgrades a version-1 file with its queue: the same deliveries wait, are due and are counted', async () => {
-      const file = join(tempDir(), 'v1.db')
-      const v1 = new Database(file)
-      v1.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)')
-      for (const sql of migrations[0].sql) v1.exec(sql)
-      v1.exec('INSERT INTO schema_version VALUES (1)')
-      const event = sampleEvent()
-      v1.prepare(`INSERT INTO events (id, source, dedupe_key, received_at, event, routing) VALUES (?, 'gitlab', 'k', ?, ?, '{"transition":null,"matched":[],"targets":[],"unresolved":[]}')`).run(
-        event.id,
-        event.received_at,
-        JSON.stringify(event),
-      )
+      const { file, db: v1, event } = olderFile(1)
       const add = v1.prepare(
         `INSERT INTO deliveries (event_id, target, status, route, msg_uuid, next_attempt_at, created_at) VALUES (?, ?, ?, '{"target":"x","rules":[],"mentions":[],"all":false}', ?, ?, ?)`,
       )
@@ -296,6 +304,43 @@ describe('SqliteStore specifics', () => {
       expect((await store.waitingFor('a', 10)).map((d) => d.status)).toEqual(['pending'])
       expect(await store.queueStats()).toEqual({ pending: 1, retrying: 1, dead: 1, oldestPendingAt: event.received_at, waitingByTarget: { a: 1, b: 1 } })
       expect((await store.listDeliveries({ status: 'dead', limit: 10 })).map((d) => d.target)).toEqual(['c'])
+      await store.close()
+    })
+  })
+
+  describe('msg_uuid without its unique index (migration 3)', () => {
+    it('upgrades a version-2 file: every delivery and column kept, ids never reused, no unique index left but the keys', async () => {
+      const { file, db: v2, event } = olderFile(2)
+      const add = v2.prepare(
+        `INSERT INTO deliveries (event_id, target, status, route, msg_uuid, attempts, next_attempt_at, created_at, sent_at, last_errcode, last_errmsg, digest_of, progress)
+         VALUES (?, ?, ?, '{"target":"x","rules":[],"mentions":[],"all":false}', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      add.run(event.id, 'a', 'sent', 'u1', 1, 5, event.received_at, '2026-11-01T10:00:01.000Z', null, null, null, null)
+      add.run(event.id, 'a', 'retrying', 'u2', 2, 50, event.received_at, null, 310000, 'too fast', null, '{"uuid":"u2","sent":[1]}')
+      add.run(event.id, 'b', 'dead', 'u3', 3, 5, event.received_at, null, null, 'gone', 1, null)
+      add.run(event.id, 'c', 'sent', 'u4', 1, 5, event.received_at, null, null, null, null, null)
+      v2.prepare(`DELETE FROM deliveries WHERE msg_uuid = 'u4'`).run() // pruned: its id must not come back
+      const before = v2.prepare('SELECT * FROM deliveries ORDER BY id').all()
+      v2.close()
+
+      const store = new SqliteStore(file)
+      const db = (store as unknown as { db: Database.Database }).db
+      expect(db.prepare('SELECT * FROM deliveries ORDER BY id').all()).toEqual(before)
+      const unique = db.prepare<[], { name: string }>(`SELECT name FROM pragma_index_list('deliveries') WHERE "unique" = 1`).all()
+      expect(unique).toEqual([])
+      expect(db.prepare<[], { name: string }>(`SELECT name FROM pragma_index_list('deliveries') ORDER BY name`).all().map((r) => r.name)).toEqual([
+        'deliveries_dead',
+        'deliveries_event',
+        'deliveries_waiting',
+        'deliveries_waiting_due',
+      ])
+      const next = sampleEvent()
+      await store.accept(acceptInput(next, ['d']))
+      const [fresh] = (await store.getEvent(next.id))!.deliveries
+      expect(fresh.id).toBe(5)
+      expect(await store.dueTargets(60)).toEqual(['a'])
+      expect((await store.listDeliveries({ status: 'dead', limit: 10 })).map((d) => d.msg_uuid)).toEqual(['u3'])
+      expect(db.pragma('foreign_key_check')).toEqual([])
       await store.close()
     })
   })
