@@ -38,55 +38,91 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 export function fields(value: unknown, path = ''): Fields {
   if (!isObject(value)) throw new PayloadError(`${path || 'body'}: expected an object, got ${typeOf(value)}`)
-  const at = (key: string) => (path ? `${path}.${key}` : key)
-  const get = (key: string): unknown => (Object.hasOwn(value, key) ? value[key] : undefined)
-  const present = (key: string) => get(key) !== undefined && get(key) !== null
-  const fail = (key: string, want: string): never => {
-    const v = get(key)
-    throw new PayloadError(present(key) ? `${at(key)}: expected ${want}, got ${typeOf(v)}` : `${at(key)}: missing (expected ${want})`)
+  return new ObjectFields(value, path)
+}
+
+/** One object's reader. A class, not closures: a webhook reads a dozen objects (every GitLab build is one). */
+class ObjectFields implements Fields {
+  constructor(
+    private readonly value: Record<string, unknown>,
+    readonly path: string,
+  ) {}
+
+  private at(key: string): string {
+    return this.path ? `${this.path}.${key}` : key
   }
-  const optStr = (key: string): string | undefined => {
-    if (!present(key)) return undefined
-    const v = get(key)
-    return typeof v === 'string' ? v || undefined : fail(key, 'a string')
+
+  private get(key: string): unknown {
+    return Object.hasOwn(this.value, key) ? this.value[key] : undefined
   }
-  const optNum = (key: string): number | undefined => {
-    if (!present(key)) return undefined
-    const v = get(key)
-    return typeof v === 'number' && Number.isFinite(v) ? v : fail(key, 'a number')
+
+  private fail(key: string, want: string): never {
+    const v = this.get(key)
+    throw new PayloadError(this.has(key) ? `${this.at(key)}: expected ${want}, got ${typeOf(v)}` : `${this.at(key)}: missing (expected ${want})`)
   }
-  const optObj = (key: string): Fields | undefined => (present(key) ? fields(get(key), at(key)) : undefined)
-  const array = (key: string): unknown[] => {
-    if (!present(key)) return []
-    const v = get(key)
-    return Array.isArray(v) ? v : fail(key, 'an array')
+
+  private array(key: string): unknown[] {
+    const v = this.get(key)
+    if (v === undefined || v === null) return []
+    return Array.isArray(v) ? v : this.fail(key, 'an array')
   }
-  return {
-    path,
-    has: present,
-    str: (key) => optStr(key) ?? fail(key, 'a non-empty string'),
-    optStr,
-    num: (key) => optNum(key) ?? fail(key, 'a number'),
-    optNum,
-    optBool(key) {
-      if (!present(key)) return undefined
-      const v = get(key)
-      return typeof v === 'boolean' ? v : fail(key, 'a boolean')
-    },
-    obj: (key) => optObj(key) ?? fail(key, 'an object'),
-    optObj,
-    list: (key) => array(key).map((v, i) => fields(v, `${at(key)}[${i}]`)),
-    strList: (key) =>
-      array(key).map((v, i) => {
-        if (typeof v !== 'string') throw new PayloadError(`${at(key)}[${i}]: expected a string, got ${typeOf(v)}`)
-        return v
-      }),
-    optTime(key) {
-      if (!present(key)) return undefined
-      const v = get(key)
-      if (typeof v !== 'string' && typeof v !== 'number') return fail(key, 'a time')
-      if (v === '') return undefined
-      return toIsoUtc(v) ?? fail(key, 'a time such as "2016-08-12 15:23:28 UTC", ISO 8601 or epoch milliseconds')
-    },
+
+  has(key: string): boolean {
+    const v = this.get(key)
+    return v !== undefined && v !== null
+  }
+
+  str(key: string): string {
+    return this.optStr(key) ?? this.fail(key, 'a non-empty string')
+  }
+
+  optStr(key: string): string | undefined {
+    const v = this.get(key)
+    if (v === undefined || v === null) return undefined
+    return typeof v === 'string' ? v || undefined : this.fail(key, 'a string')
+  }
+
+  num(key: string): number {
+    return this.optNum(key) ?? this.fail(key, 'a number')
+  }
+
+  optNum(key: string): number | undefined {
+    const v = this.get(key)
+    if (v === undefined || v === null) return undefined
+    return typeof v === 'number' && Number.isFinite(v) ? v : this.fail(key, 'a number')
+  }
+
+  optBool(key: string): boolean | undefined {
+    const v = this.get(key)
+    if (v === undefined || v === null) return undefined
+    return typeof v === 'boolean' ? v : this.fail(key, 'a boolean')
+  }
+
+  obj(key: string): Fields {
+    return this.optObj(key) ?? this.fail(key, 'an object')
+  }
+
+  optObj(key: string): Fields | undefined {
+    const v = this.get(key)
+    return v === undefined || v === null ? undefined : fields(v, this.at(key))
+  }
+
+  list(key: string): Fields[] {
+    return this.array(key).map((v, i) => fields(v, `${this.at(key)}[${i}]`))
+  }
+
+  strList(key: string): string[] {
+    return this.array(key).map((v, i) => {
+      if (typeof v !== 'string') throw new PayloadError(`${this.at(key)}[${i}]: expected a string, got ${typeOf(v)}`)
+      return v
+    })
+  }
+
+  optTime(key: string): string | undefined {
+    const v = this.get(key)
+    if (v === undefined || v === null) return undefined
+    if (typeof v !== 'string' && typeof v !== 'number') return this.fail(key, 'a time')
+    if (v === '') return undefined
+    return toIsoUtc(v) ?? this.fail(key, 'a time such as "2016-08-12 15:23:28 UTC", ISO 8601 or epoch milliseconds')
   }
 }

@@ -1,18 +1,30 @@
-import { randomBytes } from 'node:crypto'
+import { randomFillSync } from 'node:crypto'
 
 // Crockford base32 (ULID alphabet): ids sort as strings in the order they were made.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+const TIME_CHARS = 10 // 50 bits of milliseconds
 const RANDOM_CHARS = 16 // 80 bits
 
-let lastTime = -1
-let lastRandom = 0n
+/** Random bytes drawn from a pool refilled 4 KB at a time: one call into the CSPRNG per ~250 ids, not one each. */
+const pool = Buffer.alloc(4096)
+let poolAt = pool.length
 
-function encode(value: bigint, chars: number): string {
-  let out = ''
-  for (let i = 0; i < chars; i++) {
-    out = ALPHABET[Number(value & 31n)] + out
-    value >>= 5n
+function randomByte(): number {
+  if (poolAt === pool.length) {
+    randomFillSync(pool)
+    poolAt = 0
   }
+  return pool[poolAt++]
+}
+
+let lastTime = -1
+let lastTimeChars = ''
+/** The random part as base32 digits (0–31), incremented in place within one millisecond. */
+const digits = new Array<number>(RANDOM_CHARS).fill(0)
+
+function encodeTime(time: number): string {
+  let out = ''
+  for (let i = 0, t = time; i < TIME_CHARS; i++, t = Math.floor(t / 32)) out = ALPHABET[t % 32] + out
   return out
 }
 
@@ -23,10 +35,15 @@ function encode(value: bigint, chars: number): string {
 export function newEventId(now: Date = new Date()): string {
   const time = Math.max(0, now.getTime())
   if (time === lastTime) {
-    lastRandom = (lastRandom + 1n) & ((1n << 80n) - 1n)
+    // +1 with carry; the top bit starts at 0, so 2^79 ids in one millisecond would be needed to overflow.
+    for (let i = RANDOM_CHARS - 1; i >= 0 && ++digits[i] === 32; i--) digits[i] = 0
   } else {
     lastTime = time
-    lastRandom = BigInt('0x' + randomBytes(10).toString('hex')) >> 1n // headroom for increments in the same ms
+    lastTimeChars = encodeTime(time)
+    for (let i = 0; i < RANDOM_CHARS; i++) digits[i] = randomByte() & 31
+    digits[0] &= 15 // headroom for increments in the same ms
   }
-  return `evt_${encode(BigInt(time), 10)}${encode(lastRandom, RANDOM_CHARS)}`
+  let random = ''
+  for (const d of digits) random += ALPHABET[d]
+  return `evt_${lastTimeChars}${random}`
 }

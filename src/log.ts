@@ -7,8 +7,10 @@ export type { Logger }
 export type LoggerOptions = {
   level?: string
   format?: 'json' | 'pretty'
-  /** Defaults to stdout (synchronous, so nothing is lost when the process exits after a signal). */
+  /** Defaults to stdout, written asynchronously (see createLogger). */
   destination?: DestinationStream
+  /** Called with each line dropped because stdout could not keep up (see LOG_BUFFER_BYTES). */
+  onDrop?: () => void
   /** Every secret value to strip from each line, asked per line: robot webhooks and signing secrets arrive with the
    * rules file after the logger exists, and change on reload. */
   secrets?: () => Iterable<string | undefined>
@@ -19,7 +21,7 @@ export type LoggerOptions = {
  * carry a robot URL credential (`access_token=`, `key=`, `sign=`) or a configured secret out.
  */
 export function createLogger(o: LoggerOptions = {}): Logger {
-  const dest = o.destination ?? pino.destination({ dest: 1, sync: true })
+  const dest = o.destination ?? stdout(o.onDrop)
   const out = o.format === 'pretty' ? prettyStream(dest) : dest
   return pino(
     {
@@ -31,10 +33,34 @@ export function createLogger(o: LoggerOptions = {}): Logger {
   )
 }
 
+/**
+ * Lines written while a write to stdout is in flight go out together in the next one: at 1000 webhooks a second a
+ * synchronous write per line took a twentieth of the event loop. pino flushes what is left synchronously on exit
+ * (a signal's shutdown, a crash); only a SIGKILL can lose the last few milliseconds of lines, never an event (the
+ * store holds those). A reader that stops reading (a stuck log shipper) makes lines wait, at most LOG_BUFFER_BYTES of
+ * them, then new ones are dropped (counted by onDrop) instead of memory growing without bound.
+ */
+function stdout(onDrop?: () => void): DestinationStream {
+  const dest = pino.destination({ dest: 1, sync: false, maxLength: LOG_BUFFER_BYTES })
+  if (onDrop) dest.on('drop', onDrop)
+  return dest
+}
+
+export const LOG_BUFFER_BYTES = 16 * 1024 * 1024
+
 /** A serialised JSON line: secrets can appear raw or JSON-escaped (quotes, backslashes, control characters). */
 export function redactLine(line: string, secrets: Iterable<string | undefined>): string {
+  return redactValues(redactUrl(line), formsOf(secrets))
+}
+
+/** The last list of secrets seen and its forms: the list is asked for on every line and changes only on a reload. */
+let last: { secrets: (string | undefined)[]; forms: string[] } = { secrets: [], forms: [] }
+
+function formsOf(secrets: Iterable<string | undefined>): string[] {
+  const list = [...secrets]
+  if (list.length === last.secrets.length && list.every((s, i) => s === last.secrets[i])) return last.forms
   const forms: string[] = []
-  for (const s of secrets) {
+  for (const s of list) {
     if (!s) continue
     forms.push(s)
     const escaped = JSON.stringify(s).slice(1, -1)
@@ -42,5 +68,6 @@ export function redactLine(line: string, secrets: Iterable<string | undefined>):
   }
   // Longest first, so a secret that contains another is replaced whole.
   forms.sort((a, b) => b.length - a.length)
-  return redactValues(redactUrl(line), forms)
+  last = { secrets: list, forms }
+  return forms
 }

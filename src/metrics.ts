@@ -24,6 +24,7 @@ export function createMetrics(o: { defaults?: boolean } = {}) {
     digests: new Counter({ name: 'ci_notify_digests_total', help: 'Digest messages sent (several events merged)', labelNames: ['target'], registers: r }),
     deadLetters: new Gauge({ name: 'ci_notify_dead_letters', help: 'Deliveries in the dead-letter state', registers: r }),
     rulesReloads: new Counter({ name: 'ci_notify_rules_reloads_total', help: 'Rules file (re)loads by result (ok, error)', labelNames: ['result'], registers: r }),
+    logLinesDropped: new Counter({ name: 'ci_notify_log_lines_dropped_total', help: 'Log lines dropped because stdout did not keep up (16 MB of lines were waiting)', registers: r }),
     rulesLoadError: new Gauge({ name: 'ci_notify_rules_last_reload_failed', help: '1 when the last rules reload failed and the previous rules are still running', registers: r }),
   }
 }

@@ -42,7 +42,9 @@ export async function run(argv: string[]): Promise<number> {
   let loaded: RulesRuntime | undefined
   const fixed = settingSecrets(settings)
   let memo: { rules?: object; secrets: string[] } = { secrets: fixed }
+  const metrics = createMetrics({ defaults: true })
   const log = createLogger({
+    onDrop: () => metrics.logLinesDropped.inc(),
     level: settings.logLevel,
     format: settings.logFormat,
     // Asked per line; recomputed only when a reload brought new rules.
@@ -59,7 +61,6 @@ export async function run(argv: string[]): Promise<number> {
   }
   process.on('uncaughtException', crash('uncaught exception'))
   process.on('unhandledRejection', crash('unhandled promise rejection'))
-  const metrics = createMetrics({ defaults: true })
   if (example) log.warn({ rulesFile: settings.rulesFile }, `no ${relative(process.cwd(), 'rules.yaml') || 'rules.yaml'} found and RULES_FILE not set: running the example rules in dry-run (messages are logged, not sent)`)
   for (const w of openWarnings(settings)) log.warn(`WARNING: ${w}`)
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { createLogger } from '../../src/log.js'
+import { BUILD } from '../helpers/server-process.js'
 import { prettyLine } from '../../src/log-pretty.js'
 import { captureLogs } from '../helpers/log-capture.js'
 
@@ -82,5 +86,58 @@ describe('pretty format', () => {
 
   it('passes a line that is not JSON through', () => {
     expect(prettyLine('plain\n')).toBe('plain\n')
+  })
+})
+
+describe('stdout, written asynchronously', () => {
+  /** Runs a script with createLogger from the tests' build in a child process whose stdout is read, or never read. */
+  const child = (script: string, o: { readStdout: boolean }) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
+      const p = spawn(process.execPath, ['--input-type=module', '-e', `import { createLogger } from ${JSON.stringify(pathToFileURL(join(BUILD, 'src/log.js')).href)}\n${script}`], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stdout = ''
+      let stderr = ''
+      if (o.readStdout) p.stdout.on('data', (d: Buffer) => (stdout += d))
+      else p.stdout.pause()
+      p.stderr.on('data', (d: Buffer) => {
+        stderr += d
+        // A child that can never finish writing its stdout reports on stderr and is then killed.
+        if (!o.readStdout && stderr.endsWith('\n')) p.kill('SIGKILL')
+      })
+      p.on('error', fail)
+      p.on('exit', (code) => done({ code, stdout, stderr }))
+    })
+
+  it('writes every line logged before process.exit, and before a crash handler exits', async () => {
+    const r = await child(
+      `const log = createLogger({ secrets: () => ['s3cr3t-value'] })
+       for (let i = 0; i < 20000; i++) log.info({ i, token: 's3cr3t-value' }, 'line')
+       process.on('uncaughtException', (err) => { log.fatal({ err }, 'crash'); process.exit(3) })
+       setImmediate(() => { for (let i = 20000; i < 20010; i++) log.info({ i }, 'line'); throw new Error('boom') })`,
+      { readStdout: true },
+    )
+    expect(r.code).toBe(3)
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { i?: number; msg: string; token?: string })
+    expect(lines.filter((l) => l.msg === 'line').map((l) => l.i)).toEqual(Array.from({ length: 20010 }, (_, i) => i))
+    expect(lines.at(-1)?.msg).toBe('crash')
+    expect(r.stdout).not.toContain('s3cr3t-value')
+  })
+
+  it('drops lines, counted, once 16 MB wait for a reader that stopped reading, instead of growing', async () => {
+    const r = await child(
+      `let dropped = 0
+       const log = createLogger({ onDrop: () => dropped++ })
+       const line = 'x'.repeat(1000)
+       for (let i = 0; i < 30000; i++) log.info({ line }, 'big')
+       process.stderr.write(JSON.stringify({ dropped, heapMb: process.memoryUsage().heapUsed / 2 ** 20 }) + '\\n')
+       setInterval(() => {}, 1000)`,
+      { readStdout: false },
+    )
+    const { dropped, heapMb } = JSON.parse(r.stderr) as { dropped: number; heapMb: number }
+    // ~31 MB of lines, at most 16 MB wait (plus what the pipe took): the rest is dropped, not kept.
+    expect(dropped).toBeGreaterThan(10_000)
+    expect(dropped).toBeLessThan(16_000)
+    expect(heapMb).toBeLessThan(80)
   })
 })
