@@ -1,5 +1,5 @@
 import { PayloadError } from '../src/errors.js'
-import { safeEqual } from '../src/safe-equal.js'
+import { equalsSecret } from '../src/safe-equal.js'
 import type { Adapter, RawRequest } from './types.js'
 import { fields, parseJsonBody, type Fields } from './json-fields.js'
 import { gitlabDeployment } from './gitlab-deployment.js'
@@ -21,7 +21,7 @@ export const gitlab: Adapter = {
   name: 'gitlab',
 
   // GitLab echoes the configured secret token verbatim; there is no signature (webhooks.md "Secret token").
-  verify: (req, secret) => safeEqual(req.headers.get('x-gitlab-token') ?? '', secret),
+  verify: (req, secret) => equalsSecret(req.headers.get('x-gitlab-token') ?? '', secret),
 
   parse(req) {
     const event = req.headers.get('x-gitlab-event')

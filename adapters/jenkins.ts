@@ -1,6 +1,6 @@
 import { unescape } from 'node:querystring'
 import type { Status } from '../src/event.js'
-import { safeEqual } from '../src/safe-equal.js'
+import { equalsSecret } from '../src/safe-equal.js'
 import type { Adapter, RawRequest } from './types.js'
 import { fields, parseJsonBody, type Fields } from './json-fields.js'
 import { jenkinsXmlToJson } from './jenkins-xml.js'
@@ -23,7 +23,7 @@ export const jenkins: Adapter = {
   verify(req, secret) {
     const candidates = [req.query.get('token'), basicCredential(req)].filter((c): c is string => c !== null && c !== undefined)
     // Compare every candidate so the time taken does not depend on which one matched.
-    return candidates.map((c) => safeEqual(c, secret)).reduce((a, b) => a || b, false)
+    return candidates.map((c) => equalsSecret(c, secret)).reduce((a, b) => a || b, false)
   },
 
   parse(req) {

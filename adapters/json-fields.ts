@@ -43,17 +43,22 @@ export function fields(value: unknown, path = ''): Fields {
 
 /** One object's reader. A class, not closures: a webhook reads a dozen objects (every GitLab build is one). */
 class ObjectFields implements Fields {
+  // Private (#): a Fields object that ends up logged or serialised must not carry the payload with it.
+  readonly #value: Record<string, unknown>
+
   constructor(
-    private readonly value: Record<string, unknown>,
+    value: Record<string, unknown>,
     readonly path: string,
-  ) {}
+  ) {
+    this.#value = value
+  }
 
   private at(key: string): string {
     return this.path ? `${this.path}.${key}` : key
   }
 
   private get(key: string): unknown {
-    return Object.hasOwn(this.value, key) ? this.value[key] : undefined
+    return Object.hasOwn(this.#value, key) ? this.#value[key] : undefined
   }
 
   private fail(key: string, want: string): never {

@@ -33,7 +33,9 @@ function encodeTime(time: number): string {
  * increment the random part, so within one process `id` order is creation order; across replicas it is time order.
  */
 export function newEventId(now: Date = new Date()): string {
-  const time = Math.max(0, now.getTime())
+  const ms = now.getTime()
+  if (!Number.isFinite(ms)) throw new RangeError('newEventId: invalid date')
+  const time = Math.max(0, ms)
   if (time === lastTime) {
     // +1 with carry; the top bit starts at 0, so 2^79 ids in one millisecond would be needed to overflow.
     for (let i = RANDOM_CHARS - 1; i >= 0 && ++digits[i] === 32; i--) digits[i] = 0

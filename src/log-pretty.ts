@@ -9,7 +9,13 @@ const HIDDEN = new Set(['level', 'time', 'pid', 'hostname', 'service', 'msg'])
  * Small on purpose: pino-pretty would be one more dependency for a terminal nicety.
  */
 export function prettyStream(dest: DestinationStream): DestinationStream {
-  return { write: (line: string) => dest.write(prettyLine(line)) }
+  // flush/flushSync passed through: pino calls them (fatal, flushLogs) on the stream it writes to.
+  const d = dest as DestinationStream & { flush?: (cb: (err?: Error) => void) => void; flushSync?: () => void }
+  return {
+    write: (line: string) => dest.write(prettyLine(line)),
+    ...(d.flush && { flush: (cb: (err?: Error) => void) => d.flush!(cb) }),
+    ...(d.flushSync && { flushSync: () => d.flushSync!() }),
+  } as DestinationStream
 }
 
 export function prettyLine(line: string): string {

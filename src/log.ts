@@ -35,10 +35,11 @@ export function createLogger(o: LoggerOptions = {}): Logger {
 
 /**
  * Lines written while a write to stdout is in flight go out together in the next one: at 1000 webhooks a second a
- * synchronous write per line took a twentieth of the event loop. pino flushes what is left synchronously on exit
- * (a signal's shutdown, a crash); only a SIGKILL can lose the last few milliseconds of lines, never an event (the
- * store holds those). A reader that stops reading (a stuck log shipper) makes lines wait, at most LOG_BUFFER_BYTES of
- * them, then new ones are dropped (counted by onDrop) instead of memory growing without bound.
+ * synchronous write per line took a twentieth of the event loop. Before exiting, the shutdown and the crash handler
+ * wait for what is being written (flushLogs), and pino writes what is left synchronously on exit; only a SIGKILL can
+ * lose the last few milliseconds of lines, never an event (the store holds those). A reader that stops reading (a
+ * stuck log shipper) makes lines wait, at most LOG_BUFFER_BYTES of them, then new ones are dropped (counted by
+ * onDrop) instead of memory growing without bound.
  */
 function stdout(onDrop?: () => void): DestinationStream {
   const dest = pino.destination({ dest: 1, sync: false, maxLength: LOG_BUFFER_BYTES })
@@ -47,6 +48,38 @@ function stdout(onDrop?: () => void): DestinationStream {
 }
 
 export const LOG_BUFFER_BYTES = 16 * 1024 * 1024
+
+/**
+ * Resolves once every line logged so far is written, or after `capMs` (a reader that stopped reading). Called before
+ * exiting: pino's own flush at exit writes what waits but not a write already in flight, which could be lost or
+ * overtaken.
+ */
+export function flushLogs(log: Logger, capMs = 2000): Promise<void> {
+  return new Promise((resolve) => {
+    const cap = setTimeout(resolve, capMs)
+    log.flush(() => {
+      clearTimeout(cap)
+      resolve()
+    })
+  })
+}
+
+/**
+ * For process.on('uncaughtException' | 'unhandledRejection'): logs the error through the redacting logger (Node's own
+ * report is an unredacted stack on stderr) and exits 1. The lines still being written go out first, then the fatal
+ * one, in order.
+ */
+export function crashHandler(log: Logger, exit: (code: number) => void = (code) => process.exit(code)) {
+  let crashing = false
+  return (what: string) => (err: unknown) => {
+    if (crashing) return log.error({ err }, `${what} while exiting`)
+    crashing = true
+    void flushLogs(log).then(() => {
+      log.fatal({ err }, what)
+      exit(1)
+    })
+  }
+}
 
 /** A serialised JSON line: secrets can appear raw or JSON-escaped (quotes, backslashes, control characters). */
 export function redactLine(line: string, secrets: Iterable<string | undefined>): string {

@@ -1,22 +1,23 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 
-/** Digests of the expected side, which is a configured secret for most callers: hashed once, not per request. */
-const expectedDigests = new Map<string, Buffer>()
-const MAX_CACHED = 16
-
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest()
 
-/**
- * Constant-time string comparison, also for unequal lengths (both sides hashed first so length leaks nothing).
- * `expected` is the side we know (a secret, an HMAC we computed); its digest is kept for the next call.
- */
+/** Constant-time string comparison, also for unequal lengths (both sides hashed first so length leaks nothing). */
 export function safeEqual(given: string, expected: string): boolean {
-  let he = expectedDigests.get(expected)
-  if (!he) {
-    he = digest(expected)
-    // Secrets are few; per-request values (a GitHub signature we computed) would only churn the cache.
-    if (expectedDigests.size >= MAX_CACHED) expectedDigests.clear()
-    expectedDigests.set(expected, he)
+  return timingSafeEqual(digest(given), digest(expected)) && given.length === expected.length
+}
+
+/** Digests of configured secrets (few, fixed until a restart): hashed once, not on every request. */
+const secretDigests = new Map<string, Buffer>()
+const MAX_CACHED = 16
+
+/** safeEqual against a configured secret, whose digest is kept for the next request. */
+export function equalsSecret(given: string, secret: string): boolean {
+  let hs = secretDigests.get(secret)
+  if (!hs) {
+    hs = digest(secret)
+    if (secretDigests.size >= MAX_CACHED) secretDigests.clear()
+    secretDigests.set(secret, hs)
   }
-  return timingSafeEqual(digest(given), he) && given.length === expected.length
+  return timingSafeEqual(digest(given), hs) && given.length === secret.length
 }

@@ -6,7 +6,7 @@ import { serve } from '@hono/node-server'
 import { ConfigError } from '../errors.js'
 import { loadSettings, settingSecrets, type Settings } from '../settings.js'
 import { SETTINGS } from '../settings-spec.js'
-import { createLogger, type Logger } from '../log.js'
+import { crashHandler, createLogger, type Logger } from '../log.js'
 import { createMetrics } from '../metrics.js'
 import { openStore } from '../store/open.js'
 import { RulesRuntime } from '../../rules/runtime.js'
@@ -55,10 +55,7 @@ export async function run(argv: string[]): Promise<number> {
     },
   })
   // Node's default report of a crash is an unredacted stack on stderr; a robot URL in an error must not leak that way.
-  const crash = (what: string) => (err: unknown) => {
-    log.fatal({ err }, what)
-    process.exit(1)
-  }
+  const crash = crashHandler(log)
   process.on('uncaughtException', crash('uncaught exception'))
   process.on('unhandledRejection', crash('unhandled promise rejection'))
   if (example) log.warn({ rulesFile: settings.rulesFile }, `no ${relative(process.cwd(), 'rules.yaml') || 'rules.yaml'} found and RULES_FILE not set: running the example rules in dry-run (messages are logged, not sent)`)

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { safeEqual } from '../safe-equal.js'
+import { equalsSecret } from '../safe-equal.js'
 
 /** `/api/*` and `/-/reload`: Bearer ADMIN_TOKEN when one is set; open otherwise (the start warns about it). */
 export const adminAuth =
@@ -9,7 +9,7 @@ export const adminAuth =
     if (token) {
       const h = c.req.header('authorization') ?? ''
       const m = /^Bearer\s+(.+)$/i.exec(h)
-      if (!m || !safeEqual(m[1].trim(), token)) {
+      if (!m || !equalsSecret(m[1].trim(), token)) {
         throw new HTTPException(401, { message: 'admin endpoints need "Authorization: Bearer <ADMIN_TOKEN>"' })
       }
     }

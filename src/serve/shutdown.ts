@@ -1,5 +1,5 @@
 import type { Server } from 'node:http'
-import type { Logger } from '../log.js'
+import { flushLogs, type Logger } from '../log.js'
 
 type Closable = { name: string; close: () => Promise<void> | void }
 
@@ -19,7 +19,10 @@ export function onShutdown(o: { server: Server; log: Logger; steps: Closable[]; 
     }
     stopping = true
     o.log.info({ signal }, 'shutting down: no new connections, finishing requests in flight and the send in progress')
-    void shutdown(o).then(exit)
+    void shutdown(o).then(async (code) => {
+      await flushLogs(o.log)
+      exit(code)
+    })
   }
   process.on('SIGTERM', handler)
   process.on('SIGINT', handler)

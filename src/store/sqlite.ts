@@ -65,7 +65,7 @@ export class SqliteStore implements Store {
    * Group commit: the accepts that arrive while the event loop is busy share one transaction, so one fsync covers
    * them all (better-sqlite3 is synchronous: an fsync per webhook would cap ingest at the disk's sync rate and block
    * the loop each time). Each promise resolves only after the commit that holds its event is synced, so a 202 still
-   * means the event is on disk. Each accept runs in its own savepoint: one that fails rolls back alone.
+   * means the event is on disk. An accept that fails fails alone (see commitBatch).
    */
   accept(input: AcceptInput): Promise<AcceptResult> {
     const failed = this.wal.failed

@@ -133,7 +133,13 @@ export async function harness(o: { yaml: string; settings?: Partial<Settings>; c
 export function perTest() {
   const open: (() => Promise<unknown>)[] = []
   afterEach(async () => {
-    for (const close of open.splice(0).reverse()) await close()
+    // Every one is closed even when one fails to; the first failure is reported.
+    const results = await open
+      .splice(0)
+      .reverse()
+      .reduce<Promise<PromiseSettledResult<unknown>[]>>(async (done, close) => [...(await done), ...(await Promise.allSettled([close()]))], Promise.resolve([]))
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed) throw failed.reason
   })
   const track = <T extends { close(): Promise<unknown> }>(x: T): T => (open.push(() => x.close()), x)
   return {

@@ -93,7 +93,7 @@ describe('stdout, written asynchronously', () => {
   /** Runs a script with createLogger from the tests' build in a child process whose stdout is read, or never read. */
   const child = (script: string, o: { readStdout: boolean }) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-      const p = spawn(process.execPath, ['--input-type=module', '-e', `import { createLogger } from ${JSON.stringify(pathToFileURL(join(BUILD, 'src/log.js')).href)}\n${script}`], {
+      const p = spawn(process.execPath, ['--input-type=module', '-e', `import { createLogger, crashHandler } from ${JSON.stringify(pathToFileURL(join(BUILD, 'src/log.js')).href)}\n${script}`], {
         stdio: ['ignore', 'pipe', 'pipe'],
       })
       let stdout = ''
@@ -109,11 +109,11 @@ describe('stdout, written asynchronously', () => {
       p.on('exit', (code) => done({ code, stdout, stderr }))
     })
 
-  it('writes every line logged before process.exit, and before a crash handler exits', async () => {
+  it('writes every line logged before a crash, then the crash, in order, and exits', async () => {
     const r = await child(
       `const log = createLogger({ secrets: () => ['s3cr3t-value'] })
        for (let i = 0; i < 20000; i++) log.info({ i, token: 's3cr3t-value' }, 'line')
-       process.on('uncaughtException', (err) => { log.fatal({ err }, 'crash'); process.exit(3) })
+       process.on('uncaughtException', crashHandler(log, () => process.exit(3))('crash'))
        setImmediate(() => { for (let i = 20000; i < 20010; i++) log.info({ i }, 'line'); throw new Error('boom') })`,
       { readStdout: true },
     )

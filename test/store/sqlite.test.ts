@@ -340,6 +340,7 @@ describe('SqliteStore specifics', () => {
       expect(fresh.id).toBe(5)
       expect(await store.dueTargets(60)).toEqual(['a'])
       expect((await store.listDeliveries({ status: 'dead', limit: 10 })).map((d) => d.msg_uuid)).toEqual(['u3'])
+      expect(db.prepare(`SELECT "table", "from", "to" FROM pragma_foreign_key_list('deliveries')`).all()).toEqual([{ table: 'events', from: 'event_id', to: 'id' }])
       expect(db.pragma('foreign_key_check')).toEqual([])
       await store.close()
     })
