@@ -13,6 +13,21 @@ export function readRss(pid: number): Rss {
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 }
 }
 
+/**
+ * CPU time a process has used, in µs: its main thread (the event loop every request goes through) and all its threads,
+ * from /proc (clock ticks, 100 per second on Linux).
+ */
+export type Cpu = { mainUs: number; allUs: number }
+
+export function readCpu(pid: number): Cpu {
+  const ticks = (file: string) => {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const f = readFileSync(file, 'utf8').split(') ').at(-1)!.split(' ')
+    return (Number(f[11]) + Number(f[12])) * 10_000
+  }
+  return { mainUs: ticks(`/proc/${pid}/task/${pid}/stat`), allUs: ticks(`/proc/${pid}/stat`) }
+}
+
 /** Bytes of every file in a folder (SQLite db, -wal, -shm). */
 export function folderBytes(dir: string): number {
   return readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0)
@@ -33,6 +48,7 @@ export type Child = {
   /** Working folder: DATA_DIR for ours, and the child's log file. */
   dir: string
   rss(): Rss
+  cpu(): Cpu
   stop(): Promise<void>
 }
 
@@ -58,6 +74,7 @@ export async function startChild(o: { name: string; args: string[]; env?: Record
     url,
     dir,
     rss: () => readRss(proc.pid!),
+    cpu: () => readCpu(proc.pid!),
     stop: () => stop(proc),
   }
 }

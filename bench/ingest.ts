@@ -60,16 +60,16 @@ export async function ingest(source: Source, o: IngestOptions): Promise<IngestRe
     const order = (i: number, xs: Variant[]) => xs.map((_, k) => xs[(k + i) % xs.length])
     for (let i = 0; i < o.rounds; i++) {
       for (const n of order(i, names)) {
-        const r = await runLoad(servers.get(n)!.url, load, { seconds: o.seconds, connections: o.connections })
+        const r = await withCpu(servers.get(n)!, () => runLoad(servers.get(n)!.url, load, { seconds: o.seconds, connections: o.connections }))
         runs.get(n)!.push(r)
-        o.log(`  ${source} ${n} round ${i + 1}: ${r.reqPerSec.toFixed(0)} req/s p50 ${r.p50} p99 ${r.p99} ms ${fmtStatus(r)}`)
+        o.log(`  ${source} ${n} round ${i + 1}: ${r.reqPerSec.toFixed(0)} req/s p50 ${r.p50} p99 ${r.p99} ms ${fmtCpu(r)} ${fmtStatus(r)}`)
       }
     }
     for (let i = 0; i < o.rounds; i++) {
       for (const n of order(i, paced)) {
-        const r = await runPaced(servers.get(n)!.url, load, { seconds: o.rateSeconds, rate: o.rate })
+        const r = await withCpu(servers.get(n)!, () => runPaced(servers.get(n)!.url, load, { seconds: o.rateSeconds, rate: o.rate }))
         fixed.get(n)!.push(r)
-        o.log(`  ${source} ${n} @${o.rate}/s round ${i + 1}: got ${r.reqPerSec.toFixed(0)}/s p50 ${r.p50} p99 ${r.p99} max ${r.max} ms ${fmtStatus(r)}`)
+        o.log(`  ${source} ${n} @${o.rate}/s round ${i + 1}: got ${r.reqPerSec.toFixed(0)}/s p50 ${r.p50} p99 ${r.p99} max ${r.max} ms ${fmtCpu(r)} ${fmtStatus(r)}`)
       }
     }
     const sides: Partial<Record<Variant, Side>> = {}
@@ -94,6 +94,17 @@ export async function ingest(source: Source, o: IngestOptions): Promise<IngestRe
     for (const c of closed) if (c.status === 'rejected') o.log(`  could not stop a server: ${String(c.reason)}`)
   }
 }
+
+/** A run with the server's CPU per answered request: a figure the machine's neighbours disturb less than latency. */
+async function withCpu(server: Server, run: () => Promise<Run>): Promise<Run> {
+  const before = server.cpu()
+  const r = await run()
+  const after = server.cpu()
+  const n = Math.max(1, r.total)
+  return { ...r, cpuUs: { main: Math.round((after.mainUs - before.mainUs) / n), all: Math.round((after.allUs - before.allUs) / n) } }
+}
+
+const fmtCpu = (r: Run) => (r.cpuUs ? `cpu ${r.cpuUs.main}/${r.cpuUs.all} µs/req (main/all)` : '')
 
 export function fmtStatus(r: Run): string {
   const codes = Object.entries(r.status).map(([k, v]) => `${k}×${v}`).join(' ')

@@ -11,6 +11,8 @@ export type Run = {
   /** Answers by status code; ours must answer 202 to (nearly) all of them for the run to mean anything. */
   status: Record<string, number>
   errors: number
+  /** The server's CPU per answered request, in µs: its main thread, and all its threads (set by the caller). */
+  cpuUs?: { main: number; all: number }
 }
 
 /** Closed loop: each connection sends its next request when the last one is answered (max throughput). A fixed
@@ -59,5 +61,6 @@ export function medianRun(runs: Run[]): Run {
     total: runs.reduce((a, r) => a + r.total, 0),
     status,
     errors: runs.reduce((a, r) => a + r.errors, 0),
+    ...(runs.every((r) => r.cpuUs) && { cpuUs: { main: median(runs.map((r) => r.cpuUs!.main)), all: median(runs.map((r) => r.cpuUs!.all)) } }),
   }
 }

@@ -22,7 +22,7 @@ export function report(r: Results): string {
         if (!side) continue
         const m = side.median
         const f = side.fixed
-        rows.push([first ? i.source : '', first ? kb(i.payloadBytes) : '', label[name] ?? name, m.reqPerSec, m.p50, m.p99, m.max, side.peakRssMb, f?.reqPerSec ?? '', f?.p50 ?? '', f?.p99 ?? '', f?.max ?? ''])
+        rows.push([first ? i.source : '', first ? kb(i.payloadBytes) : '', label[name] ?? name, m.reqPerSec, m.p50, m.p99, m.max, side.peakRssMb, m.cpuUs?.main ?? '', f?.reqPerSec ?? '', f?.p50 ?? '', f?.p99 ?? '', f?.max ?? '', f?.cpuUs?.main ?? ''])
         first = false
       }
       rows.push(['', '', 'ours/bare req/s', i.ratio, '', '', '', '', '', '', '', ''])
@@ -31,7 +31,7 @@ export function report(r: Results): string {
     out.push(
       '',
       `1. Ingest: max throughput (10 connections) and a fixed ${rate} req/s; per-metric median of ${r.ingest[0].sides.ours?.runs.length} alternating rounds; latencies in ms`,
-      table(['source', 'payload', 'server', 'req/s', 'p50', 'p99', 'max', 'peak RSS MB', `@${rate}/s got`, `p50`, `p99`, `max`], rows),
+      table(['source', 'payload', 'server', 'req/s', 'p50', 'p99', 'max', 'peak RSS MB', 'main-thread CPU µs/req', `@${rate}/s got`, `p50`, `p99`, `max`, 'main-thread CPU µs/req'], rows),
       `(@${rate}/s: paced open-loop, one request every ${1000 / rate} ms, latency counted from when each was due; "got" is the rate answered)`,
       `(ours (robots): the example rules with both robots configured, behind fake robot APIs at 20 messages a minute; ours, dry run: no robot, every message rendered and logged)`,
       `ours answered 202 (stored) to ${r.ingest.map((i) => `${i.source} ${(i.ours202 * 100).toFixed(1)}%`).join(', ')} of requests${notes.length ? `; ${notes.join('; ')}` : ''}`,
