@@ -7,7 +7,9 @@ import type { CommonEvent, Source } from '../src/event.js'
 import { parseRules } from '../rules/load.js'
 import { route } from '../rules/route.js'
 
-export type RulesResult = { rules: number; events: number; matchedShare: number; usPerEvent: number; loadMs: number }
+/** `team`: rules keyed by status, kind or source (rulesYaml); `patterns`: rules told apart by their patterns only. */
+export type RulesShape = 'team' | 'patterns'
+export type RulesResult = { rules: number; shape: RulesShape; events: number; matchedShare: number; usPerEvent: number; loadMs: number }
 
 /** Headers each fixture needs to be read as its source sends it. */
 function headersFor(source: Source, body: Record<string, unknown>): Headers {
@@ -61,13 +63,25 @@ export function rulesYaml(n: number): string {
   return ['targets:', ...targets, 'people:', ...people, 'rules:', ...team, last, ''].join('\n')
 }
 
+/**
+ * `n` rules that name no source, kind, status, finished or transition, only patterns: each team's projects and
+ * branches. The slot index offers every event all of them; the project memo (rules/rule-index.ts) narrows that to the
+ * rules whose project patterns admit the event's project.
+ */
+export function patternRulesYaml(n: number): string {
+  const rule = (i: number) => `  - { name: team-${i}, match: { project: ["team-${i}/**", "!team-${i}/sandbox/**"], branch: [main, "release/*"] }, notify: [t${i % 10}] }`
+  const targets = Array.from({ length: 10 }, (_, i) => `  t${i}: { type: dingtalk, webhook: "" }`)
+  const last = `  - { name: other, match: { project: "**" }, notify: [t0] }`
+  return ['targets:', ...targets, 'rules:', ...Array.from({ length: Math.max(0, n - 1) }, (_, i) => rule(i)), last, ''].join('\n')
+}
+
 /** Matching time per event, averaged over every fixture event, many times over. No rule before the last matches any
- * fixture event, so no walk stops early; rules whose `match` has only patterns (no source, kind, status, finished or
- * transition) would be offered to every event and cost more (see rules/rule-index.ts). */
-export function rulesAtScale(n: number, o: { minMs: number }): RulesResult {
+ * fixture event, so no walk stops early. */
+export function rulesAtScale(n: number, o: { minMs: number; shape?: RulesShape }): RulesResult {
   const events = fixtureEvents()
+  const shape = o.shape ?? 'team'
   const t0 = performance.now()
-  const rules = parseRules(rulesYaml(n), { file: `<bench-${n}>`, env: {} })
+  const rules = parseRules(shape === 'team' ? rulesYaml(n) : patternRulesYaml(n), { file: `<bench-${shape}-${n}>`, env: {} })
   const loadMs = performance.now() - t0
   let matched = 0
   for (const e of events) if (route(e, rules, undefined).routing.matched.length > 0) matched++
@@ -86,5 +100,5 @@ export function rulesAtScale(n: number, o: { minMs: number }): RulesResult {
     runs.push(((performance.now() - start) * 1000) / (passes * events.length))
   }
   const usPerEvent = runs.sort((a, b) => a - b)[1]
-  return { rules: n, events: events.length, matchedShare: matched / events.length, usPerEvent, loadMs }
+  return { rules: n, shape, events: events.length, matchedShare: matched / events.length, usPerEvent, loadMs }
 }

@@ -64,6 +64,7 @@ async function section(name: string, fn: () => Promise<void>): Promise<void> {
 const started = Date.now()
 await section('rules', async () => {
   for (const n of plan.rules.counts) results.rules.push(rulesAtScale(n, plan.rules))
+  results.rules.push(rulesAtScale(1000, { ...plan.rules, shape: 'patterns' }))
 })
 await section('delivery', async () => {
   for (const robots of plan.delivery.robots) results.delivery.push(await delivery({ ...plan.delivery, robots, log }))

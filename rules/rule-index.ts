@@ -10,14 +10,33 @@ import type { Transition } from './types.js'
  * Filled lazily from the rules' own condition tests on the first event with each key, so an event is judged by the
  * same code whether it walks the index or the whole list. Slots are numbered, not named: building a string key per
  * event cost more than matching a small rules file. At most 3 × 3 × 8 × 2 × 5 = 720 slots, a few dozen in practice.
+ * A long list is narrowed once more by the event's project (byProject), for files of rules told apart only by their
+ * project patterns.
  */
-export type RuleIndex = (CompiledRule[] | undefined)[]
+export type RuleIndex = {
+  slots: (CompiledRule[] | undefined)[]
+  /**
+   * Per slot whose list is long, the list again narrowed by the event's project path: a rule whose `project` patterns
+   * reject the path is dropped. `project` reads nothing but the path, so one test per (slot, path) decides it. Paths
+   * come from webhooks, unbounded: past PROJECT_MEMO_MAX entries in all, every memo is dropped and refilled.
+   */
+  byProject: (Map<string, CompiledRule[]> | undefined)[]
+  projectEntries: number
+}
 
 const TRANSITIONS: readonly (Transition | null)[] = ['broken', 'fixed', 'still_failing', 'first', null]
 const SLOTS = SOURCES.length * KINDS.length * STATUSES.length * 2 * TRANSITIONS.length
 
-// Every slot allocated up front: the array never grows or changes shape while events arrive.
-export const emptyIndex = (): RuleIndex => new Array<CompiledRule[] | undefined>(SLOTS).fill(undefined)
+// Every slot allocated up front: the arrays never grow or change shape while events arrive.
+export const emptyIndex = (): RuleIndex => ({
+  slots: new Array<CompiledRule[] | undefined>(SLOTS).fill(undefined),
+  byProject: new Array<Map<string, CompiledRule[]> | undefined>(SLOTS).fill(undefined),
+  projectEntries: 0,
+})
+
+/** A slot's list this long is narrowed by project too; a shorter one costs less to walk than to look up. */
+export const PROJECT_MEMO_MIN = 8
+export const PROJECT_MEMO_MAX = 4096
 const ordinals = <T>(values: readonly T[]) => new Map(values.map((v, i) => [v, i]))
 const SOURCE = ordinals(SOURCES)
 const KIND = ordinals(KINDS)
@@ -35,5 +54,19 @@ export function candidates(rules: CompiledRules, m: MatchInput): CompiledRule[] 
   // Not a value the event schema allows (a test's hand-made event): judged in full, not cached under a wrong slot.
   if (s === undefined || k === undefined || st === undefined || t === undefined || typeof e.finished !== 'boolean') return decide(rules.rules, m)
   const slot = (((s * KINDS.length + k) * STATUSES.length + st) * 2 + (e.finished ? 1 : 0)) * TRANSITIONS.length + t
-  return (rules.index[slot] ??= decide(rules.rules, m))
+  const index = rules.index
+  const list = (index.slots[slot] ??= decide(rules.rules, m))
+  if (list.length < PROJECT_MEMO_MIN) return list
+  const path = e.project.path
+  const memo = index.byProject[slot]
+  const known = memo?.get(path)
+  if (known) return known
+  const narrowed = list.filter((r) => r.conditions.every((c) => c.key !== 'project' || c.test(m)))
+  if (index.projectEntries >= PROJECT_MEMO_MAX) {
+    index.byProject.fill(undefined)
+    index.projectEntries = 0
+  }
+  ;(index.byProject[slot] ??= new Map()).set(path, narrowed)
+  index.projectEntries++
+  return narrowed
 }

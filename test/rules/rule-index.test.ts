@@ -10,6 +10,7 @@ import { explain } from '../../rules/explain.js'
 import { compilePattern, globToRegExp } from '../../rules/glob.js'
 import { parseRules } from '../../rules/load.js'
 import { matchInput } from '../../rules/match.js'
+import { PROJECT_MEMO_MAX } from '../../rules/rule-index.js'
 import { matches, route } from '../../rules/route.js'
 import { compare } from '../../rules/transition.js'
 import type { PipelineState } from '../../rules/types.js'
@@ -148,6 +149,28 @@ describe('rule index', () => {
       }),
       { numRuns: 100 },
     )
+  })
+
+  it('narrows a long list by project, bounded however many projects come by, and routes as the full walk does', () => {
+    // 300 rules with patterns only: every event's slot offers all of them, the project memo the few that admit it.
+    const list = Array.from({ length: 300 }, (_, i) => ({ match: { project: [`team-${i}/**`, `!team-${i}/sandbox/**`], branch: ['main', 'release/*'] }, continue: i % 7 === 0 }))
+    const rules = load([...list, { match: { project: '**' }, continue: false }])
+    const base = fixtures.find((e) => e.source === 'gitlab' && e.branch === 'main') ?? { ...fixtures[0], branch: 'main' }
+    const projects = Array.from({ length: PROJECT_MEMO_MAX + 500 }, (_, i) => (i % 11 === 0 ? `team-${i % 300}/sandbox/x${i}` : `team-${i % 300}/app-${i}`))
+    for (const path of projects) {
+      const e = { ...base, project: { ...base.project, path } }
+      expect(route(e, rules, undefined).routing.matched).toEqual(fullWalk(e, rules, undefined))
+      expect(rules.index.projectEntries).toBeLessThanOrEqual(PROJECT_MEMO_MAX)
+    }
+    // And once more for paths seen before the memo was last dropped, and since.
+    for (const path of [projects[0], projects.at(-1)!]) {
+      const e = { ...base, project: { ...base.project, path } }
+      expect(route(e, rules, undefined).routing.matched).toEqual(fullWalk(e, rules, undefined))
+    }
+    const at = (path: string) => route({ ...base, project: { ...base.project, path } }, rules, undefined).routing.matched
+    expect(at('team-5/app')).toEqual(['r5'])
+    expect(at('team-7/app')).toEqual(['r7', 'r300']) // r7 says continue
+    expect(at('team-7/sandbox/app')).toEqual(['r300'])
   })
 
   it('an event the schema would not allow is judged by the full walk, not filed under some key', () => {
