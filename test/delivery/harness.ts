@@ -133,13 +133,16 @@ export async function harness(o: { yaml: string; settings?: Partial<Settings>; c
 export function perTest() {
   const open: (() => Promise<unknown>)[] = []
   afterEach(async () => {
-    // Every one is closed even when one fails to; the first failure is reported.
-    const results = await open
-      .splice(0)
-      .reverse()
-      .reduce<Promise<PromiseSettledResult<unknown>[]>>(async (done, close) => [...(await done), ...(await Promise.allSettled([close()]))], Promise.resolve([]))
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-    if (failed) throw failed.reason
+    // Newest first, every one even when one fails to close; the first failure is reported.
+    let failure: { err: unknown } | undefined
+    for (const close of open.splice(0).reverse()) {
+      try {
+        await close()
+      } catch (err) {
+        failure ??= { err }
+      }
+    }
+    if (failure) throw failure.err
   })
   const track = <T extends { close(): Promise<unknown> }>(x: T): T => (open.push(() => x.close()), x)
   return {
