@@ -57,8 +57,10 @@ class ObjectFields implements Fields {
     return this.path ? `${this.path}.${key}` : key
   }
 
+  /** The value at `key`; null reads as absent (undefined), as GitLab and GitHub send null for unset fields. */
   private get(key: string): unknown {
-    return Object.hasOwn(this.#value, key) ? this.#value[key] : undefined
+    const v = Object.hasOwn(this.#value, key) ? this.#value[key] : undefined
+    return v === null ? undefined : v
   }
 
   private fail(key: string, want: string): never {
@@ -68,13 +70,12 @@ class ObjectFields implements Fields {
 
   private array(key: string): unknown[] {
     const v = this.get(key)
-    if (v === undefined || v === null) return []
+    if (v === undefined) return []
     return Array.isArray(v) ? v : this.fail(key, 'an array')
   }
 
   has(key: string): boolean {
-    const v = this.get(key)
-    return v !== undefined && v !== null
+    return this.get(key) !== undefined
   }
 
   str(key: string): string {
@@ -83,7 +84,7 @@ class ObjectFields implements Fields {
 
   optStr(key: string): string | undefined {
     const v = this.get(key)
-    if (v === undefined || v === null) return undefined
+    if (v === undefined) return undefined
     return typeof v === 'string' ? v || undefined : this.fail(key, 'a string')
   }
 
@@ -93,13 +94,13 @@ class ObjectFields implements Fields {
 
   optNum(key: string): number | undefined {
     const v = this.get(key)
-    if (v === undefined || v === null) return undefined
+    if (v === undefined) return undefined
     return typeof v === 'number' && Number.isFinite(v) ? v : this.fail(key, 'a number')
   }
 
   optBool(key: string): boolean | undefined {
     const v = this.get(key)
-    if (v === undefined || v === null) return undefined
+    if (v === undefined) return undefined
     return typeof v === 'boolean' ? v : this.fail(key, 'a boolean')
   }
 
@@ -109,7 +110,7 @@ class ObjectFields implements Fields {
 
   optObj(key: string): Fields | undefined {
     const v = this.get(key)
-    return v === undefined || v === null ? undefined : fields(v, this.at(key))
+    return v === undefined ? undefined : fields(v, this.at(key))
   }
 
   list(key: string): Fields[] {
@@ -125,7 +126,7 @@ class ObjectFields implements Fields {
 
   optTime(key: string): string | undefined {
     const v = this.get(key)
-    if (v === undefined || v === null) return undefined
+    if (v === undefined) return undefined
     if (typeof v !== 'string' && typeof v !== 'number') return this.fail(key, 'a time')
     if (v === '') return undefined
     return toIsoUtc(v) ?? this.fail(key, 'a time such as "2016-08-12 15:23:28 UTC", ISO 8601 or epoch milliseconds')

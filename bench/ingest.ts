@@ -60,14 +60,16 @@ export async function ingest(source: Source, o: IngestOptions): Promise<IngestRe
     const order = (i: number, xs: Variant[]) => xs.map((_, k) => xs[(k + i) % xs.length])
     for (let i = 0; i < o.rounds; i++) {
       for (const n of order(i, names)) {
-        const r = await withCpu(servers.get(n)!, () => runLoad(servers.get(n)!.url, load, { seconds: o.seconds, connections: o.connections }))
+        const server = servers.get(n)!
+        const r = await withCpu(server, () => runLoad(server.url, load, { seconds: o.seconds, connections: o.connections }))
         runs.get(n)!.push(r)
         o.log(`  ${source} ${n} round ${i + 1}: ${r.reqPerSec.toFixed(0)} req/s p50 ${r.p50} p99 ${r.p99} ms ${fmtCpu(r)} ${fmtStatus(r)}`)
       }
     }
     for (let i = 0; i < o.rounds; i++) {
       for (const n of order(i, paced)) {
-        const r = await withCpu(servers.get(n)!, () => runPaced(servers.get(n)!.url, load, { seconds: o.rateSeconds, rate: o.rate }))
+        const server = servers.get(n)!
+        const r = await withCpu(server, () => runPaced(server.url, load, { seconds: o.rateSeconds, rate: o.rate }))
         fixed.get(n)!.push(r)
         o.log(`  ${source} ${n} @${o.rate}/s round ${i + 1}: got ${r.reqPerSec.toFixed(0)}/s p50 ${r.p50} p99 ${r.p99} max ${r.max} ms ${fmtCpu(r)} ${fmtStatus(r)}`)
       }

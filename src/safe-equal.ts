@@ -4,7 +4,11 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest()
 
 /** Constant-time string comparison, also for unequal lengths (both sides hashed first so length leaks nothing). */
 export function safeEqual(given: string, expected: string): boolean {
-  return timingSafeEqual(digest(given), digest(expected)) && given.length === expected.length
+  return matches(given, digest(expected), expected.length)
+}
+
+function matches(given: string, expectedDigest: Buffer, expectedLength: number): boolean {
+  return timingSafeEqual(digest(given), expectedDigest) && given.length === expectedLength
 }
 
 /** Digests of configured secrets (few, fixed until a restart): hashed once, not on every request. */
@@ -19,5 +23,5 @@ export function equalsSecret(given: string, secret: string): boolean {
     if (secretDigests.size >= MAX_CACHED) secretDigests.clear()
     secretDigests.set(secret, hs)
   }
-  return timingSafeEqual(digest(given), hs) && given.length === secret.length
+  return matches(given, hs, secret.length)
 }

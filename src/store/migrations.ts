@@ -8,6 +8,16 @@ export type Migration = { version: number; sql: string[] }
 const DELIVERY_COLUMNS =
   'id, event_id, target, status, route, msg_uuid, attempts, next_attempt_at, created_at, sent_at, last_errcode, last_errmsg, digest_of, progress'
 
+/** Version 2's indexes on the waiting and dead deliveries; version 3 recreates them on its rebuilt table. */
+const PARTIAL_DELIVERY_INDEXES = [
+  // waitingFor(): a target's queue in order.
+  `CREATE INDEX deliveries_waiting ON deliveries (target, id) WHERE status IN ('pending', 'retrying')`,
+  // dueTargets(): one probe per target (src/store/queries.ts).
+  `CREATE INDEX deliveries_waiting_due ON deliveries (target, next_attempt_at) WHERE status IN ('pending', 'retrying')`,
+  // The dead letters: counted for /metrics and listed by the API.
+  `CREATE INDEX deliveries_dead ON deliveries (id) WHERE status = 'dead'`,
+]
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -58,12 +68,7 @@ export const migrations: Migration[] = [
     sql: [
       `DROP INDEX deliveries_due`,
       `DROP INDEX deliveries_target`,
-      // waitingFor(): a target's queue in order.
-      `CREATE INDEX deliveries_waiting ON deliveries (target, id) WHERE status IN ('pending', 'retrying')`,
-      // dueTargets(): one probe per target (src/store/queries.ts).
-      `CREATE INDEX deliveries_waiting_due ON deliveries (target, next_attempt_at) WHERE status IN ('pending', 'retrying')`,
-      // The dead letters: counted for /metrics and listed by the API.
-      `CREATE INDEX deliveries_dead ON deliveries (id) WHERE status = 'dead'`,
+      ...PARTIAL_DELIVERY_INDEXES,
     ],
   },
   {
@@ -96,10 +101,9 @@ export const migrations: Migration[] = [
       `DROP TABLE deliveries`,
       // Renaming also renames its sqlite_sequence row.
       `ALTER TABLE deliveries_v3 RENAME TO deliveries`,
+      // The rebuilt table gets back exactly the indexes versions 1 and 2 left on it.
       `CREATE INDEX deliveries_event ON deliveries (event_id)`,
-      `CREATE INDEX deliveries_waiting ON deliveries (target, id) WHERE status IN ('pending', 'retrying')`,
-      `CREATE INDEX deliveries_waiting_due ON deliveries (target, next_attempt_at) WHERE status IN ('pending', 'retrying')`,
-      `CREATE INDEX deliveries_dead ON deliveries (id) WHERE status = 'dead'`,
+      ...PARTIAL_DELIVERY_INDEXES,
     ],
   },
 ]
