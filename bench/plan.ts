@@ -4,6 +4,7 @@ export type Plan = {
   ingest: { rounds: number; seconds: number; rateSeconds: number; rate: number; warmupSeconds: number; connections: number; variants: boolean }
   sustained: { seconds: number; rate: number; sampleSeconds: number }
   delivery: { events: number; windowMs: number; robots: number[] }
+  digest: { events: number[]; runs: number }
   rules: { counts: number[]; minMs: number }
 }
 
@@ -15,6 +16,7 @@ export const plans: Record<Plan['mode'], Plan> = {
     ingest: { rounds: 3, seconds: 4, rateSeconds: 3, rate: 1000, warmupSeconds: 1, connections: 10, variants: true },
     sustained: { seconds: 600, rate: 500, sampleSeconds: 10 },
     delivery: { events: 1000, windowMs: 60_000, robots: [1, 10] },
+    digest: { events: [20, 100, 500], runs: 15 },
     rules: { counts: [1, 100, 1000], minMs: 1000 },
   },
   quick: {
@@ -22,6 +24,7 @@ export const plans: Record<Plan['mode'], Plan> = {
     ingest: { rounds: 2, seconds: 1, rateSeconds: 1, rate: 1000, warmupSeconds: 1, connections: 10, variants: false },
     sustained: { seconds: 30, rate: 500, sampleSeconds: 10 },
     delivery: { events: 1000, windowMs: 60_000, robots: [1, 10] },
+    digest: { events: [20, 100, 500], runs: 5 },
     rules: { counts: [1, 100, 1000], minMs: 200 },
   },
 }

@@ -67,6 +67,18 @@ export function report(r: Results): string {
     )
   }
 
+  if (r.digest.length) {
+    out.push(
+      '',
+      '3b. Digests: one digest of N waiting failed-pipeline events, rendered as the worker does (median of the timed runs)',
+      table(
+        ['platform', 'events', 'messages', 'ms per digest', 'longest piece (ms)'],
+        r.digest.map((d) => [d.platform, d.events, d.messages, d.msPerDigest, d.longestPieceMs]),
+      ),
+      '(longest piece: the most time between two of the digest\'s yields, i.e. the longest the worker holds the event loop while rendering it)',
+    )
+  }
+
   if (r.rules.length) {
     out.push(
       '',

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { cpus, loadavg, release, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { delivery, type DeliveryResult } from './delivery.js'
+import { digestAtScale, type DigestResult } from './digest.js'
 import { ingest, type IngestResult } from './ingest.js'
 import { plans } from './plan.js'
 import { report } from './report.js'
@@ -10,7 +11,7 @@ import { sustained, type SustainedResult } from './sustained.js'
 import { SOURCES } from './payloads.js'
 
 /**
- * `npm run bench [-- --quick] [-- --only=ingest,sustained,delivery,rules]`: runs the benchmarks of issue 7, prints
+ * `npm run bench [-- --quick] [-- --only=ingest,sustained,delivery,digest,rules]`: runs the benchmarks of issue 7, prints
  * the tables and writes everything (every run, not only the medians) to bench/results.json.
  */
 const argv = process.argv.slice(2)
@@ -27,6 +28,7 @@ export type Results = {
   ingest: IngestResult[]
   sustained?: SustainedResult
   delivery: DeliveryResult[]
+  digest: DigestResult[]
   rules: RulesResult[]
   errors: { section: string; error: string }[]
 }
@@ -44,6 +46,7 @@ const results: Results = {
   },
   ingest: [],
   delivery: [],
+  digest: [],
   rules: [],
   errors: [],
 }
@@ -68,6 +71,9 @@ await section('rules', async () => {
 })
 await section('delivery', async () => {
   for (const robots of plan.delivery.robots) results.delivery.push(await delivery({ ...plan.delivery, robots, log }))
+})
+await section('digest', async () => {
+  for (const platform of ['dingtalk', 'wecom'] as const) for (const n of plan.digest.events) results.digest.push(digestAtScale(platform, n, plan.digest))
 })
 await section('ingest', async () => {
   for (const source of SOURCES) results.ingest.push(await ingest(source, { ...plan.ingest, variants: plan.ingest.variants && source === 'gitlab', log }))

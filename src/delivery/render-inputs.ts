@@ -1,7 +1,10 @@
 import type { CompiledRules, NamedTarget } from '../../rules/compile.js'
 import type { RenderInput } from '../render/types.js'
 import type { Delivery, Store } from '../store/types.js'
-import { yielder } from './yielder.js'
+import type { Turn } from './yielder.js'
+
+/** Events read at once for a digest: about a millisecond of parsing on SQLite. */
+const READ_CHUNK = 50
 
 /**
  * Deliveries are rendered at send time from what the store kept: the event, its routing (the transition) and the
@@ -13,28 +16,34 @@ export async function renderInputs(
   rules: CompiledRules,
   target: NamedTarget,
   deliveries: Delivery[],
+  turn: Turn,
 ): Promise<{ ready: { delivery: Delivery; input: RenderInput }[]; missing: Delivery[] }> {
   const ready: { delivery: Delivery; input: RenderInput }[] = []
   const missing: Delivery[] = []
-  const turn = yielder()
-  for (const delivery of deliveries) {
+  // A digest reads hundreds of events: a read per chunk, not per event (one round trip each on PostgreSQL), and the
+  // event loop back between chunks.
+  for (let i = 0; i < deliveries.length; i += READ_CHUNK) {
     await turn.pause()
-    const stored = await store.getEvent(delivery.event_id)
-    if (!stored) {
-      missing.push(delivery)
-      continue
+    const chunk = deliveries.slice(i, i + READ_CHUNK)
+    const stored = await store.eventsFor([...new Set(chunk.map((d) => d.event_id))])
+    for (const delivery of chunk) {
+      const e = stored.get(delivery.event_id)
+      if (!e) {
+        missing.push(delivery)
+        continue
+      }
+      ready.push({
+        delivery,
+        input: {
+          event: e.event,
+          route: delivery.route,
+          transition: e.routing.transition,
+          target,
+          locale: target.locale ?? rules.config.defaults?.locale ?? 'zh-CN',
+          timezone: target.timezone ?? rules.config.defaults?.timezone ?? 'Asia/Shanghai',
+        },
+      })
     }
-    ready.push({
-      delivery,
-      input: {
-        event: stored.event,
-        route: delivery.route,
-        transition: stored.routing.transition,
-        target,
-        locale: target.locale ?? rules.config.defaults?.locale ?? 'zh-CN',
-        timezone: target.timezone ?? rules.config.defaults?.timezone ?? 'Asia/Shanghai',
-      },
-    })
   }
   return { ready, missing }
 }

@@ -9,10 +9,10 @@ import type { Delivery, Store } from '../store/types.js'
 import { rulesSecrets } from '../../rules/secrets.js'
 import { alreadySent, attempt, batchUuid, type Batch } from './attempt.js'
 import type { Clock } from './clock.js'
-import { plan } from './plan.js'
+import { plan, type Plan } from './plan.js'
 import type { RateLimit } from './rate-limit.js'
 import { renderInputs } from './render-inputs.js'
-import { yielder } from './yielder.js'
+import { finish, yielder, type Turn } from './yielder.js'
 
 export type StepEnv = {
   store: Store
@@ -48,18 +48,14 @@ const BATCH = 500
 export async function step(env: StepEnv, name: string): Promise<StepResult> {
   const { store, rules, settings, log, metrics, limit } = env
   const now = env.clock.now()
-  const waiting = await store.waitingFor(name, BATCH)
-  const n = waiting.length
-  if (!n) return { kind: 'idle' }
+  // The head alone says whether anything can go out now. A robot held by its budget is looked at again after every
+  // send, and reading its whole backlog each time (hundreds of rows) would cost more than the send. A move that sends
+  // reads twice (one more round trip on PostgreSQL); one that waits, once and one row.
+  const [first] = await store.waitingFor(name, 1)
+  if (!first) return { kind: 'idle' }
   const target = rules.targets[name]
-  if (!target) {
-    const errmsg = `target "${name}" is not in the rules file any more (removed on reload); retry it after restoring the target`
-    for (const d of waiting) await store.markDead(d.id, { errmsg })
-    metrics.deliveries.inc({ target: name, result: 'dead' }, n)
-    log.warn({ target: name, deliveries: n }, 'deliveries for a removed target: dead letters')
-    return { kind: 'progress' }
-  }
-  if (waiting[0].next_attempt_at > now) return { kind: 'hold', until: waiting[0].next_attempt_at, reason: 'retry' }
+  if (!target) return removedTarget(env, name)
+  if (first.next_attempt_at > now) return { kind: 'hold', until: first.next_attempt_at, reason: 'retry' }
 
   const dry = settings.dryRun || !target.webhook
   const perWindow = target.rate_per_minute ?? 20
@@ -74,6 +70,12 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
     metrics.rateLimitWaits.inc({ target: name })
     return { kind: 'hold', until: paceAt, reason: 'rate' }
   }
+  // Something can go out: now the backlog, as much as a digest may take. Its head is read again: a dead letter
+  // requeued meanwhile comes first, and may not be due.
+  const waiting = await store.waitingFor(name, BATCH)
+  const n = waiting.length
+  if (!n) return { kind: 'idle' }
+  if (waiting[0].next_attempt_at > now) return { kind: 'hold', until: waiting[0].next_attempt_at, reason: 'retry' }
   // Once sends are paced, each one is worth a whole slot: everything due goes in it.
   const head = waiting[0]
   // A head that got part of its own send through (recorded in the store, so across replicas too) finishes that send.
@@ -83,16 +85,18 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
   const all = prefixDue(waiting, now)
   const resumed = dry ? undefined : digestInProgress(head, all)
   const due = resumed ?? (dry || all.length > budget ? all : all.slice(0, 1))
-  const { ready, missing } = await renderInputs(store, rules, target, due)
+  // One slice of the event loop at a time for the whole move: reading the events, then rendering them.
+  const turn = yielder()
+  const { ready, missing } = await renderInputs(store, rules, target, due, turn)
   for (const d of missing) await store.markDead(d.id, { errmsg: `event ${d.event_id} not found in the store` })
   if (missing.length) return { kind: 'progress' }
   const renderer = env.renderers[target.type]
-  if (dry) return dryRun(env, target, ready, renderer, n)
+  if (dry) return dryRun(env, target, ready, renderer, n, turn)
 
   const inputs = ready.map((r) => r.input)
-  let p: ReturnType<typeof plan>
+  let p: Plan
   try {
-    p = resumed ? { count: inputs.length, messages: renderer.digest(inputs), digest: true } : plan(renderer, inputs, { available: budget, perWindow })
+    p = resumed ? { count: inputs.length, messages: await finish(renderer.digest(inputs), turn), digest: true } : await plan(renderer, inputs, { available: budget, perWindow }, turn)
   } catch (err) {
     return renderFailed(env, target, due.slice(0, 1), err, n)
   }
@@ -109,7 +113,17 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
   return { kind: 'progress' }
 }
 
-async function dryRun(env: StepEnv, target: NamedTarget, ready: { delivery: Delivery; input: RenderInput }[], renderer: Renderer, n: number): Promise<StepResult> {
+/** Deliveries for a target the rules no longer name: dead letters, a batch at a time. */
+async function removedTarget(env: StepEnv, name: string): Promise<StepResult> {
+  const waiting = await env.store.waitingFor(name, BATCH)
+  const errmsg = `target "${name}" is not in the rules file any more (removed on reload); retry it after restoring the target`
+  for (const d of waiting) await env.store.markDead(d.id, { errmsg })
+  env.metrics.deliveries.inc({ target: name, result: 'dead' }, waiting.length)
+  env.log.warn({ target: name, deliveries: waiting.length }, 'deliveries for a removed target: dead letters')
+  return { kind: 'progress' }
+}
+
+async function dryRun(env: StepEnv, target: NamedTarget, ready: { delivery: Delivery; input: RenderInput }[], renderer: Renderer, n: number, turn: Turn): Promise<StepResult> {
   // One store write for the whole run of rendered deliveries (a commit is an fsync).
   const done: number[] = []
   const record = async () => {
@@ -117,7 +131,6 @@ async function dryRun(env: StepEnv, target: NamedTarget, ready: { delivery: Deli
     await env.store.markDryRun(done, new Date(env.clock.now()))
     env.metrics.deliveries.inc({ target: target.name, result: 'dry_run' }, done.length)
   }
-  const turn = yielder()
   for (const { delivery, input } of ready) {
     await turn.pause()
     let messages

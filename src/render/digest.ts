@@ -2,13 +2,15 @@ import type { Status } from '../event.js'
 import type { Mention } from '../../rules/types.js'
 import type { Content, Seg, Tone } from './content.js'
 import { detailsUrl, TONES } from './content.js'
-import { dingtalkFits, dingtalkMessage } from './dingtalk.js'
+import { dingtalkLoad, dingtalkMessage } from './dingtalk.js'
 import { fit } from './fit.js'
+import { longestFit } from './longest-fit.js'
 import { MARKS, strings } from './i18n.js'
-import { mentionCount } from './mentions.js'
+import { distinctMentions, mentionCount } from './mentions.js'
+import type { Gradual } from './gradual.js'
 import { fullShape, type Shape } from './shape.js'
 import type { RenderInput, RobotMessage } from './types.js'
-import { wecomFits, wecomMessages } from './wecom.js'
+import { wecomLoad, wecomMessages } from './wecom.js'
 
 // One digest line names its event in a few words; long names are clipped so any one line always fits.
 const LINE_CAP = 64
@@ -41,11 +43,15 @@ function content(inputs: RenderInput[], lines: Lines, title: string): Content {
   return { tone: tone(inputs), headline: title, subject: [], blocks: [{ kind: 'list', id: 'events', heading: '', items }], t }
 }
 
-type Part = { c: Content; count: number; render: (s: Shape) => RobotMessage[]; fits: (m: RobotMessage[]) => boolean }
+/** One message's worth of events; `load` is its rendering's size over the platform's limit (it fits at ≤ 1). */
+type Part = { c: Content; count: number; render: (s: Shape) => RobotMessage[]; load: (m: RobotMessage[]) => number }
+
+const fits = (p: Part) => (m: RobotMessage[]) => p.load(m) <= 1
 
 function part(platform: Platform, inputs: RenderInput[], lines: Lines, title: string): Part {
   const c = content(inputs, lines, title)
-  const mentions: Mention[] = inputs.flatMap((i) => i.route.mentions)
+  // Hundreds of events mostly mention the same few people: each render then walks only the distinct ones.
+  const mentions: Mention[] = distinctMentions(inputs.flatMap((i) => i.route.mentions))
   const all = inputs.some((i) => i.route.all)
   const target = inputs[0].target
   const count = mentionCount(mentions, platform)
@@ -53,27 +59,10 @@ function part(platform: Platform, inputs: RenderInput[], lines: Lines, title: st
     // A digest has no single link for an actionCard button: it is sent as markdown (each line links its event).
     const msgtype = target.msgtype === 'text' ? 'text' : 'markdown'
     const o = { msgtype, keyword: target.keyword || undefined, mentions, all } as const
-    return { c, count, render: (s) => [dingtalkMessage(c, s, o)], fits: (ms) => ms.every(dingtalkFits) }
+    return { c, count, render: (s) => [dingtalkMessage(c, s, o)], load: ([m]) => dingtalkLoad(m) }
   }
   const o = { msgtype: target.msgtype, mentions, all }
-  return { c, count, render: (s) => wecomMessages(c, s, o), fits: wecomFits }
-}
-
-/** The most events from `start` on that fit one message (at least one): doubling, then halving. */
-function longestFit(n: number, start: number, fits: (end: number) => boolean): number {
-  let ok = start + 1
-  let step = 1
-  while (ok < n && fits(Math.min(n, ok + step))) {
-    ok = Math.min(n, ok + step)
-    step *= 2
-  }
-  let bad = Math.min(n + 1, ok + step)
-  while (bad - ok > 1) {
-    const mid = Math.floor((ok + bad) / 2)
-    if (mid <= n && fits(mid)) ok = mid
-    else bad = mid
-  }
-  return ok
+  return { c, count, render: (s) => wecomMessages(c, s, o), load: wecomLoad }
 }
 
 /**
@@ -81,7 +70,7 @@ function longestFit(n: number, start: number, fits: (end: number) => boolean): n
  * (mark, project, branch or tag — environment for deploys —, number, link) and the union of their mentions. Split
  * only when one message cannot hold them all; every event is in exactly one message, in order.
  */
-export function digest(inputs: RenderInput[], platform: Platform): RobotMessage[] {
+export function* digest(inputs: RenderInput[], platform: Platform): Gradual<RobotMessage[]> {
   if (!inputs.length) return []
   const t = strings[inputs[0].locale]
   const lines: Lines = new Map(inputs.map((i) => [i, line(i)]))
@@ -89,16 +78,19 @@ export function digest(inputs: RenderInput[], platform: Platform): RobotMessage[
   const widest = t.digestTitle(inputs.length) + t.part(inputs.length, inputs.length)
   const chunks: RenderInput[][] = []
   for (let start = 0; start < inputs.length; ) {
-    const end = longestFit(inputs.length, start, (e) => {
+    const end = yield* longestFit(inputs.length, start, (e) => {
       const p = part(platform, inputs.slice(start, e), lines, widest)
-      return p.fits(p.render({ ...fullShape(p.c, p.count), ...START }))
+      return p.load(p.render({ ...fullShape(p.c, p.count), ...START }))
     })
     chunks.push(inputs.slice(start, end))
     start = end
   }
-  return chunks.flatMap((chunk, i) => {
+  const messages: RobotMessage[] = []
+  for (const [i, chunk] of chunks.entries()) {
+    yield
     const title = t.digestTitle(chunk.length) + (chunks.length > 1 ? t.part(i + 1, chunks.length) : '')
     const p = part(platform, chunk, lines, title)
-    return fit(p.c, p.count, p.render, p.fits, START)
-  })
+    messages.push(...fit(p.c, p.count, p.render, fits(p), START))
+  }
+  return messages
 }

@@ -17,8 +17,10 @@ import type { Mention } from '../../rules/types.js'
 export const DINGTALK_BODY_LIMIT = 20_000
 export const MSG_UUID_ROOM = 100
 
-export const dingtalkFits = (m: RobotMessage): boolean =>
-  utf8Length(JSON.stringify(m)) <= DINGTALK_BODY_LIMIT - MSG_UUID_ROOM
+/** The body's size over what DingTalk takes: it fits at ≤ 1. */
+export const dingtalkLoad = (m: RobotMessage): number => utf8Length(JSON.stringify(m)) / (DINGTALK_BODY_LIMIT - MSG_UUID_ROOM)
+
+export const dingtalkFits = (m: RobotMessage): boolean => dingtalkLoad(m) <= 1
 
 type MsgType = 'markdown' | 'actionCard' | 'text'
 

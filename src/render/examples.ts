@@ -2,6 +2,7 @@ import type { Target } from '../../rules/schema.js'
 import type { TargetRoute, Transition } from '../../rules/types.js'
 import type { CommonEvent } from '../event.js'
 import { buildSucceeded, deploySucceeded, pipelineFailed } from './example-events.js'
+import { drain } from './gradual.js'
 import { renderers } from './index.js'
 import type { RenderInput, RobotMessage } from './types.js'
 
@@ -54,7 +55,7 @@ export function renderExamples(): string {
       out.push(`## ${platform} · ${name} · ${locale}`, ...messages.map((m, i) => `--- message ${i + 1} (${String(m.msgtype)})\n${show(m)}`), '')
     }
     const burst = [pipelineFailed, buildSucceeded, deploySucceeded].map((e) => input(e, targets[platform], null, 'zh-CN'))
-    const digest = renderers[platform].digest(burst)
+    const digest = drain(renderers[platform].digest(burst))
     out.push(`## ${platform} · digest of 3 · zh-CN`, ...digest.map((m, i) => `--- message ${i + 1} (${String(m.msgtype)})\n${show(m)}`), '')
   }
   return out.join('\n')

@@ -22,6 +22,22 @@ function people(ms: Mention[], id: (m: Mention) => string | undefined): Person[]
   return [...out.filter((p) => p.kind !== 'name'), ...out.filter((p) => p.kind === 'name')]
 }
 
+/**
+ * The mentions with repeats removed, first kept: two that agree on everything people() reads (name, resolved, the
+ * platform ids, mobile) always make the same person on every platform, so this changes no rendering, only its cost.
+ */
+export function distinctMentions(ms: Mention[]): Mention[] {
+  const seen = new Set<string>()
+  return ms.filter((m) => {
+    // Each part prefixed with its length: no name can pass for another. people() reads an empty id or mobile as
+    // none, so '' and undefined may share a key.
+    const key = [m.name, m.dingtalk ?? '', m.wecom ?? '', m.mobile ?? ''].map((s) => `${s.length}:${s}`).join('') + m.resolved
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
 export const mentionCount = (ms: Mention[], platform: 'dingtalk' | 'wecom'): number =>
   people(ms, (m) => m[platform]).length
 

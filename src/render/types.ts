@@ -1,6 +1,7 @@
 import type { CommonEvent } from '../event.js'
 import type { Target } from '../../rules/schema.js'
 import type { TargetRoute, Transition } from '../../rules/types.js'
+import type { Gradual } from './gradual.js'
 
 /** Everything a renderer needs for one event to one target. */
 export type RenderInput = {
@@ -23,6 +24,9 @@ export type RobotMessage = Record<string, unknown>
 export interface Renderer {
   /** Usually one message; WeCom markdown + a text follow-up when a mention needs mobile or @all. */
   render(input: RenderInput): RobotMessage[]
-  /** Many waiting events merged into as few messages as the limits allow ("12 条构建通知"). */
-  digest(inputs: RenderInput[]): RobotMessage[]
+  /**
+   * Many waiting events merged into as few messages as the limits allow ("12 条构建通知"). Gradual: hundreds of
+   * events take several renderings to pack, and the worker gives the event loop back between them.
+   */
+  digest(inputs: RenderInput[]): Gradual<RobotMessage[]>
 }

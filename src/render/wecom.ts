@@ -17,13 +17,19 @@ export const WECOM_TEXT_LIMIT = 2048
 
 type Body = { msgtype: string; markdown?: { content: string }; text?: { content: string } }
 
-export const wecomFits = (ms: RobotMessage[]): boolean =>
-  ms.every((m) => {
-    const b = m as Body
-    if (b.markdown) return utf8Length(b.markdown.content) <= WECOM_MARKDOWN_LIMIT
-    if (b.text) return utf8Length(b.text.content) <= WECOM_TEXT_LIMIT
-    return true
-  })
+/** The largest of the messages' sizes over what WeCom takes for their type: they all fit at ≤ 1. */
+export const wecomLoad = (ms: RobotMessage[]): number =>
+  Math.max(
+    0,
+    ...ms.map((m) => {
+      const b = m as Body
+      if (b.markdown) return utf8Length(b.markdown.content) / WECOM_MARKDOWN_LIMIT
+      if (b.text) return utf8Length(b.text.content) / WECOM_TEXT_LIMIT
+      return 0
+    }),
+  )
+
+export const wecomFits = (ms: RobotMessage[]): boolean => wecomLoad(ms) <= 1
 
 /** A text message carrying the mention lists (only non-empty lists are sent). */
 export function wecomText(content: string, m: Pick<WeComMentions, 'ids' | 'mobiles' | 'all'>): RobotMessage {

@@ -6,7 +6,7 @@ import { migrate } from './pg-migrations.js'
 import { pgText, query, transaction } from './pg-query.js'
 import { deadCountSql, dueTargetsSql, queueStatsFrom, WAITING, waitingStatsSql, type WaitingStatsRow } from './queries.js'
 import { toDelivery, toEventParts, type DeliveryRow, type EventRow } from './rows.js'
-import type { AcceptInput, AcceptResult, BucketState, Delivery, DeliveryProgress, DeliveryStatus, QueueStats, Store, StoredEvent } from './types.js'
+import type { AcceptInput, AcceptResult, BucketState, Delivery, DeliveryProgress, DeliveryStatus, EventParts, QueueStats, Store, StoredEvent } from './types.js'
 
 const DAY_MS = 86_400_000
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
@@ -74,6 +74,12 @@ export class PostgresStore implements Store {
   async getEvent(id: string): Promise<StoredEvent | undefined> {
     const rows = await query<EventRow>(this.pool, 'SELECT id, event, routing FROM events WHERE id = $1', [id])
     return (await this.withDeliveries(rows))[0]
+  }
+
+  async eventsFor(ids: string[]): Promise<Map<string, EventParts>> {
+    // One round trip for the lot, not one per event.
+    const rows = ids.length ? await query<EventRow>(this.pool, 'SELECT id, event, routing FROM events WHERE id = ANY($1::text[])', [ids]) : []
+    return new Map(rows.map((r) => [r.id, toEventParts(r)]))
   }
 
   async listEvents(limit: number): Promise<StoredEvent[]> {

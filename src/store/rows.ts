@@ -1,6 +1,4 @@
-import type { CommonEvent } from '../event.js'
-import type { Routing } from '../../rules/types.js'
-import type { Delivery, DeliveryStatus } from './types.js'
+import type { Delivery, DeliveryStatus, EventParts } from './types.js'
 
 /** A `deliveries` row as SQL returns it (NULL for absent values, JSON as text). Shared by the SQL stores. */
 export type DeliveryRow = {
@@ -43,6 +41,6 @@ export function toDelivery(r: DeliveryRow): Delivery {
   return d
 }
 
-export function toEventParts(r: EventRow): { event: CommonEvent; routing: Routing } {
+export function toEventParts(r: EventRow): EventParts {
   return { event: JSON.parse(r.event), routing: JSON.parse(r.routing) }
 }

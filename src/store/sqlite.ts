@@ -8,7 +8,7 @@ import { WalSync, type SyncFn } from './wal-sync.js'
 import { msgUuid } from './msg-uuid.js'
 import { deadCountSql, dueTargetsSql, queueStatsFrom, WAITING, waitingStatsSql, type WaitingStatsRow } from './queries.js'
 import { toDelivery, toEventParts, type DeliveryRow, type EventRow } from './rows.js'
-import type { AcceptInput, AcceptResult, Delivery, DeliveryProgress, DeliveryStatus, QueueStats, StoredEvent, Store } from './types.js'
+import type { AcceptInput, AcceptResult, Delivery, DeliveryProgress, DeliveryStatus, EventParts, QueueStats, StoredEvent, Store } from './types.js'
 
 const DAY_MS = 86_400_000
 
@@ -165,6 +165,19 @@ export class SqliteStore implements Store {
     })
   }
 
+  async eventsFor(ids: string[]): Promise<Map<string, EventParts>> {
+    return this.guard(() => {
+      const found = new Map<string, EventParts>()
+      // One statement per chunk of up to 100 ids (prepared once per size, like withDeliveries').
+      for (let i = 0; i < ids.length; i += 100) {
+        const chunk = ids.slice(i, i + 100)
+        const rows = this.sql<string[], EventRow>(`SELECT id, event, routing FROM events WHERE id IN (${chunk.map(() => '?').join(', ')})`).all(...chunk)
+        for (const r of rows) found.set(r.id, toEventParts(r))
+      }
+      return found
+    })
+  }
+
   async listEvents(limit: number): Promise<StoredEvent[]> {
     return this.guard(() =>
       this.withDeliveries(this.sql<[number], EventRow>('SELECT id, event, routing FROM events ORDER BY id DESC LIMIT ?').all(limit)),
@@ -307,8 +320,8 @@ export class SqliteStore implements Store {
 
   private withDeliveries(rows: EventRow[]): StoredEvent[] {
     if (rows.length === 0) return []
-    // Cached like every statement, one per number of rows (a page is at most 500): the worker reads one event per
-    // delivery it renders, and preparing costs more than running.
+    // Cached like every statement, one per number of rows (an API page is at most 500): preparing costs more than
+    // running.
     const ds = this.sql<string[], DeliveryRow>(`SELECT * FROM deliveries WHERE event_id IN (${rows.map(() => '?').join(', ')}) ORDER BY id`)
       .all(...rows.map((r) => r.id))
       .map(toDelivery)

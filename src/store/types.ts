@@ -39,11 +39,10 @@ export type DeliveryProgress = { uuid: string; sent: number }
  */
 export type BucketState = { sends: number[]; blockedUntil?: number }
 
-export type StoredEvent = {
-  event: CommonEvent
-  routing: Routing
-  deliveries: Delivery[]
-}
+export type StoredEvent = EventParts & { deliveries: Delivery[] }
+
+/** An event as stored, with its routing: what the worker renders from. */
+export type EventParts = { event: CommonEvent; routing: Routing }
 
 /** What the ingest path decides, given the pipeline's previous state; pure, runs inside the store's transaction. */
 export type Decision = {
@@ -73,6 +72,9 @@ export interface Store {
   /** Dedupe, read pipeline state, decide, then insert event + routing + one delivery per target, in one transaction. */
   accept(input: AcceptInput): Promise<AcceptResult>
   getEvent(id: string): Promise<StoredEvent | undefined>
+  /** The events of these ids with their routing, in one read (the worker renders a digest of hundreds); an id not
+   * stored (pruned) is absent from the map. */
+  eventsFor(ids: string[]): Promise<Map<string, EventParts>>
   /** Newest first. */
   listEvents(limit: number): Promise<StoredEvent[]>
 

@@ -29,7 +29,7 @@ export function fakeRenderers(): Record<TargetType, Renderer> {
     i.target.type === 'dingtalk' ? { msgtype: 'markdown', markdown: { title, text } } : { msgtype: 'markdown', markdown: { content: text } }
   const r: Renderer = {
     render: (i) => [wrap(i, `#${i.event.number}`, line(i))],
-    digest: (inputs) => {
+    digest: function* (inputs) {
       const out: RobotMessage[] = []
       for (let k = 0; k < inputs.length; k += 40) {
         const part = inputs.slice(k, k + 40)

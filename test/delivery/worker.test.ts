@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { FakeDingTalk } from '../fake-im/dingtalk.js'
 import { manualClock } from '../fake-im/manual-clock.js'
-import { coveredNumbers, perTest, type harness } from './harness.js'
+import type { Renderer } from '../../src/render/types.js'
+import { coveredNumbers, fakeRenderers, perTest, type harness } from './harness.js'
 
 const TOKEN = 'tok0123456789secret'
 const started = perTest()
@@ -161,6 +162,32 @@ describe('worker: sending', () => {
     await h.settle(0)
     expect((await h.store.listDeliveries({ status: 'dry_run', limit: 200 })).length).toBe(100)
     expect(passes).toBeLessThan(60)
+  })
+
+  it('a digest that fails part way through rendering: its head becomes a dead letter naming the error, the rest go on', async () => {
+    const clock = manualClock()
+    const ding = await started.dingtalk([{ token: TOKEN, security: { keywords: ['CI'] } }], { clock })
+    const plain = fakeRenderers().dingtalk
+    const broken: Renderer = {
+      render: plain.render,
+      *digest() {
+        yield // the worker may have handed the event loop over here
+        throw new Error('template exploded')
+      },
+    }
+    const h = await started.harness({ yaml: yaml(ding.webhook(TOKEN), '    rate_per_minute: 2'), clock, renderers: { dingtalk: broken, wecom: broken } })
+    for (let i = 0; i < 4; i++) await h.accept({}, { wake: false })
+    h.worker.wake()
+    await h.settle(5 * 60_000, 1_000)
+    const ds = await h.store.listDeliveries({ limit: 10 })
+    const dead = ds.filter((d) => d.status === 'dead')
+    // The first send after a start is the head alone; a digest is tried next, fails, and only its head is dropped.
+    expect(dead.length).toBeGreaterThan(0)
+    for (const d of dead) expect(d.last_errmsg).toBe('render failed: template exploded')
+    // the others went alone (rendered without a digest) once no more waited than the budget allowed
+    expect(ds.filter((d) => d.status === 'sent').map((d) => d.id).sort()).toEqual(shownNumbers(ding).sort())
+    expect(dead.length + shownNumbers(ding).length).toBe(4)
+    expect(h.logs.some((l) => l.includes('delivery cannot be rendered: dead letter'))).toBe(true)
   })
 
   it('a target with an empty webhook only logs, next to one that posts', async () => {

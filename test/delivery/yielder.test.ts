@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import { describe, expect, it } from 'vitest'
-import { yielder } from '../../src/delivery/yielder.js'
+import { finish, yielder } from '../../src/delivery/yielder.js'
 
 const busy = (ms: number) => {
   const end = performance.now() + ms
@@ -34,5 +34,26 @@ describe('yielder', () => {
     setImmediate(() => (ran = true))
     for (let i = 0; i < 10; i++) await turn.pause()
     expect(ran).toBe(false)
+  })
+
+  it('finish runs gradual work to its end, returning to the loop between its pieces once the slice is used', async () => {
+    function* work() {
+      for (let i = 0; i < 20; i++) yield
+      return 'done'
+    }
+    let ran = false
+    setImmediate(() => (ran = true))
+    expect(await finish(work(), yielder(1000))).toBe('done')
+    expect(ran).toBe(false) // within one slice: straight through
+    let between = 0
+    setImmediate(() => (between = 1))
+    function* slow() {
+      for (let i = 0; i < 20; i++) {
+        busy(0.5)
+        yield
+      }
+      return between
+    }
+    expect(await finish(slow(), yielder(2))).toBe(1) // the waiting callback ran before the work ended
   })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { CommonEvent } from '../../src/event.js'
+import { drain } from '../../src/render/gradual.js'
 import { renderers } from '../../src/render/index.js'
 import type { RenderInput } from '../../src/render/types.js'
 import type { Mention } from '../../rules/types.js'
@@ -41,7 +42,7 @@ function expectEveryEventOnce(ms: Msg[], n: number) {
 
 describe('digest', () => {
   it('one event: one message titled "1 条构建通知"', () => {
-    const ms = renderers.dingtalk.digest(burst(1, { target: f.dingtalkTarget({ keyword: 'CI' }) })) as Msg[]
+    const ms = drain(renderers.dingtalk.digest(burst(1, { target: f.dingtalkTarget({ keyword: 'CI' }) }))) as Msg[]
     expect(ms).toEqual([
       {
         msgtype: 'markdown',
@@ -57,7 +58,7 @@ describe('digest', () => {
   it('12 events: one message, one line each (mark, project, branch, number, link), all mentions unioned', () => {
     const inputs = burst(12, { mention: (k) => [person(k % 5), ...(k === 3 ? [f.people.carol] : [])] })
     inputs[2] = { ...inputs[2], route: { ...inputs[2].route, all: false }, transition: 'broken' }
-    const ms = renderers.dingtalk.digest(inputs) as Msg[]
+    const ms = drain(renderers.dingtalk.digest(inputs)) as Msg[]
     expect(ms).toHaveLength(1)
     const text = ms[0].markdown!.text!
     expect(ms[0].markdown!.title).toBe('12 条构建通知')
@@ -77,7 +78,7 @@ describe('digest', () => {
   it('12 events in English on WeCom, with @all from one rule: markdown plus the @all text', () => {
     const inputs = burst(12, { target: f.wecomTarget(), locale: 'en', mention: (k) => [person(k)] })
     inputs[5] = { ...inputs[5], route: { ...inputs[5].route, all: true } }
-    const ms = renderers.wecom.digest(inputs) as Msg[]
+    const ms = drain(renderers.wecom.digest(inputs)) as Msg[]
     expect(ms).toHaveLength(2)
     expect(ms[0].markdown!.content!.split('\n').slice(0, 3)).toEqual([
       '### <font color="warning">12 build notifications</font>',
@@ -97,7 +98,7 @@ describe('digest', () => {
   ] as const) {
     it(`500 events on ${name}: split into as few messages as fit, every event exactly once, mentions per message`, () => {
       const inputs = burst(500, { target, mention: (k) => [person(k % 40)] })
-      const ms = renderers[target.type].digest(inputs) as Msg[]
+      const ms = drain(renderers[target.type].digest(inputs)) as Msg[]
       for (const m of ms) expect(limit(m)).toBe(true)
       const mains = ms.filter((m) => m.msgtype === (target.msgtype === 'text' ? 'text' : 'markdown'))
       expectEveryEventOnce(mains, 500)
@@ -116,13 +117,13 @@ describe('digest', () => {
 
   it('never drops an event, even with 1 MB project names', () => {
     const inputs = burst(30, { target: f.wecomTarget(), path: (k) => `${'很长的项目名'.repeat(60_000)}${k}` })
-    const ms = renderers.wecom.digest(inputs) as Msg[]
+    const ms = drain(renderers.wecom.digest(inputs)) as Msg[]
     for (const m of ms) expect(bytes(body(m))).toBeLessThanOrEqual(4096)
     expectEveryEventOnce(ms, 30)
   })
 
   it('a deploy line names its environment instead of a branch', () => {
-    const [m] = renderers.wecom.digest([f.input(f.gitlabDeploy(), { target: f.wecomTarget(), transition: 'fixed' })]) as Msg[]
+    const [m] = drain(renderers.wecom.digest([f.input(f.gitlabDeploy(), { target: f.wecomTarget(), transition: 'fixed' })])) as Msg[]
     expect(m.markdown!.content).toBe(
       lines(
         '### <font color="info">1 条构建通知</font>',
@@ -133,7 +134,7 @@ describe('digest', () => {
   })
 
   it('no events, no messages', () => {
-    expect(renderers.dingtalk.digest([])).toEqual([])
-    expect(renderers.wecom.digest([])).toEqual([])
+    expect(drain(renderers.dingtalk.digest([]))).toEqual([])
+    expect(drain(renderers.wecom.digest([]))).toEqual([])
   })
 })

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { CommonEvent } from '../../src/event.js'
+import { drain } from '../../src/render/gradual.js'
 import { renderers } from '../../src/render/index.js'
 import type { RenderInput, RobotMessage } from '../../src/render/types.js'
 import type { Mention } from '../../rules/types.js'
@@ -93,7 +94,7 @@ describe('properties', () => {
       fc.property(fc.array(input, { minLength: 1, maxLength: 25 }), fc.constantFrom('dingtalk', 'wecom' as const), (inputs, platform) => {
         const target = platform === 'dingtalk' ? f.dingtalkTarget() : f.wecomTarget()
         const numbered = inputs.map((i, k) => ({ ...i, target, event: { ...i.event, number: 900_000 + k } }))
-        const ms = renderers[platform].digest(numbered)
+        const ms = drain(renderers[platform].digest(numbered))
         check(platform, ms)
         const seen = [...ms.map((m) => JSON.stringify(m)).join('').matchAll(/#(9\d{5})/g)].map((x) => Number(x[1]) - 900_000)
         expect(seen).toEqual(numbered.map((_, k) => k))

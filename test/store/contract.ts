@@ -136,6 +136,20 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
       expect(await store.getEvent('evt_unknown')).toBeUndefined()
     })
 
+    it('reads many events at once with their routing, in more than one chunk, leaving out ids it does not hold', async () => {
+      const evs = Array.from({ length: 130 }, (_, i) => sampleEvent({}, later(i * 10)))
+      for (const e of evs) await store.accept(acceptInput(e, ['ops'], { decide: () => ({ routing: { ...routing('ops'), transition: 'broken' } }) }))
+      const ids = [...evs.map((e) => e.id).reverse(), 'evt_unknown', evs[0].id]
+      const found = await store.eventsFor(ids)
+      expect(found.size).toBe(130)
+      expect(found.has('evt_unknown')).toBe(false)
+      for (const e of evs) {
+        expect(found.get(e.id)?.event).toEqual(e)
+        expect(found.get(e.id)?.routing.transition).toBe('broken')
+      }
+      expect((await store.eventsFor([])).size).toBe(0)
+    })
+
     it('returns the waiting deliveries per target in id order', async () => {
       for (let i = 0; i < 3; i++) await store.accept(acceptInput(sampleEvent({}, later(i)), ['a', 'b']))
       const all = (await store.listDeliveries({ limit: 10 })).reverse()
