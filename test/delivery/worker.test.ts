@@ -190,6 +190,24 @@ describe('worker: sending', () => {
     expect(h.logs.some((l) => l.includes('delivery cannot be rendered: dead letter'))).toBe(true)
   })
 
+  it('reads the head again with the batch: a head that is no longer due by then is waited for, not sent', async () => {
+    const { h, ding, clock } = await setup()
+    const waitingFor = h.store.waitingFor.bind(h.store)
+    let changed = 0
+    // Between the look at the head and the batch read, the head became a delivery due in a minute (as a requeued
+    // dead letter with a retry time could be).
+    h.store.waitingFor = async (target, limit) => {
+      const ds = await waitingFor(target, limit)
+      if (limit === 1 || !ds.length || changed++) return ds
+      return [{ ...ds[0], next_attempt_at: clock.now() + 60_000 }, ...ds.slice(1)]
+    }
+    await h.accept()
+    await h.settle(0)
+    expect(ding.shown()).toHaveLength(0)
+    await h.settle(61_000)
+    expect(shownNumbers(ding)).toEqual([1])
+  })
+
   it('a target with an empty webhook only logs, next to one that posts', async () => {
     const { h, ding } = await setup({ extra: '  quiet:\n    type: wecom\n    webhook: ""' })
     const two = `rules:\n  - name: all\n    notify: [ops, quiet]\n`
