@@ -8,6 +8,7 @@ import { route } from '../rules/route.js'
 import type { TargetType } from '../rules/schema.js'
 import { renderers } from '../src/render/index.js'
 import type { RenderInput } from '../src/render/types.js'
+import { median } from './load.js'
 
 export type DigestResult = {
   platform: TargetType
@@ -74,7 +75,7 @@ export function digestAtScale(platform: TargetType, n: number, o: { runs: number
     if (run >= 2) totals.push(last - start)
     if (run >= 2) longest.push(piece)
   }
-  return { platform, events: n, messages, msPerDigest: median(totals), longestPieceMs: median(longest) }
+  return { platform, events: n, messages, msPerDigest: round(median(totals)), longestPieceMs: round(median(longest)) }
 }
 
-const median = (xs: number[]) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] * 100) / 100
+const round = (x: number) => Math.round(x * 100) / 100

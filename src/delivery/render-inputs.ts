@@ -20,6 +20,8 @@ export async function renderInputs(
 ): Promise<{ ready: { delivery: Delivery; input: RenderInput }[]; missing: Delivery[] }> {
   const ready: { delivery: Delivery; input: RenderInput }[] = []
   const missing: Delivery[] = []
+  const locale = target.locale ?? rules.config.defaults?.locale ?? 'zh-CN'
+  const timezone = target.timezone ?? rules.config.defaults?.timezone ?? 'Asia/Shanghai'
   // A digest reads hundreds of events: a read per chunk, not per event (one round trip each on PostgreSQL), and the
   // event loop back between chunks.
   for (let i = 0; i < deliveries.length; i += READ_CHUNK) {
@@ -32,17 +34,7 @@ export async function renderInputs(
         missing.push(delivery)
         continue
       }
-      ready.push({
-        delivery,
-        input: {
-          event: e.event,
-          route: delivery.route,
-          transition: e.routing.transition,
-          target,
-          locale: target.locale ?? rules.config.defaults?.locale ?? 'zh-CN',
-          timezone: target.timezone ?? rules.config.defaults?.timezone ?? 'Asia/Shanghai',
-        },
-      })
+      ready.push({ delivery, input: { event: e.event, route: delivery.route, transition: e.routing.transition, target, locale, timezone } })
     }
   }
   return { ready, missing }
