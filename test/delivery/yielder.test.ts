@@ -28,6 +28,19 @@ describe('yielder', () => {
     expect(answered).toBeGreaterThanOrEqual(4)
   })
 
+  it('stays away long enough for work that needs several turns of the loop (a webhook: body, commit, fsync, answer)', async () => {
+    const turn = yielder(2)
+    busy(3)
+    // Something that arrived during the slice and takes five turns to finish.
+    let hops = 0
+    const hop = () => {
+      if (++hops < 5) setImmediate(hop)
+    }
+    setImmediate(hop)
+    await turn.pause()
+    expect(hops).toBe(5) // coming back after one turn would leave it at 1, waiting for the next slice
+  })
+
   it('does not leave the loop while the slice lasts (short work finishes in one go)', async () => {
     const turn = yielder(1000)
     let ran = false
