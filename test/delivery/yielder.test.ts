@@ -41,6 +41,33 @@ describe('yielder', () => {
     expect(hops).toBe(5) // coming back after one turn would leave it at 1, waiting for the next slice
   })
 
+  it('rests longer while other work keeps the loop busy, and still comes back within maxRestMs', async () => {
+    const turn = yielder(2, 300)
+    let foreground = 0
+    let busyUntil = performance.now() + 10_000
+    const work = () => {
+      busy(1)
+      foreground++
+      if (performance.now() < busyUntil) setImmediate(work)
+    }
+    setImmediate(work)
+    busy(3)
+    await turn.pause() // the loop is busy all along: the rest runs to its cap, not to the 3 ms the slice took
+    busyUntil = 0
+    expect(foreground).toBeGreaterThan(100)
+    expect(foreground).toBeLessThan(1000) // back after the cap, long before the other work would have stopped
+  })
+
+  it('comes back after a rest of its own length when the loop is idle meanwhile', async () => {
+    const turn = yielder(2, 10_000)
+    busy(3)
+    let ticks = 0
+    const timer = setInterval(() => ticks++, 1)
+    await turn.pause()
+    clearInterval(timer)
+    expect(ticks).toBeLessThan(100) // nothing else to do: no reason to stay away (the cap would be 10 s)
+  })
+
   it('does not leave the loop while the slice lasts (short work finishes in one go)', async () => {
     const turn = yielder(1000)
     let ran = false
