@@ -75,7 +75,7 @@ export function report(r: Results): string {
         ['platform', 'events', 'messages', 'ms per digest', 'longest piece (ms)'],
         r.digest.map((d) => [d.platform, d.events, d.messages, d.msPerDigest, d.longestPieceMs]),
       ),
-      '(longest piece: the most time between two of the digest\'s yields; the worker gives the event loop back at a yield once its 4 ms slice is used, for as long as the slice ran or, while webhooks keep the loop busy, up to 100 ms)',
+      '(longest piece: the most time between two of the digest\'s yields; the worker gives the event loop back at a yield once its 4 ms slice is used, for as long as the slice ran or, while other work keeps the loop busy, up to four times that and at most 100 ms)',
     )
   }
 

@@ -7,41 +7,43 @@ export type Turn = { pause(): Promise<void> }
 /**
  * Background work (rendering a backlog of hundreds of deliveries) must not hold the event loop while webhooks wait
  * for their 202. `pause()` gives the loop back once the work has run for `sliceMs` since it last resumed, and rests:
- * - at least as long as it ran. A webhook needs several turns of the loop (its body, the group commit, the fsync's
- *   callback, the answer); a worker that came back after one turn would stretch each of them by a slice (measured at
- *   1000 webhooks/s behind a 500-event digest: 202s waited 30–80 ms). In a rest of a slice's length the webhooks
- *   that arrived during the slice finish.
- * - longer while the loop stays busy with other work (its utilisation over the rest above `BUSY`): at 1000 webhooks/s
+ * - at least as long as it held the loop. A webhook needs several turns of the loop (its body, the group commit, the
+ *   fsync's callback, the answer); a worker that came back after one turn would stretch each of them by a slice
+ *   (measured at 1000 webhooks/s behind a 500-event digest: 202s waited 30–80 ms). In a rest of a slice's length the
+ *   webhooks that arrived during the slice finish, unless their fsync takes longer.
+ * - longer while other work (webhooks, mostly) keeps the loop more than half busy over the rest: at 1000 webhooks/s
  *   they take about half the loop, and a worker taking the other half left nothing to absorb a burst, so 202s queued
- *   behind each other for as long as the digest lasted. The webhooks come first; the worker still gets a slice every
- *   `maxRestMs`, so the backlog keeps moving (it is paced by the robots' 20 messages a minute anyway).
+ *   behind each other for as long as the digest lasted. Up to `REST_FACTOR` times the slice, so the worker keeps at
+ *   least a fifth of a busy loop (a dry run's backlog, which no robot paces, still moves), and at most `maxRestMs`.
+ * "Held the loop": the loop's busy time since the work resumed, at most the time since; on PostgreSQL the work awaits
+ * round trips in between, and webhooks run meanwhile.
  */
 export function yielder(sliceMs = 4, maxRestMs = MAX_REST_MS): Turn {
   let since = performance.now()
+  let resumed = performance.eventLoopUtilization()
   return {
     async pause() {
       const ran = performance.now() - since
       if (ran < sliceMs) return
-      backgroundMs += ran
+      const held = Math.min(ran, performance.eventLoopUtilization(resumed).active)
+      const cap = Math.min(maxRestMs, REST_FACTOR * held)
       const start = performance.now()
       for (;;) {
-        const before = { loop: performance.eventLoopUtilization(), background: backgroundMs }
-        const left = maxRestMs - (performance.now() - start)
-        await new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, Math.min(ran, left))))
-        if (performance.now() - start >= maxRestMs) break
-        // Other work: the loop's busy time minus the slices of background work (other targets' digests) meanwhile.
-        const loop = performance.eventLoopUtilization(before.loop)
-        if ((loop.active - (backgroundMs - before.background)) / (loop.active + loop.idle) < BUSY) break
+        const before = performance.eventLoopUtilization()
+        await new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, Math.min(held, cap - (performance.now() - start)))))
+        // Written so that a rest with nothing measured (NaN, before the loop has started) counts as not busy.
+        if (performance.now() - start >= cap || !(performance.eventLoopUtilization(before).utilization > BUSY)) break
       }
       since = performance.now()
+      resumed = performance.eventLoopUtilization()
     },
   }
 }
 
-/** Time spent in slices of background work, all yielders together (see pause()). */
-let backgroundMs = 0
-/** The longest rest between two slices: the worker's share of a saturated loop is about `sliceMs` in this. */
+/** The longest rest between two slices, whatever they took. */
 const MAX_REST_MS = 100
+/** A rest lasts at most this many times the slice before it: the worker's share of a busy loop is at least 1/(1+this). */
+const REST_FACTOR = 4
 /** The loop's utilisation during a rest above which other work is taken to be waiting for it. */
 const BUSY = 0.5
 

@@ -9,7 +9,7 @@ const busy = (ms: number) => {
 
 describe('yielder', () => {
   it('returns to the event loop during long background work, so waiting I/O callbacks run in the middle of it', async () => {
-    const turn = yielder(4)
+    const turn = yielder(4, 20)
     let answered = 0
     let done = false
     const answer = () => {
@@ -41,31 +41,45 @@ describe('yielder', () => {
     expect(hops).toBe(5) // coming back after one turn would leave it at 1, waiting for the next slice
   })
 
-  it('rests longer while other work keeps the loop busy, and still comes back within maxRestMs', async () => {
-    const turn = yielder(2, 300)
-    let foreground = 0
-    let busyUntil = performance.now() + 10_000
-    const work = () => {
+  /** Other work keeping the loop busy (1 ms at a time, as a stream of webhooks would) until stopped. */
+  const foregroundWork = () => {
+    const w = { count: 0, stop: () => (w.on = false), on: true }
+    const step = () => {
       busy(1)
-      foreground++
-      if (performance.now() < busyUntil) setImmediate(work)
+      w.count++
+      if (w.on) setImmediate(step)
     }
-    setImmediate(work)
-    busy(3)
-    await turn.pause() // the loop is busy all along: the rest runs to its cap, not to the 3 ms the slice took
-    busyUntil = 0
-    expect(foreground).toBeGreaterThan(100)
-    expect(foreground).toBeLessThan(1000) // back after the cap, long before the other work would have stopped
+    setImmediate(step)
+    return w
+  }
+
+  it('rests longer while other work keeps the loop busy: up to four times its slice', async () => {
+    const turn = yielder(2, 10_000)
+    const other = foregroundWork()
+    busy(25)
+    await turn.pause()
+    other.stop()
+    expect(other.count).toBeGreaterThan(50) // a rest of the slice's 25 ms alone would have let ~25 through
+    expect(other.count).toBeLessThan(400) // ~100: back after 4 × 25 ms, not after maxRestMs (10 s)
+  })
+
+  it('never rests longer than maxRestMs', async () => {
+    const turn = yielder(2, 30)
+    const other = foregroundWork()
+    busy(25)
+    await turn.pause()
+    other.stop()
+    expect(other.count).toBeLessThan(70) // ~30; four times the slice would be ~100
   })
 
   it('comes back after a rest of its own length when the loop is idle meanwhile', async () => {
     const turn = yielder(2, 10_000)
-    busy(3)
+    busy(50)
     let ticks = 0
     const timer = setInterval(() => ticks++, 1)
     await turn.pause()
     clearInterval(timer)
-    expect(ticks).toBeLessThan(100) // nothing else to do: no reason to stay away (the cap would be 10 s)
+    expect(ticks).toBeLessThan(120) // ~50: nothing else to do, so no reason to stay away the 200 ms it could
   })
 
   it('does not leave the loop while the slice lasts (short work finishes in one go)', async () => {
