@@ -41,35 +41,34 @@ describe('yielder', () => {
     expect(hops).toBe(5) // coming back after one turn would leave it at 1, waiting for the next slice
   })
 
-  /** Other work keeping the loop busy (1 ms at a time, as a stream of webhooks would) until stopped. */
-  const foregroundWork = () => {
-    const w = { count: 0, stop: () => (w.on = false), on: true }
+  /**
+   * A 25 ms slice, then one pause while other work keeps the loop busy (1 ms at a time, as a stream of webhooks
+   * would): how many pieces of that work ran before the worker came back.
+   */
+  const otherWorkDuringRest = async (maxRestMs: number) => {
+    const turn = yielder(2, maxRestMs)
+    let count = 0
+    let on = true
     const step = () => {
       busy(1)
-      w.count++
-      if (w.on) setImmediate(step)
+      count++
+      if (on) setImmediate(step)
     }
     setImmediate(step)
-    return w
+    busy(25)
+    await turn.pause()
+    on = false
+    return count
   }
 
   it('rests longer while other work keeps the loop busy: up to four times its slice', async () => {
-    const turn = yielder(2, 10_000)
-    const other = foregroundWork()
-    busy(25)
-    await turn.pause()
-    other.stop()
-    expect(other.count).toBeGreaterThan(50) // a rest of the slice's 25 ms alone would have let ~25 through
-    expect(other.count).toBeLessThan(400) // ~100: back after 4 × 25 ms, not after maxRestMs (10 s)
+    const count = await otherWorkDuringRest(10_000)
+    expect(count).toBeGreaterThan(50) // a rest of the slice's 25 ms alone would have let ~25 through
+    expect(count).toBeLessThan(400) // ~100: back after 4 × 25 ms, not after maxRestMs (10 s)
   })
 
   it('never rests longer than maxRestMs', async () => {
-    const turn = yielder(2, 30)
-    const other = foregroundWork()
-    busy(25)
-    await turn.pause()
-    other.stop()
-    expect(other.count).toBeLessThan(70) // ~30; four times the slice would be ~100
+    expect(await otherWorkDuringRest(30)).toBeLessThan(70) // ~30; four times the slice would be ~100
   })
 
   it('comes back after a rest of its own length when the loop is idle meanwhile', async () => {
