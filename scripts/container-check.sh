@@ -49,7 +49,7 @@ cp rules.example.yaml "$work/etc/ci-notify/rules.yaml"
   cd "$app"
   exec env -i PATH="$PATH" HOME="$work" NODE_ENV=production PORT=0 HOST=127.0.0.1 DATA_DIR="$work/data" \
     RULES_FILE="$work/etc/ci-notify/rules.yaml" LOG_FORMAT=json \
-    node --max-semi-space-size=4 dist/src/cli.js serve
+    node --max-semi-space-size=4 --heap-growing-percent=50 dist/src/cli.js serve
 ) >"$work/server.log" 2>&1 &
 pid=$!
 

@@ -7,7 +7,7 @@ import { UnavailableError } from '../../src/errors.js'
 import { defaultSettings } from '../../src/settings.js'
 import { LATEST_VERSION, migrations } from '../../src/store/migrations.js'
 import { openStore } from '../../src/store/open.js'
-import { SqliteStore } from '../../src/store/sqlite.js'
+import { PAGE_CACHE_KIB, SqliteStore } from '../../src/store/sqlite.js'
 import { WalSync, type SyncFn } from '../../src/store/wal-sync.js'
 import { startCheckpointer } from '../../src/store/checkpointer.js'
 import { deadCountSql, dueTargetsSql, WAITING } from '../../src/store/queries.js'
@@ -63,7 +63,13 @@ describe('SqliteStore specifics', () => {
     expect(db.prepare('SELECT version FROM schema_version ORDER BY version').all()).toEqual(migrations.map((m) => ({ version: m.version })))
     db.close()
     const direct = new SqliteStore(file)
-    expect((direct as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(1) // NORMAL
+    const own = (direct as unknown as { db: Database.Database }).db
+    expect(own.pragma('synchronous', { simple: true })).toBe(1) // NORMAL
+    // Its page cache is set smaller than the driver's build default (a negative cache_size is in KiB).
+    const plain = new Database(':memory:')
+    expect(own.pragma('cache_size', { simple: true })).toBe(-PAGE_CACHE_KIB)
+    expect(PAGE_CACHE_KIB).toBeLessThan(-(plain.pragma('cache_size', { simple: true }) as number))
+    plain.close()
     await direct.close()
   })
 
