@@ -28,6 +28,21 @@ export function readCpu(pid: number): Cpu {
   return { mainUs: ticks(`/proc/${pid}/task/${pid}/stat`), allUs: ticks(`/proc/${pid}/stat`) }
 }
 
+/**
+ * The machine's I/O pressure so far, in ms: for how long at least one task on it was waiting for the disk (Linux's
+ * pressure stall information, the "some" total of /proc/pressure/io). Ours' own fsyncs count in it (every 202 waits
+ * for one; the bare baseline never touches the disk), and so does any neighbour's I/O: read it as a comparison
+ * between rounds of the same server, not as what the disk alone did. Undefined where the kernel has no PSI.
+ */
+export function readIoPressureMs(): number | undefined {
+  try {
+    const total = /^some .*total=(\d+)/m.exec(readFileSync('/proc/pressure/io', 'utf8'))?.[1]
+    return total === undefined ? undefined : Number(total) / 1000
+  } catch {
+    return undefined
+  }
+}
+
 /** Bytes of every file in a folder (SQLite db, -wal, -shm). */
 export function folderBytes(dir: string): number {
   return readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0)

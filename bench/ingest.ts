@@ -1,3 +1,4 @@
+import { readIoPressureMs } from './child.js'
 import { medianRun, runLoad, type Run } from './load.js'
 import { runPaced } from './paced.js'
 import { loads, type Source } from './payloads.js'
@@ -61,7 +62,7 @@ export async function ingest(source: Source, o: IngestOptions): Promise<IngestRe
     for (let i = 0; i < o.rounds; i++) {
       for (const n of order(i, names)) {
         const server = servers.get(n)!
-        const r = await alone(servers, n, () => withCpu(server, () => runLoad(server.url, load, { seconds: o.seconds, connections: o.connections })))
+        const r = await alone(servers, n, () => measured(server, () => runLoad(server.url, load, { seconds: o.seconds, connections: o.connections })))
         runs.get(n)!.push(r)
         o.log(`  ${source} ${n} round ${i + 1}: ${r.reqPerSec.toFixed(0)} req/s p50 ${r.p50} p99 ${r.p99} ms ${fmtCpu(r)} ${fmtStatus(r)}`)
       }
@@ -69,7 +70,7 @@ export async function ingest(source: Source, o: IngestOptions): Promise<IngestRe
     for (let i = 0; i < o.rounds; i++) {
       for (const n of order(i, paced)) {
         const server = servers.get(n)!
-        const r = await alone(servers, n, () => withCpu(server, () => runPaced(server.url, load, { seconds: o.rateSeconds, rate: o.rate })))
+        const r = await alone(servers, n, () => measured(server, () => runPaced(server.url, load, { seconds: o.rateSeconds, rate: o.rate })))
         fixed.get(n)!.push(r)
         o.log(`  ${source} ${n} @${o.rate}/s round ${i + 1}: got ${r.reqPerSec.toFixed(0)}/s p50 ${r.p50} p99 ${r.p99} max ${r.max} ms ${fmtCpu(r)} ${fmtStatus(r)}`)
       }
@@ -112,16 +113,25 @@ async function alone<T>(servers: Map<Variant, Server>, n: Variant, run: () => Pr
   }
 }
 
-/** A run with the server's CPU per answered request: a figure the machine's neighbours disturb less than latency. */
-async function withCpu(server: Server, run: () => Promise<Run>): Promise<Run> {
+/**
+ * A run with the server's CPU per answered request (a figure the machine's neighbours disturb less than latency) and
+ * the machine's I/O pressure meanwhile (bench/child.ts readIoPressureMs).
+ */
+async function measured(server: Server, run: () => Promise<Run>): Promise<Run> {
   const before = server.cpu()
+  const pressureBefore = readIoPressureMs()
   const r = await run()
   const after = server.cpu()
+  const pressureAfter = readIoPressureMs()
   const n = Math.max(1, r.total)
-  return { ...r, cpuUs: { main: Math.round((after.mainUs - before.mainUs) / n), all: Math.round((after.allUs - before.allUs) / n) } }
+  return {
+    ...r,
+    cpuUs: { main: Math.round((after.mainUs - before.mainUs) / n), all: Math.round((after.allUs - before.allUs) / n) },
+    ...(pressureBefore !== undefined && pressureAfter !== undefined && { ioPressureMs: Math.round(pressureAfter - pressureBefore) }),
+  }
 }
 
-const fmtCpu = (r: Run) => (r.cpuUs ? `cpu ${r.cpuUs.main}/${r.cpuUs.all} µs/req (main/all)` : '')
+const fmtCpu = (r: Run) => (r.cpuUs ? `cpu ${r.cpuUs.main}/${r.cpuUs.all} µs/req (main/all)` : '') + (r.ioPressureMs !== undefined ? ` I/O pressure ${r.ioPressureMs} ms` : '')
 
 export function fmtStatus(r: Run): string {
   const codes = Object.entries(r.status).map(([k, v]) => `${k}×${v}`).join(' ')

@@ -13,6 +13,8 @@ export type Run = {
   errors: number
   /** The server's CPU per answered request, in µs: its main thread, and all its threads (set by the caller). */
   cpuUs?: { main: number; all: number }
+  /** The machine's I/O pressure during the run, ms (bench/child.ts readIoPressureMs; set by the caller). */
+  ioPressureMs?: number
 }
 
 /** Closed loop: each connection sends its next request when the last one is answered (max throughput). A fixed

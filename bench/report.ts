@@ -33,6 +33,9 @@ export function report(r: Results): string {
       `1. Ingest: max throughput (10 connections) and a fixed ${rate} req/s; per-metric median of ${r.ingest[0].sides.ours?.runs.length} alternating rounds; latencies in ms`,
       table(['source', 'payload', 'server', 'req/s', 'p50', 'p99', 'max', 'peak RSS MB', 'main-thread CPU µs/req', `@${rate}/s got`, `p50`, `p99`, `max`, 'main-thread CPU µs/req'], rows),
       `(@${rate}/s: paced open-loop, one request every ${1000 / rate} ms, latency counted from when each was due; "got" is the rate answered)`,
+      `ours @${rate}/s, each round's p99 in ms` +
+        (r.ingest.some((i) => i.sides.ours?.fixedRuns?.some((x) => x.ioPressureMs !== undefined)) ? ` (the machine's I/O pressure during the round in ms, ours' own fsyncs included)` : '') +
+        `: ${r.ingest.map((i) => `${i.source} ${(i.sides.ours?.fixedRuns ?? []).map((x) => `${x.p99}${x.ioPressureMs !== undefined ? ` (${x.ioPressureMs})` : ''}`).join(', ')}`).join('; ')}`,
       `(ours (robots): the example rules with both robots configured, behind fake robot APIs at 20 messages a minute; ours, dry run: no robot, every message rendered and logged)`,
       `ours answered 202 (stored) to ${r.ingest.map((i) => `${i.source} ${(i.ours202 * 100).toFixed(1)}%`).join(', ')} of requests${notes.length ? `; ${notes.join('; ')}` : ''}`,
       `targets: ratio ≥ 0.8 → ${r.ingest.map((i) => `${i.source} ${check(i.ratio >= 0.8)}`).join(', ')}; ` +
@@ -48,7 +51,7 @@ export function report(r: Results): string {
     out.push(
       '',
       `2. Sustained: ${s.rate} req/s for ${s.seconds} s (GitLab pipeline), sampled every ${s.samples[1] ? s.samples[1].atS - s.samples[0].atS : '?'} s`,
-      table(['t (s)', 'answers in window', 'p50', 'p99', 'max', 'RSS MB', 'store MB'], s.samples.map((x) => [x.atS, x.requests, x.p50, x.p99, x.max, x.rssMb, x.storeMb])),
+      table(['t (s)', 'answers in window', 'p50', 'p99', 'max', 'RSS MB', 'store MB', 'I/O pressure ms'], s.samples.map((x) => [x.atS, x.requests, x.p50, x.p99, x.max, x.rssMb, x.storeMb, x.ioPressureMs ?? ''])),
       `whole run: ${s.overall.total} requests (${fmt(s.overall.reqPerSec)} req/s of the ${s.rate} offered), ${s.events} stored, p50 ${s.overall.p50} p99 ${s.overall.p99} max ${s.overall.max} ms; ` +
         `peak RSS ${fmt(s.peakRssMb)} MB, RSS growth first→last sample ${fmt(s.rssGrowthMb)} MB; store ${fmt(s.storeBytesPer10k / 2 ** 20)} MB per 10 000 events` +
         (s.prune ? `; prune() of everything stored: ${s.prune.events} events and ${s.prune.deliveries} deliveries deleted (events still waiting for a robot are kept), ${s.prune.ms} ms in batches, the event loop blocked ${s.prune.longestBlockMs} ms at most` : ''),

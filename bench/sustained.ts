@@ -1,13 +1,14 @@
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { SqliteStore } from '../src/store/sqlite.js'
-import { folderBytes } from './child.js'
+import { folderBytes, readIoPressureMs } from './child.js'
 import type { Run } from './load.js'
 import { runPaced } from './paced.js'
 import { loads } from './payloads.js'
 import { startOurs } from './servers.js'
 
-export type Sample = { atS: number; requests: number; p50: number; p99: number; max: number; rssMb: number; storeMb: number }
+/** One window of the run; `ioPressureMs`: the machine's I/O pressure in it (bench/child.ts readIoPressureMs). */
+export type Sample = { atS: number; requests: number; p50: number; p99: number; max: number; rssMb: number; storeMb: number; ioPressureMs?: number }
 export type SustainedResult = {
   rate: number
   seconds: number
@@ -38,8 +39,10 @@ export async function sustained(o: { seconds: number; rate: number; sampleSecond
   let window: number[] = []
   let inWindow = 0
   const started = Date.now()
+  let pressureAt = readIoPressureMs()
   const timer = setInterval(() => {
     const sorted = window.sort((a, b) => a - b)
+    const pressure = readIoPressureMs()
     const s: Sample = {
       atS: Math.round((Date.now() - started) / 1000),
       requests: inWindow,
@@ -48,9 +51,11 @@ export async function sustained(o: { seconds: number; rate: number; sampleSecond
       max: round(sorted.at(-1) ?? 0),
       rssMb: round(ours.rss().rssMb),
       storeMb: round(folderBytes(ours.dataDir) / 2 ** 20),
+      ...(pressure !== undefined && pressureAt !== undefined && { ioPressureMs: Math.round(pressure - pressureAt) }),
     }
+    pressureAt = pressure
     samples.push(s)
-    o.log(`  t=${s.atS}s ${s.requests} req p50 ${s.p50} p99 ${s.p99} max ${s.max} ms rss ${s.rssMb} MB store ${s.storeMb} MB`)
+    o.log(`  t=${s.atS}s ${s.requests} req p50 ${s.p50} p99 ${s.p99} max ${s.max} ms rss ${s.rssMb} MB store ${s.storeMb} MB${s.ioPressureMs !== undefined ? ` I/O pressure ${s.ioPressureMs} ms` : ''}`)
     window = []
     inWindow = 0
   }, o.sampleSeconds * 1000)
