@@ -52,7 +52,7 @@ function olderFile(version: number) {
 }
 
 describe('SqliteStore specifics', () => {
-  it('opens ci-notify.db in DATA_DIR, creating the folder, in WAL mode (synchronous=NORMAL: it fsyncs the WAL itself)', async () => {
+  it('opens ci-notify.db in DATA_DIR, creating the folder, in WAL mode (synchronous=NORMAL: it fsyncs the WAL itself), with a page cache smaller than the driver\'s', async () => {
     const dataDir = join(tempDir(), 'nested', 'data')
     const store = await openStore(defaultSettings({ dataDir }))
     await store.close()
