@@ -2,7 +2,7 @@ import { readIoPressureMs } from './child.js'
 import { medianRun, runLoad, type Run } from './load.js'
 import { runPaced } from './paced.js'
 import { loads, type Source } from './payloads.js'
-import { startBare, startOurs, startOursDryRun, startOursTmpfs, type Server } from './servers.js'
+import { startBare, startBareDurable, startOurs, startOursDryRun, startOursTmpfs, type Server } from './servers.js'
 
 export type IngestOptions = {
   rounds: number
@@ -18,7 +18,7 @@ export type IngestOptions = {
   log: (line: string) => void
 }
 
-export type Variant = 'ours' | 'bare' | 'ours-dry' | 'ours-tmpfs'
+export type Variant = 'ours' | 'bare' | 'bare-durable' | 'ours-dry' | 'ours-tmpfs'
 export type Side = { median: Run; runs: Run[]; peakRssMb: number; fixed?: Run; fixedRuns?: Run[]; notes?: string[] }
 export type IngestResult = {
   source: Source
@@ -28,35 +28,47 @@ export type IngestResult = {
   sides: Partial<Record<Variant, Side>>
   /** req/s ours ÷ bare (medians). */
   ratio: number
+  /** req/s ours ÷ the durable baseline, and the durable baseline ÷ bare (medians): how much of the gap is durability. */
+  ratioToDurable: number
+  durableRatio: number
   /** Share of ours' answers that were 202 (accepted and stored): anything else means the figures are not ingest. */
   ours202: number
 }
 
-const starters: Record<Variant, () => Promise<Server>> = { ours: () => startOurs(), bare: startBare, 'ours-dry': startOursDryRun, 'ours-tmpfs': startOursTmpfs }
+const starters: Record<Variant, () => Promise<Server>> = {
+  ours: () => startOurs(),
+  bare: startBare,
+  'bare-durable': startBareDurable,
+  'ours-dry': startOursDryRun,
+  'ours-tmpfs': startOursTmpfs,
+}
+/** The benchmark proper; a run without any of them fails. The others are for comparison and may be left out. */
+const required: Variant[] = ['ours', 'bare', 'bare-durable']
 
 /**
- * Ours and the bare baseline, each in its own process, measured in alternating rounds (the order turns every round)
- * so a neighbour's burst on the shared machine hits all alike. Per-metric medians over the rounds. Max throughput is
- * autocannon's (10 connections, closed loop); the fixed rate is paced open-loop (bench/paced.ts), for ours and bare.
+ * Ours and the two baselines (bare: parse and answer; durable: also commit the body to disk first), each in its own
+ * process, measured in alternating rounds (the order turns every round) so a neighbour's burst on the shared machine
+ * hits all alike. Per-metric medians over the rounds. Max throughput is autocannon's (10 connections, closed loop);
+ * the fixed rate is paced open-loop (bench/paced.ts), for all but the tmpfs variant.
  */
 export async function ingest(source: Source, o: IngestOptions): Promise<IngestResult> {
   const load = loads[source]()
-  const wanted: Variant[] = o.variants ? ['bare', 'ours', 'ours-dry', 'ours-tmpfs'] : ['bare', 'ours', 'ours-dry']
+  const wanted: Variant[] = o.variants ? ['bare', 'bare-durable', 'ours', 'ours-dry', 'ours-tmpfs'] : ['bare', 'bare-durable', 'ours', 'ours-dry']
   const servers = new Map<Variant, Server>()
   try {
     for (const n of wanted) {
       try {
         servers.set(n, await starters[n]())
       } catch (err) {
-        // ours and bare are the benchmark; a diagnostic variant that cannot run here is reported and left out.
-        if (n === 'ours' || n === 'bare') throw err
+        // A diagnostic variant that cannot run here is reported and left out.
+        if (required.includes(n)) throw err
         o.log(`  ${source}: variant ${n} left out: ${err instanceof Error ? err.message : String(err)}`)
       }
     }
     const names = [...servers.keys()]
     for (const s of servers.values()) await runLoad(s.url, load, { seconds: o.warmupSeconds, connections: o.connections })
     const runs = new Map<Variant, Run[]>(names.map((n) => [n, []]))
-    const paced: Variant[] = ['bare', 'ours', 'ours-dry'].filter((n) => servers.has(n as Variant)) as Variant[]
+    const paced: Variant[] = (['bare', 'bare-durable', 'ours', 'ours-dry'] as const).filter((n) => servers.has(n))
     const fixed = new Map<Variant, Run[]>(paced.map((n) => [n, []]))
     const order = (i: number, xs: Variant[]) => xs.map((_, k) => xs[(k + i) % xs.length])
     for (let i = 0; i < o.rounds; i++) {
@@ -90,6 +102,8 @@ export async function ingest(source: Source, o: IngestOptions): Promise<IngestRe
       rate: o.rate,
       sides,
       ratio: sides.ours!.median.reqPerSec / sides.bare!.median.reqPerSec,
+      ratioToDurable: sides.ours!.median.reqPerSec / sides['bare-durable']!.median.reqPerSec,
+      durableRatio: sides['bare-durable']!.median.reqPerSec / sides.bare!.median.reqPerSec,
       ours202: total ? ours.reduce((a, r) => a + (r.status['202'] ?? 0), 0) / total : 0,
     }
   } finally {

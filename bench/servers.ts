@@ -91,6 +91,16 @@ export async function startBare(): Promise<Server> {
   return { ...child, close: async () => (await child.stop(), removeDir(child.dir)) }
 }
 
+/**
+ * The durable baseline: bench/bare-durable-server.ts, the bare app plus the body committed to SQLite and fsynced before
+ * the 202, its database in a fresh folder on the same disk as ours' DATA_DIR.
+ */
+export async function startBareDurable(): Promise<Server> {
+  const dir = mkdtempSync(join(tmpdir(), 'ci-notify-bench-durable-'))
+  const child = await startChild({ name: 'durable', dir, args: [resolve(root, 'dist/bench/bare-durable-server.js')], env: { DATA_DIR: dir } })
+  return { ...child, close: async () => (await child.stop(), removeDir(dir)) }
+}
+
 /** Ours (production, as startOurs) with DATA_DIR on tmpfs (/dev/shm): the same work without the cost of fsync. */
 export async function startOursTmpfs(): Promise<Server> {
   if (!existsSync('/dev/shm')) throw new Error('no /dev/shm on this machine')
