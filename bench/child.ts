@@ -29,6 +29,14 @@ export function readCpu(pid: number): Cpu {
 }
 
 /**
+ * Bytes a process has had written to files so far (`write_bytes` of /proc/<pid>/io, all its threads): for ours its
+ * WAL, the checkpoints into the database and its log file; sockets do not count.
+ */
+export function readDiskWrittenBytes(pid: number): number {
+  return Number(/^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN)
+}
+
+/**
  * The machine's I/O pressure so far, in ms: for how long at least one task on it was waiting for the disk (Linux's
  * pressure stall information, the "some" total of /proc/pressure/io). Ours' own fsyncs count in it (every 202 waits
  * for one; the bare baseline never touches the disk), and so does any neighbour's I/O: read it as a comparison
@@ -64,6 +72,7 @@ export type Child = {
   dir: string
   rss(): Rss
   cpu(): Cpu
+  diskWritten(): number
   stop(): Promise<void>
 }
 
@@ -90,6 +99,7 @@ export async function startChild(o: { name: string; args: string[]; env?: Record
     dir,
     rss: () => readRss(proc.pid!),
     cpu: () => readCpu(proc.pid!),
+    diskWritten: () => readDiskWrittenBytes(proc.pid!),
     stop: () => stop(proc),
   }
 }

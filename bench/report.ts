@@ -15,7 +15,7 @@ export function report(r: Results): string {
   if (r.ingest.length) {
     const rate = r.ingest[0].rate
     const rows: (string | number)[][] = []
-    const label: Record<string, string> = { ours: 'ours (robots)', bare: 'bare', 'bare-durable': 'bare, durable', 'ours-dry': 'ours, dry run', 'ours-tmpfs': 'ours, store on tmpfs' }
+    const label: Record<string, string> = { ours: 'ours (robots)', bare: 'bare', 'bare-durable': 'durable baseline', 'ours-dry': 'ours, dry run', 'ours-tmpfs': 'ours, store on tmpfs' }
     for (const i of r.ingest) {
       let first = true
       for (const [name, side] of Object.entries(i.sides)) {
@@ -25,7 +25,7 @@ export function report(r: Results): string {
         rows.push([first ? i.source : '', first ? kb(i.payloadBytes) : '', label[name] ?? name, m.reqPerSec, m.p50, m.p99, m.max, side.peakRssMb, m.cpuUs?.main ?? '', f?.reqPerSec ?? '', f?.p50 ?? '', f?.p99 ?? '', f?.max ?? '', f?.cpuUs?.main ?? ''])
         first = false
       }
-      rows.push(['', '', 'ours/bare req/s', i.ratio], ['', '', 'ours/durable req/s', i.ratioToDurable], ['', '', 'durable/bare req/s', i.durableRatio])
+      rows.push(['', '', 'ours / bare req/s', i.ratio], ['', '', 'ours / durable req/s', i.ratioToDurable], ['', '', 'durable / bare req/s', i.durableRatio])
     }
     const notes = r.ingest.flatMap((i) => Object.entries(i.sides).flatMap(([n, s]) => (s?.notes ?? []).map((x) => `${i.source} ${n}: ${x}`)))
     out.push(
@@ -37,9 +37,12 @@ export function report(r: Results): string {
         (r.ingest.some((i) => i.sides.ours?.fixedRuns?.some((x) => x.ioPressureMs !== undefined)) ? ` (the machine's I/O pressure during the round in ms, ours' own fsyncs included)` : '') +
         `: ${r.ingest.map((i) => `${i.source} ${(i.sides.ours?.fixedRuns ?? []).map((x) => `${x.p99}${x.ioPressureMs !== undefined ? ` (${x.ioPressureMs})` : ''}`).join(', ')}`).join('; ')}`,
       `(ours (robots): the example rules with both robots configured, behind fake robot APIs at 20 messages a minute; ours, dry run: no robot, every message rendered and logged; ` +
-        `bare, durable: the bare app that also commits each body to SQLite and waits for its fsync before the 202, as ours does, and nothing else)`,
+        `durable baseline: the bare app that also commits each raw body to SQLite and waits for its fsync before the 202, as ours does, and nothing else)`,
+      `written to files per request at max throughput, KB (store, WAL, checkpoints, log): ${r.ingest
+        .map((i) => `${i.source} ${(['bare-durable', 'ours'] as const).map((n) => `${label[n]} ${i.sides[n]?.median.diskKbPerReq ?? '?'}`).join(', ')}`)
+        .join('; ')}`,
       `ours answered 202 (stored) to ${r.ingest.map((i) => `${i.source} ${(i.ours202 * 100).toFixed(1)}%`).join(', ')} of requests${notes.length ? `; ${notes.join('; ')}` : ''}`,
-      `targets: ratio ≥ 0.8 → ${r.ingest.map((i) => `${i.source} ${check(i.ratio >= 0.8)} (durable baseline ${fmt(i.durableRatio)})`).join(', ')}; ` +
+      `targets: ratio ≥ 0.8 → ${r.ingest.map((i) => `${i.source} ${check(i.ratio >= 0.8)} (durable / bare ${fmt(i.durableRatio)})`).join(', ')}; ` +
         `p99 < 10 ms at ${rate}/s → ${r.ingest.map((i) => `${i.source} ${check((i.sides.ours?.fixed?.p99 ?? Infinity) < 10)}`).join(', ')}; ` +
         `RSS < 150 MB → ${r.ingest.map((i) => `${i.source} ${check((i.sides.ours?.peakRssMb ?? Infinity) < 150)}`).join(', ')} ` +
         `(dry run: p99 → ${r.ingest.map((i) => `${i.source} ${check((i.sides['ours-dry']?.fixed?.p99 ?? Infinity) < 10)}`).join(', ')}; ` +

@@ -1,10 +1,10 @@
-import { realpathSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { UnavailableError } from '../errors.js'
 import type { PipelineState } from '../../rules/types.js'
 import { migrate } from './sqlite-migrate.js'
-import { startCheckpointer, type Checkpointer } from './checkpointer.js'
-import { WalSync, type SyncFn } from './wal-sync.js'
+import type { Checkpointer } from './checkpointer.js'
+import type { WalSync } from './wal-sync.js'
+import { walWriter, type WalWriterOptions } from './wal-writer.js'
 import { msgUuid } from './msg-uuid.js'
 import { deadCountSql, dueTargetsSql, queueStatsFrom, WAITING, waitingStatsSql, type WaitingStatsRow } from './queries.js'
 import { toDelivery, toEventParts, type DeliveryRow, type EventRow } from './rows.js'
@@ -34,18 +34,15 @@ export class SqliteStore implements Store {
   private readonly acceptEach: Database.Transaction<(inputs: AcceptInput[]) => Settled<AcceptResult>[]>
 
   /** `fsync` replaces fs.fdatasync of the WAL, for tests that hold or fail it. */
-  constructor(file: string, o: { busyTimeoutMs?: number; fsync?: SyncFn; checkpointEveryMs?: number; onCheckpointError?: (message: string) => void } = {}) {
+  constructor(file: string, o: WalWriterOptions & { busyTimeoutMs?: number } = {}) {
     this.db = new Database(file, { timeout: o.busyTimeoutMs ?? 5000 })
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL')
     this.db.pragma('foreign_keys = ON')
     migrate(this.db)
-    // better-sqlite3 builds SQLite with a 16 MB page cache per connection (SQLite's own default is 2 MB), which fills
-    // within seconds of load and stays: a tenth of the service's resident memory at full load. What the hot paths
-    // touch again is small (the last pages of each table and index, the recent events the worker reads back); a page
-    // that is not cached is read from the OS's file cache. Set after the migrations, which may rebuild a big table and
-    // its indexes with the larger cache. 4 MB: peak RSS ~13 MB lower, same throughput (bench/README.md).
-    this.db.pragma(`cache_size = -${PAGE_CACHE_KIB}`)
+    const writer = walWriter(this.db, o)
+    this.wal = writer.wal
+    this.checkpointer = writer.checkpointer
     this.acceptAll = this.db.transaction((inputs: AcceptInput[]) =>
       inputs.map((input) => {
         try {
@@ -57,14 +54,6 @@ export class SqliteStore implements Store {
     )
     const inSavepoint = this.db.transaction((input: AcceptInput) => this.acceptOne(input))
     this.acceptEach = this.db.transaction((inputs: AcceptInput[]) => inputs.map((input) => settle(() => inSavepoint(input))))
-    // SQLite puts the WAL beside the real file when the path is a symbolic link.
-    this.wal = new WalSync(this.db.memory ? undefined : `${realpathSync(this.db.name)}-wal`, o.fsync)
-    if (!this.db.memory) {
-      // Checkpoints run on their own thread (src/store/checkpointer.ts); ours, at ~40 MB of WAL, finishes the job
-      // (restarting the WAL) and is the safety net should that thread be gone.
-      this.db.pragma('wal_autocheckpoint = 10000')
-      this.checkpointer = startCheckpointer(this.db.name, { everyMs: o.checkpointEveryMs, onError: o.onCheckpointError })
-    }
   }
 
   /**
@@ -392,9 +381,6 @@ class AcceptFailed extends Error {
 function isUniqueViolation(err: unknown): boolean {
   return err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE'
 }
-
-/** The connection's page cache, in KiB (see the constructor). */
-export const PAGE_CACHE_KIB = 4096
 
 /** Events per prune transaction (with their deliveries): ~35 ms of blocked event loop each, ~100 ms with a WAL
  * checkpoint (bench/README.md); fewer would not shorten the checkpoints, which copy ~1000 pages whatever the batch. */
