@@ -27,7 +27,7 @@ const BATCH = 500
  * once; a stream of them (one a millisecond) makes one pass per few milliseconds for all that arrived, instead of a
  * pass (due targets, lease, queue read) per webhook, which cost more than the webhook itself.
  */
-const GATHER_MS = 5
+export const GATHER_MS = 5
 const RECENT_MS = 61_000
 
 /**

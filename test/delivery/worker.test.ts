@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { FakeDingTalk } from '../fake-im/dingtalk.js'
 import { manualClock } from '../fake-im/manual-clock.js'
 import type { Renderer } from '../../src/render/types.js'
+import { GATHER_MS } from '../../src/delivery/worker.js'
 import { coveredNumbers, fakeRenderers, perTest, type harness } from './harness.js'
 
 const TOKEN = 'tok0123456789secret'
@@ -155,13 +156,18 @@ describe('worker: sending', () => {
     const dueTargets = h.store.dueTargets.bind(h.store)
     h.store.dueTargets = (now) => (passes++, dueTargets(now))
     // One webhook a millisecond, as at 1000/s: each arrives after the pass the last one started has ended.
+    const started = performance.now()
     for (let i = 0; i < 100; i++) {
       await h.accept()
       await new Promise((r) => setTimeout(r, 1))
     }
+    const streamMs = performance.now() - started
     await h.settle(0)
     expect((await h.store.listDeliveries({ status: 'dry_run', limit: 200 })).length).toBe(100)
-    expect(passes).toBeLessThan(60)
+    // A pass per gathering window of the stream's time (with some slack for a pass repeated at once, when a wake came
+    // during it), not one per webhook. On a host slow enough to stretch 1 ms sleeps the stream takes longer and so
+    // may have more passes: a bound in passes alone failed there (64 for 100 webhooks under a loaded CI run).
+    expect(passes).toBeLessThan((1.2 * streamMs) / GATHER_MS + 5)
   })
 
   it('a digest that fails part way through rendering: its head becomes a dead letter naming the error, the rest go on', async () => {
