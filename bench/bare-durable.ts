@@ -11,8 +11,8 @@ import { walWriter } from '../src/store/wal-writer.js'
  * thread, the same page cache) and the same group commit (the bodies that arrive while a sync runs share the next
  * transaction), into one table with one column. No auth, adapter, dedupe, routing, index or log line. What it costs
  * beyond the bare app is what storing before answering costs with this design on this machine, at the benchmark's
- * concurrency. It stores the raw body, which for GitHub is several times what ours stores of the same webhook (the
- * common event), so the bench reports the bytes each writes per request beside it.
+ * concurrency. It stores the raw body, which for GitHub is more than ours stores of the same webhook (the common event
+ * made of it), so the bench reports the page cache each dirties per request beside it.
  *
  * `sync` replaces fs.fdatasync, for the tests that hold or fail it; `db` is there for them to read its settings.
  */

@@ -29,8 +29,9 @@ export function readCpu(pid: number): Cpu {
 }
 
 /**
- * Bytes a process has had written to files so far (`write_bytes` of /proc/<pid>/io, all its threads): for ours its
- * WAL, the checkpoints into the database and its log file; sockets do not count.
+ * Bytes of page cache a process has dirtied in files so far (`write_bytes` of /proc/<pid>/io, all its threads), counted
+ * in whole 4 KiB pages: for ours its WAL, the checkpoints into the database and its log file. Sockets do not count, nor
+ * the file system's journal, and tmpfs shows nothing.
  */
 export function readDiskWrittenBytes(pid: number): number {
   return Number(/^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN)

@@ -150,7 +150,7 @@ async function measured(server: Server, run: () => Promise<Run>): Promise<Run> {
 
 const fmtCpu = (r: Run) =>
   (r.cpuUs ? `cpu ${r.cpuUs.main}/${r.cpuUs.all} µs/req (main/all)` : '') +
-  (r.diskKbPerReq !== undefined ? ` written ${r.diskKbPerReq} KB/req` : '') +
+  (r.diskKbPerReq !== undefined ? ` dirtied ${r.diskKbPerReq} KiB/req` : '') +
   (r.ioPressureMs !== undefined ? ` I/O pressure ${r.ioPressureMs} ms` : '')
 
 export function fmtStatus(r: Run): string {

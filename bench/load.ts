@@ -15,7 +15,7 @@ export type Run = {
   cpuUs?: { main: number; all: number }
   /** The machine's I/O pressure during the run, ms (bench/child.ts readIoPressureMs; set by the caller). */
   ioPressureMs?: number
-  /** What the server had written to files per answered request, KB (bench/child.ts readDiskWrittenBytes; set by the caller). */
+  /** Page cache the server dirtied in files per answered request, KiB (bench/child.ts readDiskWrittenBytes; set by the caller). */
   diskKbPerReq?: number
 }
 

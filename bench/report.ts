@@ -38,7 +38,7 @@ export function report(r: Results): string {
         `: ${r.ingest.map((i) => `${i.source} ${(i.sides.ours?.fixedRuns ?? []).map((x) => `${x.p99}${x.ioPressureMs !== undefined ? ` (${x.ioPressureMs})` : ''}`).join(', ')}`).join('; ')}`,
       `(ours (robots): the example rules with both robots configured, behind fake robot APIs at 20 messages a minute; ours, dry run: no robot, every message rendered and logged; ` +
         `durable baseline: the bare app that also commits each raw body to SQLite and waits for its fsync before the 202, as ours does, and nothing else)`,
-      `written to files per request at max throughput, KB (store, WAL, checkpoints, log): ${r.ingest
+      `page cache dirtied in files per request at max throughput, KiB (write_bytes, in 4 KiB pages: store, WAL, checkpoints, log): ${r.ingest
         .map((i) => `${i.source} ${(['bare-durable', 'ours'] as const).map((n) => `${label[n]} ${i.sides[n]?.median.diskKbPerReq ?? '?'}`).join(', ')}`)
         .join('; ')}`,
       `ours answered 202 (stored) to ${r.ingest.map((i) => `${i.source} ${(i.ours202 * 100).toFixed(1)}%`).join(', ')} of requests${notes.length ? `; ${notes.join('; ')}` : ''}`,

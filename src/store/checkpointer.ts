@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads'
  * connection runs a PASSIVE checkpoint every `everyMs` (never blocking the writer: SQLite's WAL design allows one
  * concurrent checkpointer), copying the frames into the database as they come. Under a steady stream of commits
  * it never quite catches up with the last ones, so the WAL cannot restart from its beginning until the store's own
- * checkpoint, at a high threshold (10 000 pages, see SqliteStore), finds nearly everything copied already: the WAL
+ * checkpoint, at a high threshold (10 000 pages, see walWriter), finds nearly everything copied already: the WAL
  * file grows to ~40 MB under load and stays there (measured at 500 webhooks/s), and the checkpoint on the event
  * loop, once per ~40 MB, copies only the frames of the last moments.
  *
