@@ -33,7 +33,7 @@ export function readCpu(pid: number): Cpu {
  * in whole 4 KiB pages: for ours its WAL, the checkpoints into the database and its log file. Sockets do not count, nor
  * the file system's journal, and tmpfs shows nothing.
  */
-export function readDiskWrittenBytes(pid: number): number {
+export function readDirtiedBytes(pid: number): number {
   return Number(/^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN)
 }
 
@@ -73,7 +73,7 @@ export type Child = {
   dir: string
   rss(): Rss
   cpu(): Cpu
-  diskWritten(): number
+  dirtied(): number
   stop(): Promise<void>
 }
 
@@ -100,7 +100,7 @@ export async function startChild(o: { name: string; args: string[]; env?: Record
     dir,
     rss: () => readRss(proc.pid!),
     cpu: () => readCpu(proc.pid!),
-    diskWritten: () => readDiskWrittenBytes(proc.pid!),
+    dirtied: () => readDirtiedBytes(proc.pid!),
     stop: () => stop(proc),
   }
 }

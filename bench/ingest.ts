@@ -129,28 +129,28 @@ async function alone<T>(servers: Map<Variant, Server>, n: Variant, run: () => Pr
 
 /**
  * A run with the server's CPU per answered request (a figure the machine's neighbours disturb less than latency), what
- * it wrote to files per request, and the machine's I/O pressure meanwhile (bench/child.ts).
+ * it dirtied in files per request, and the machine's I/O pressure meanwhile (bench/child.ts).
  */
 async function measured(server: Server, run: () => Promise<Run>): Promise<Run> {
   const before = server.cpu()
   const pressureBefore = readIoPressureMs()
-  const writtenBefore = server.diskWritten()
+  const dirtiedBefore = server.dirtied()
   const r = await run()
   const after = server.cpu()
   const pressureAfter = readIoPressureMs()
-  const written = server.diskWritten() - writtenBefore
+  const dirtied = server.dirtied() - dirtiedBefore
   const n = Math.max(1, r.total)
   return {
     ...r,
     cpuUs: { main: Math.round((after.mainUs - before.mainUs) / n), all: Math.round((after.allUs - before.allUs) / n) },
-    ...(Number.isFinite(written) && { diskKbPerReq: Math.round((written / n / 1024) * 10) / 10 }),
+    ...(Number.isFinite(dirtied) && { dirtiedKibPerReq: Math.round((dirtied / n / 1024) * 10) / 10 }),
     ...(pressureBefore !== undefined && pressureAfter !== undefined && { ioPressureMs: Math.round(pressureAfter - pressureBefore) }),
   }
 }
 
 const fmtCpu = (r: Run) =>
   (r.cpuUs ? `cpu ${r.cpuUs.main}/${r.cpuUs.all} µs/req (main/all)` : '') +
-  (r.diskKbPerReq !== undefined ? ` dirtied ${r.diskKbPerReq} KiB/req` : '') +
+  (r.dirtiedKibPerReq !== undefined ? ` dirtied ${r.dirtiedKibPerReq} KiB/req` : '') +
   (r.ioPressureMs !== undefined ? ` I/O pressure ${r.ioPressureMs} ms` : '')
 
 export function fmtStatus(r: Run): string {

@@ -15,8 +15,8 @@ export type Run = {
   cpuUs?: { main: number; all: number }
   /** The machine's I/O pressure during the run, ms (bench/child.ts readIoPressureMs; set by the caller). */
   ioPressureMs?: number
-  /** Page cache the server dirtied in files per answered request, KiB (bench/child.ts readDiskWrittenBytes; set by the caller). */
-  diskKbPerReq?: number
+  /** Page cache the server dirtied in files per answered request, KiB (bench/child.ts readDirtiedBytes; set by the caller). */
+  dirtiedKibPerReq?: number
 }
 
 /** Closed loop: each connection sends its next request when the last one is answered (max throughput). A fixed
@@ -66,6 +66,6 @@ export function medianRun(runs: Run[]): Run {
     status,
     errors: runs.reduce((a, r) => a + r.errors, 0),
     ...(runs.every((r) => r.cpuUs) && { cpuUs: { main: median(runs.map((r) => r.cpuUs!.main)), all: median(runs.map((r) => r.cpuUs!.all)) } }),
-    ...(runs.every((r) => r.diskKbPerReq !== undefined) && { diskKbPerReq: median(runs.map((r) => r.diskKbPerReq!)) }),
+    ...(runs.every((r) => r.dirtiedKibPerReq !== undefined) && { dirtiedKibPerReq: median(runs.map((r) => r.dirtiedKibPerReq!)) }),
   }
 }

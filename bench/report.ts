@@ -3,6 +3,7 @@ import { fmt, table } from './table.js'
 
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`
 const check = (ok: boolean) => (ok ? 'yes' : 'NO')
+const fmtOr = (x: number | undefined) => (x === undefined ? '?' : fmt(x))
 
 /** The tables `npm run bench` prints (and the README quotes), each with the issue's target beside the figure. */
 export function report(r: Results): string {
@@ -39,7 +40,7 @@ export function report(r: Results): string {
       `(ours (robots): the example rules with both robots configured, behind fake robot APIs at 20 messages a minute; ours, dry run: no robot, every message rendered and logged; ` +
         `durable baseline: the bare app that also commits each raw body to SQLite and waits for its fsync before the 202, as ours does, and nothing else)`,
       `page cache dirtied in files per request at max throughput, KiB (write_bytes, in 4 KiB pages: store, WAL, checkpoints, log): ${r.ingest
-        .map((i) => `${i.source} ${(['bare-durable', 'ours'] as const).map((n) => `${label[n]} ${i.sides[n]?.median.diskKbPerReq ?? '?'}`).join(', ')}`)
+        .map((i) => `${i.source} ${(['bare-durable', 'ours'] as const).map((n) => `${label[n]} ${fmtOr(i.sides[n]?.median.dirtiedKibPerReq)}`).join(', ')}`)
         .join('; ')}`,
       `ours answered 202 (stored) to ${r.ingest.map((i) => `${i.source} ${(i.ours202 * 100).toFixed(1)}%`).join(', ')} of requests${notes.length ? `; ${notes.join('; ')}` : ''}`,
       `targets: ratio ≥ 0.8 → ${r.ingest.map((i) => `${i.source} ${check(i.ratio >= 0.8)} (durable / bare ${fmt(i.durableRatio)})`).join(', ')}; ` +
