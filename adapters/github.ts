@@ -11,6 +11,12 @@ export const github: Adapter = {
 
   // "sha256=" + hex HMAC-SHA256(secret, raw body) (docs: validating-webhook-deliveries). The body is the raw text,
   // never re-serialised JSON.
+  auth: {
+    in: 'body',
+    present: (h) => h.headers.has('x-hub-signature-256'),
+    missing: "missing X-Hub-Signature-256 header: set the webhook's Secret to the value of GITHUB_WEBHOOK_SECRET",
+    wrong: 'X-Hub-Signature-256 does not match the body signed with GITHUB_WEBHOOK_SECRET: the secrets differ, or the body was changed on the way',
+  },
   verify(req, secret) {
     const got = req.headers.get('x-hub-signature-256')
     if (!got) return false

@@ -21,6 +21,12 @@ export const gitlab: Adapter = {
   name: 'gitlab',
 
   // GitLab echoes the configured secret token verbatim; there is no signature (webhooks.md "Secret token").
+  auth: {
+    in: 'head',
+    present: (h) => h.headers.has('x-gitlab-token'),
+    missing: "missing X-Gitlab-Token header: set the webhook's Secret token to the value of GITLAB_WEBHOOK_TOKEN",
+    wrong: 'wrong X-Gitlab-Token: it is not the value of GITLAB_WEBHOOK_TOKEN',
+  },
   verify: (req, secret) => equalsSecret(req.headers.get('x-gitlab-token') ?? '', secret),
 
   parse(req) {

@@ -1,7 +1,7 @@
 import { unescape } from 'node:querystring'
 import type { Status } from '../src/event.js'
 import { equalsSecret } from '../src/safe-equal.js'
-import type { Adapter, RawRequest } from './types.js'
+import type { Adapter, RawRequest, RequestHead } from './types.js'
 import { fields, parseJsonBody, type Fields } from './json-fields.js'
 import { jenkinsXmlToJson } from './jenkins-xml.js'
 import { mapStatus, statusFields } from './status.js'
@@ -20,6 +20,12 @@ export const jenkins: Adapter = {
 
   // The plugin sends no signature and no header of its own: the token rides in the endpoint URL, as `?token=` or as
   // userinfo, which Java turns into `Authorization: Basic` (Protocol.java).
+  auth: {
+    in: 'head',
+    present: (h) => h.query.has('token') || /^Basic\s/i.test(h.headers.get('authorization') ?? ''),
+    missing: "missing token: add the query parameter token=<the value of JENKINS_WEBHOOK_TOKEN> to the Notification plugin's URL, or put it in the URL as user:token@",
+    wrong: 'wrong token (the token query parameter or the Basic credentials): it is not the value of JENKINS_WEBHOOK_TOKEN',
+  },
   verify(req, secret) {
     const candidates = [req.query.get('token'), basicCredential(req)].filter((c): c is string => c !== null && c !== undefined)
     // Compare every candidate so the time taken does not depend on which one matched.
@@ -72,7 +78,7 @@ function isXml(req: RawRequest): boolean {
 }
 
 /** Basic credentials: the password, or the username when the URL had only `token@host`. */
-function basicCredential(req: RawRequest): string | undefined {
+function basicCredential(req: RequestHead): string | undefined {
   const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.get('authorization') ?? '')
   if (!m) return undefined
   const decoded = Buffer.from(m[1], 'base64').toString('utf8')

@@ -86,7 +86,7 @@ export async function delivery(o: { events: number; windowMs: number; robots: nu
         headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Pipeline Hook', 'idempotency-key': `bench-delivery-${n}` },
         body: JSON.stringify(body),
       })
-      const r = await ingest(deps, 'gitlab', request, new Date(clock.now()))
+      const r = await ingest(deps, 'gitlab', request, { now: new Date(clock.now()) })
       if (r.outcome !== 'accepted') throw new Error(`event ${n} was not accepted: ${JSON.stringify(r)}`)
       await worker.whenIdle()
       clock.advance(o.windowMs / o.events)

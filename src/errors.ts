@@ -13,7 +13,7 @@ export class PayloadError extends HTTPException {
   }
 }
 
-/** 401: missing or wrong secret. Says nothing about the expected secret. */
+/** 401: missing or wrong secret. Names the header or parameter and the setting, never the expected value. */
 export class AuthError extends HTTPException {
   constructor(message = 'missing or invalid webhook secret') {
     super(401, { message })
@@ -23,23 +23,31 @@ export class AuthError extends HTTPException {
 /** 413: body over the configured limit. */
 export class TooLargeError extends HTTPException {
   constructor(limit: number) {
-    super(413, { message: `request body exceeds the limit of ${limit} bytes` })
+    super(413, { message: `request body exceeds the limit of ${limit} bytes (BODY_LIMIT)` })
   }
 }
 
-/** 415: a content type we cannot read. */
+/** 415: a content type we cannot read; `accepted` lists what this source may send. */
 export class UnsupportedMediaError extends HTTPException {
-  constructor(contentType: string) {
-    super(415, { message: `unsupported content type "${contentType}"` })
+  constructor(contentType: string, accepted: string[] = ['application/json']) {
+    super(415, { message: `unsupported content type "${contentType}": send ${accepted.join(' or ')} (charset utf-8)` })
   }
 }
 
-/** 503: the store cannot take the event right now; the CI should retry. Nothing was accepted. */
+/**
+ * 503: the event cannot be taken right now (the store is down, too many bodies in flight); the CI should retry after
+ * `retryAfterS` (answered as Retry-After). Nothing was accepted.
+ */
 export class UnavailableError extends HTTPException {
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly retryAfterS: number
+  constructor(message: string, options?: { cause?: unknown; retryAfterS?: number }) {
     super(503, { message, cause: options?.cause })
+    this.retryAfterS = options?.retryAfterS ?? 5
   }
 }
+
+/** 503 because too many webhook bytes are being received at once (IN_FLIGHT_LIMIT), not because of the store. */
+export class BusyError extends UnavailableError {}
 
 /** A delivery attempt failed. `retryable` comes from one errcode table (src/delivery/classify.ts). */
 export class DeliveryError extends Error {

@@ -4,9 +4,10 @@ import { adapters, toEvent } from '../adapters/index.js'
 import { isIgnored, type RawRequest } from '../adapters/types.js'
 import type { CommonEvent, Source } from './event.js'
 import type { AppDeps } from './deps.js'
-import { AuthError, PayloadError, TooLargeError, UnavailableError, UnsupportedMediaError } from './errors.js'
+import { AuthError, BusyError, PayloadError, TooLargeError, UnavailableError, UnsupportedMediaError } from './errors.js'
+import type { Claim } from './http/body-budget.js'
 import { checkMediaType } from './http/media-type.js'
-import { decodeUtf8, readBody } from './http/read-body.js'
+import { declaredLength, decodeUtf8, readBody } from './http/read-body.js'
 import { newEventId } from './ids.js'
 import { pipelineKey } from '../rules/pipeline-key.js'
 import { route } from '../rules/route.js'
@@ -19,20 +20,40 @@ export type IngestOutcome =
 
 type Deps = Pick<AppDeps, 'settings' | 'store' | 'rules' | 'log' | 'metrics' | 'wake'>
 
+export type IngestOptions = {
+  /** This request's share of the bytes of all bodies in flight (src/http/body-budget.ts); unbounded when absent. */
+  claim?: Claim
+  /** The peer's address, for the log line of a rejection. */
+  client?: string
+  now?: Date
+}
+
+const unbounded: Claim = { take: () => undefined, release: () => undefined }
+
 /**
- * The accept path: media type and size → authenticate (when the source has a secret) → parse into a common event →
- * dedupe, route and store in one transaction → wake the worker. Nothing is parsed or stored before the secret is
- * checked, and the event is committed before this resolves (a 202 is durable). One log line per webhook.
+ * The accept path: media type and declared size → credential present, and right when it travels in a header or the
+ * query → body, within BODY_LIMIT and the bytes in flight → signature over the body (when that is how the source signs) → parse into a
+ * common event → dedupe, route and store in one transaction → wake the worker. A request without the right
+ * credential costs no body read when it can be told from the head, and nothing is parsed or stored before the secret
+ * is checked; the event is committed before this resolves (a 202 is durable). One log line per webhook.
  */
-export async function ingest(deps: Deps, source: Source, request: Request, now: Date = new Date()): Promise<IngestOutcome> {
+export async function ingest(deps: Deps, source: Source, request: Request, o: IngestOptions = {}): Promise<IngestOutcome> {
   let event: CommonEvent | undefined
+  const claim = o.claim ?? unbounded
   try {
     checkMediaType(source, request.headers.get('content-type'))
-    const body = decodeUtf8(await readBody(request, deps.settings.bodyLimit))
-    const raw: RawRequest = { headers: request.headers, body, query: new URL(request.url).searchParams }
+    declaredLength(request, deps.settings.bodyLimit)
+    const adapter = adapters[source]
     const secret = deps.settings.secrets[source]
-    if (secret && !adapters[source].verify(raw, secret)) throw new AuthError()
+    const head = { headers: request.headers, query: new URL(request.url).searchParams }
+    if (secret) {
+      if (!adapter.auth.present(head)) throw new AuthError(adapter.auth.missing)
+      if (adapter.auth.in === 'head' && !adapter.verify({ ...head, body: '' }, secret)) throw new AuthError(adapter.auth.wrong)
+    }
+    const raw: RawRequest = { ...head, body: decodeUtf8(await readBody(request, deps.settings.bodyLimit, claim)) }
+    if (secret && adapter.auth.in === 'body' && !adapter.verify(raw, secret)) throw new AuthError(adapter.auth.wrong)
 
+    const now = o.now ?? new Date()
     const parsed = parse(deps, source, raw, now)
     if (isIgnored(parsed)) {
       deps.metrics.eventsIgnored.inc({ source })
@@ -63,9 +84,11 @@ export async function ingest(deps: Deps, source: Source, request: Request, now: 
     if (reason) {
       deps.metrics.rejected.inc({ source, reason })
       const fields = event ? { kind: event.kind, status: event.status, project: event.project.path } : {}
-      deps.log.warn({ source, ...fields, outcome: 'rejected', reason, error: (err as Error).message }, 'webhook rejected')
+      deps.log.warn({ source, client: o.client, ...fields, outcome: 'rejected', reason, error: (err as Error).message }, 'webhook rejected')
     }
     throw err
+  } finally {
+    claim.release()
   }
 }
 
@@ -90,6 +113,7 @@ function rejectionReason(err: unknown): string | undefined {
   if (err instanceof PayloadError) return 'malformed'
   if (err instanceof TooLargeError) return 'too_large'
   if (err instanceof UnsupportedMediaError) return 'unsupported_media'
+  if (err instanceof BusyError) return 'busy'
   if (err instanceof UnavailableError) return 'unavailable'
   return undefined
 }

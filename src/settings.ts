@@ -24,6 +24,8 @@ export type Settings = {
   logFormat: 'json' | 'pretty'
   /** Max webhook body, bytes. */
   bodyLimit: number
+  /** Max bytes of all webhook bodies being received at once. */
+  inFlightLimit: number
   /** A webhook request (headers and body) must be received within this, ms. */
   requestTimeoutMs: number
   /** One robot HTTP call, ms. */
@@ -43,6 +45,7 @@ export const defaultSettings = (over: Partial<Settings> = {}): Settings => ({
   logLevel: 'info',
   logFormat: 'json',
   bodyLimit: 1024 * 1024,
+  inFlightLimit: 32 * 1024 * 1024,
   deliveryTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   retryMaxAgeMs: 24 * 3600_000,
@@ -97,6 +100,11 @@ export function loadSettings(env: Record<string, string | undefined>, argv: stri
       if (!(err instanceof ConfigError)) throw err
       problems.push(`${spec.env} (${'--' + spec.flag}): ${err.message}`)
     }
+  }
+  const bodyLimit = (out.bodyLimit as number | undefined) ?? defaultSettings().bodyLimit
+  const inFlight = out.inFlightLimit as number | undefined
+  if (inFlight !== undefined && inFlight < bodyLimit) {
+    problems.push(`IN_FLIGHT_LIMIT (--in-flight-limit): ${inFlight} bytes is less than BODY_LIMIT (${bodyLimit} bytes): a body of the largest size could never be received`)
   }
   if (problems.length) throw new ConfigError(`bad settings:\n  ${problems.join('\n  ')}`, problems)
   const { gitlabToken, githubSecret, jenkinsToken, ...rest } = out as Partial<Settings> & Record<'gitlabToken' | 'githubSecret' | 'jenkinsToken', string | undefined>

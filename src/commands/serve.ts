@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs'
-import type { Server } from 'node:http'
 import { join, relative, isAbsolute } from 'node:path'
 import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
 import { ConfigError } from '../errors.js'
 import { loadSettings, settingSecrets, type Settings } from '../settings.js'
 import { SETTINGS } from '../settings-spec.js'
-import { crashHandler, createLogger, type Logger } from '../log.js'
+import { crashHandler, createLogger, flushLogs, type Logger } from '../log.js'
 import { createMetrics } from '../metrics.js'
 import { openStore } from '../store/open.js'
 import { RulesRuntime } from '../../rules/runtime.js'
@@ -18,6 +16,7 @@ import { rulesSecrets } from '../../rules/secrets.js'
 import { banner, openWarnings } from '../serve/banner.js'
 import { onShutdown } from '../serve/shutdown.js'
 import { startRetention } from '../serve/retention.js'
+import { listen, ListenError } from '../serve/listen.js'
 
 /** `ci-notify serve`: settings → logger → store → rules → app → worker → HTTP. Returns -1: it runs until a signal. */
 export async function run(argv: string[]): Promise<number> {
@@ -84,7 +83,17 @@ export async function run(argv: string[]): Promise<number> {
   const worker = new Worker(base)
   const deps: AppDeps = { ...base, wake: () => worker.wake(), workerAlive: () => worker.alive(), targetStates: () => worker.targetStates() }
   const app = createApp(deps)
-  const server = await listen(app.fetch, settings)
+  let server: Awaited<ReturnType<typeof listen>>
+  try {
+    server = await listen(app.fetch, settings)
+  } catch (err) {
+    if (!(err instanceof ListenError)) throw err
+    log.fatal(`cannot start: ${err.message}`)
+    rules.close()
+    await store.close()
+    await flushLogs(log)
+    return 1
+  }
   const port = (server.address() as AddressInfo).port
   worker.start()
   rules.watch()
@@ -114,18 +123,6 @@ export async function run(argv: string[]): Promise<number> {
   log.info({ host: settings.host, port, version, rulesFile: settings.rulesFile, dryRun: settings.dryRun }, 'listening')
   process.stderr.write(banner({ settings, port, version, rulesFile: display(settings.rulesFile), example, examplePayload: display(join(root, 'examples/gitlab-deployment-production-failed.json')) }))
   return -1
-}
-
-function listen(fetch: (req: Request) => Response | Promise<Response>, s: Settings): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    // A client that trickles its headers or body (slow loris) is cut off (408) instead of holding a socket for
-    // minutes: CI systems send a webhook in one go, well within REQUEST_TIMEOUT. Node enforces both timeouts on a
-    // periodic connection check, so the check runs often enough for the setting to mean what it says.
-    const check = Math.min(30_000, Math.max(250, Math.floor(s.requestTimeoutMs / 4)))
-    const serverOptions = { connectionsCheckingInterval: check, requestTimeout: s.requestTimeoutMs, headersTimeout: Math.min(10_000, Math.ceil(s.requestTimeoutMs / 3)) }
-    const server = serve({ fetch, port: s.port, hostname: s.host, serverOptions }, () => resolve(server as Server)) as Server
-    server.once('error', reject)
-  })
 }
 
 /** Paths under the working folder are shown relative, as a user types them. */

@@ -19,9 +19,10 @@ export function checkMediaType(source: Source, header: string | null): void {
   if (header === null || header.trim() === '') return
   const [type, ...params] = header.split(';').map((p) => p.trim().toLowerCase())
   const json = type === 'application/json' || /^[a-z0-9!#$&^_.-]+\/[a-z0-9!#$&^_.+-]+\+json$/.test(type)
-  if (!json && !EXTRA[source].includes(type)) throw new UnsupportedMediaError(printable(header))
+  const accepted = ['application/json', ...EXTRA[source]]
+  if (!json && !EXTRA[source].includes(type)) throw new UnsupportedMediaError(printable(header), accepted)
   const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '')
-  if (charset !== undefined && !UTF8_CHARSETS.includes(charset)) throw new UnsupportedMediaError(printable(header))
+  if (charset !== undefined && !UTF8_CHARSETS.includes(charset)) throw new UnsupportedMediaError(printable(header), accepted)
 }
 
 // The header goes back in the error message: keep it short and printable.

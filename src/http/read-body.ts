@@ -1,16 +1,20 @@
 import { PayloadError, TooLargeError } from '../errors.js'
+import type { Claim } from './body-budget.js'
 
 /**
- * The request body as bytes, never more than `limit`: a declared Content-Length over the limit is refused before
- * anything is read, and a body without one (chunked) is read chunk by chunk and abandoned as soon as it passes the
- * limit. (@hono/node-server then drains or closes the socket, see its `drainIncoming`.)
+ * The request body as bytes, never more than `limit`, each byte counted against `claim` (the bytes of all bodies in
+ * flight) before it is read: a declared Content-Length over the limit is refused before anything is read, and a body
+ * without one (chunked) is read chunk by chunk and abandoned as soon as it passes either bound. (@hono/node-server
+ * then drains or closes the socket, see its `drainIncoming`.)
  */
-export async function readBody(req: Request, limit: number): Promise<Uint8Array> {
-  const declared = Number(req.headers.get('content-length') ?? NaN)
-  if (Number.isFinite(declared) && declared > limit) throw new TooLargeError(limit)
+export async function readBody(req: Request, limit: number, claim: Claim): Promise<Uint8Array> {
+  const declared = declaredLength(req, limit)
   // A declared length within the limit bounds the body (Node's parser never delivers more than it), so it can be read
   // in one go: @hono/node-server then reads the socket directly, without a web stream (a third of ingest's body cost).
-  if (Number.isFinite(declared)) return new Uint8Array(await readWhole(req))
+  if (declared !== undefined) {
+    claim.take(declared)
+    return new Uint8Array(await readWhole(req))
+  }
   if (!req.body) return new Uint8Array(0)
 
   const reader = req.body.getReader()
@@ -25,10 +29,13 @@ export async function readBody(req: Request, limit: number): Promise<Uint8Array>
     }
     if (r.done) break
     size += r.value.byteLength
-    if (size > limit) {
+    try {
+      if (size > limit) throw new TooLargeError(limit)
+      claim.take(r.value.byteLength)
+    } catch (err) {
       // Stop the upload; a cancel failure only means the stream is already gone.
       reader.cancel().catch(() => undefined)
-      throw new TooLargeError(limit)
+      throw err
     }
     chunks.push(r.value)
   }
@@ -41,6 +48,14 @@ export async function readBody(req: Request, limit: number): Promise<Uint8Array>
   return body
 }
 
+/** The declared Content-Length, if any; throws TooLargeError when it is over `limit` (nothing needs to be read). */
+export function declaredLength(req: Request, limit: number): number | undefined {
+  const declared = Number(req.headers.get('content-length') ?? NaN)
+  if (!Number.isFinite(declared)) return undefined
+  if (declared > limit) throw new TooLargeError(limit)
+  return declared
+}
+
 async function readWhole(req: Request): Promise<ArrayBuffer> {
   try {
     return await req.arrayBuffer()
@@ -51,7 +66,8 @@ async function readWhole(req: Request): Promise<ArrayBuffer> {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
-/** Strict UTF-8 (a BOM is kept so the text re-encodes to the exact bytes a signature was computed over). */
+/** Strict UTF-8 (a BOM is kept so the text re-encodes to the exact bytes a signature was computed over; the JSON
+ * reader skips it). */
 export function decodeUtf8(bytes: Uint8Array): string {
   try {
     return utf8.decode(bytes)

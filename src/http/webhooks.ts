@@ -1,20 +1,21 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import type { AppDeps } from '../deps.js'
 import { Source } from '../event.js'
 import { ingest } from '../ingest.js'
+import { bodyBudget } from './body-budget.js'
 
 /**
  * `POST /webhooks/:source`: 202 { event_id } · 200 { ignored } · 200 { duplicate, event_id }. Rejections are typed
- * errors (400/401/413/415/503) answered by src/http/on-error.ts.
+ * errors (400/401/413/415/503) answered by src/http/on-error.ts. Any other method is a 405 naming POST.
  */
 export function webhooks(deps: AppDeps): Hono {
   const app = new Hono()
+  // One budget for the bytes of every body this server is receiving at once (IN_FLIGHT_LIMIT).
+  const budget = bodyBudget(deps.settings.inFlightLimit)
   app.post('/:source', async (c) => {
     const source = Source.safeParse(c.req.param('source'))
-    if (!source.success) {
-      return c.json({ error: `unknown source "${c.req.param('source').slice(0, 50)}"; use one of ${Source.options.join(', ')}` }, 404)
-    }
-    const r = await ingest(deps, source.data, c.req.raw)
+    if (!source.success) return unknownSource(c)
+    const r = await ingest(deps, source.data, c.req.raw, { claim: budget.claim(), client: clientAddress(c) })
     switch (r.outcome) {
       case 'accepted':
         return c.json({ event_id: r.event_id }, 202)
@@ -24,5 +25,19 @@ export function webhooks(deps: AppDeps): Hono {
         return c.json({ ignored: r.reason }, 200)
     }
   })
+  app.all('/:source', (c) => {
+    if (!Source.safeParse(c.req.param('source')).success) return unknownSource(c)
+    return c.json({ error: `use POST: ${c.req.method} is not how a CI sends a webhook` }, 405, { allow: 'POST' })
+  })
   return app
+}
+
+const unknownSource = (c: Context) =>
+  c.json({ error: `unknown source "${c.req.param('source')!.slice(0, 50)}"; use one of ${Source.options.join(', ')}` }, 404)
+
+/** The peer's address as the socket has it (@hono/node-server passes the Node request as `incoming`); none in tests
+ * that call app.request(). */
+function clientAddress(c: Context): string | undefined {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined
+  return env?.incoming?.socket?.remoteAddress
 }

@@ -33,8 +33,11 @@ export class SqliteStore implements Store {
   /** The batch with each accept in a savepoint of its own (a nested better-sqlite3 transaction). */
   private readonly acceptEach: Database.Transaction<(inputs: AcceptInput[]) => Settled<AcceptResult>[]>
 
-  /** `fsync` replaces fs.fdatasync of the WAL, for tests that hold or fail it. */
-  constructor(file: string, o: WalWriterOptions & { busyTimeoutMs?: number } = {}) {
+  private readonly onClose?: () => void
+
+  /** `fsync` replaces fs.fdatasync of the WAL, for tests that hold or fail it; `onClose` runs once the file is closed. */
+  constructor(file: string, o: WalWriterOptions & { busyTimeoutMs?: number; onClose?: () => void } = {}) {
+    this.onClose = o.onClose
     this.db = new Database(file, { timeout: o.busyTimeoutMs ?? 5000 })
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL')
@@ -307,6 +310,7 @@ export class SqliteStore implements Store {
     if (this.db.open) await this.checkpointer?.stop()
     await this.wal.close()
     if (this.db.open) this.db.close()
+    this.onClose?.()
   }
 
   private deliveries(where: string, ...params: unknown[]): Delivery[] {

@@ -77,7 +77,7 @@ describe('body limit over a real socket', () => {
   it('answers 413 on a declared Content-Length over the limit, before the body is sent', async () => {
     const r = await upload({ 'content-type': 'application/json', 'x-gitlab-event': 'Pipeline Hook', 'content-length': 100 * 1024 * 1024 }, CHUNK)
     expect(r.status).toBe(413)
-    expect(JSON.parse(r.body).error).toBe(`request body exceeds the limit of ${LIMIT} bytes`)
+    expect(JSON.parse(r.body).error).toBe(`request body exceeds the limit of ${LIMIT} bytes (BODY_LIMIT)`)
     expect(r.sent).toBe(CHUNK) // the client sent one chunk of its 100 MiB and got its answer
     expect(pulled).toBe(0)
   })

@@ -32,7 +32,7 @@ describe('body limit (413)', () => {
     const { stream, seen } = endless()
     const res = await post({ 'content-type': 'application/json', 'content-length': String(LIMIT + 1) }, stream)
     expect(res.status).toBe(413)
-    expect((await res.json()).error).toBe(`request body exceeds the limit of ${LIMIT} bytes`)
+    expect((await res.json()).error).toBe(`request body exceeds the limit of ${LIMIT} bytes (BODY_LIMIT)`)
     // ReadableStream pulls once to fill its queue when constructed; nothing beyond that was read.
     expect(seen.bytes).toBeLessThanOrEqual(512)
   })
@@ -55,9 +55,20 @@ describe('body limit (413)', () => {
     expect(res.status).toBeLessThan(500)
   })
 
-  it('checks the size before the secret', async () => {
+  it('a declared size over the limit is refused before the secret is looked at; neither reads the body', async () => {
     deps = await testDeps({ settings: { bodyLimit: LIMIT, secrets: { gitlab: 'gl-token-3f9a1c77' } } })
-    const res = await createApp(deps).request('/webhooks/gitlab', { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(LIMIT + 1) })
-    expect(res.status).toBe(413)
+    const app = createApp(deps)
+    const send = (headers: Record<string, string>, body: ReadableStream) =>
+      app.request(new Request('http://x/webhooks/gitlab', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, duplex: 'half' } as RequestInit))
+    const declared = endless()
+    expect((await send({ 'content-length': String(LIMIT + 1) }, declared.stream)).status).toBe(413)
+    // The token travels in a header: a request without it is answered before a byte of its body is read, whatever its
+    // size (ReadableStream pulls once when constructed; nothing beyond that).
+    const chunked = endless()
+    const res = await send({}, chunked.stream)
+    expect(res.status).toBe(401)
+    expect((await res.json()).error).toMatch(/^missing X-Gitlab-Token header/)
+    expect(declared.seen.bytes).toBeLessThanOrEqual(512)
+    expect(chunked.seen.bytes).toBeLessThanOrEqual(512)
   })
 })

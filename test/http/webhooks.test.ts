@@ -102,41 +102,47 @@ describe('POST /webhooks/:source accepted', () => {
 })
 
 describe('secrets', () => {
-  const cases: Record<Source, Record<string, () => Req>> = {
+  // What the 401 says: which header or parameter, missing or wrong, and the setting; never the value.
+  const MISSING = { gitlab: /^missing X-Gitlab-Token header: .*GITLAB_WEBHOOK_TOKEN/, jenkins: /^missing token: add the query parameter token=.*user:token@/, github: /^missing X-Hub-Signature-256 header: .*GITHUB_WEBHOOK_SECRET/ }
+  const WRONG = { gitlab: /^wrong X-Gitlab-Token: .*GITLAB_WEBHOOK_TOKEN/, jenkins: /^wrong token \(the token query parameter or the Basic credentials\): .*JENKINS_WEBHOOK_TOKEN/, github: /^X-Hub-Signature-256 does not match the body signed with GITHUB_WEBHOOK_SECRET/ }
+  const cases: Record<Source, Record<string, [() => Req, 'missing' | 'wrong']>> = {
     gitlab: {
-      wrong: () => gitlabReq({ token: SECRETS.gitlab.replace(/.$/, 'X') }),
-      missing: () => gitlabReq({ token: null }),
-      'wrong length': () => gitlabReq({ token: SECRETS.gitlab + 'x' }),
-      'a prefix': () => gitlabReq({ token: SECRETS.gitlab.slice(0, 4) }),
+      wrong: [() => gitlabReq({ token: SECRETS.gitlab.replace(/.$/, 'X') }), 'wrong'],
+      missing: [() => gitlabReq({ token: null }), 'missing'],
+      'wrong length': [() => gitlabReq({ token: SECRETS.gitlab + 'x' }), 'wrong'],
+      'a prefix': [() => gitlabReq({ token: SECRETS.gitlab.slice(0, 4) }), 'wrong'],
     },
     jenkins: {
-      wrong: () => jenkinsReq({ token: SECRETS.jenkins.replace(/.$/, 'X') }),
-      missing: () => jenkinsReq({ token: null }),
-      'wrong length': () => jenkinsReq({ token: SECRETS.jenkins.slice(0, -1) }),
-      'wrong Basic password': () => jenkinsReq({ token: null, basic: 'jenkins:nope' }),
+      wrong: [() => jenkinsReq({ token: SECRETS.jenkins.replace(/.$/, 'X') }), 'wrong'],
+      missing: [() => jenkinsReq({ token: null }), 'missing'],
+      'wrong length': [() => jenkinsReq({ token: SECRETS.jenkins.slice(0, -1) }), 'wrong'],
+      'wrong Basic password': [() => jenkinsReq({ token: null, basic: 'jenkins:nope' }), 'wrong'],
     },
     github: {
-      wrong: () => githubReq({ secret: 'another-secret' }),
-      missing: () => githubReq({ signature: null }),
-      'wrong length': () => githubReq({ signature: githubSignature(fixture('github', 'workflow_run-completed-failure-adapted.json'), SECRETS.github).slice(0, -2) }),
-      'signature of another body': () => githubReq({ signature: githubSignature('{}', SECRETS.github) }),
-      'sha1 only': () => {
-        const r = githubReq({ signature: null })
-        r.init.headers['x-hub-signature'] = 'sha1=0000000000000000000000000000000000000000'
-        return r
-      },
+      wrong: [() => githubReq({ secret: 'another-secret' }), 'wrong'],
+      missing: [() => githubReq({ signature: null }), 'missing'],
+      'wrong length': [() => githubReq({ signature: githubSignature(fixture('github', 'workflow_run-completed-failure-adapted.json'), SECRETS.github).slice(0, -2) }), 'wrong'],
+      'signature of another body': [() => githubReq({ signature: githubSignature('{}', SECRETS.github) }), 'wrong'],
+      'sha1 only': [
+        () => {
+          const r = githubReq({ signature: null })
+          r.init.headers['x-hub-signature'] = 'sha1=0000000000000000000000000000000000000000'
+          return r
+        },
+        'missing',
+      ],
     },
   }
   for (const source of SOURCES) {
-    for (const [name, make] of Object.entries(cases[source])) {
-      it(`${source}: ${name} secret → 401, nothing stored, secret not echoed or logged`, async () => {
+    for (const [name, [make, why]] of Object.entries(cases[source])) {
+      it(`${source}: ${name} secret → 401 saying it is ${why}, nothing stored, secret not echoed or logged`, async () => {
         await setup()
         const r = await send(make())
         expect(r.status).toBe(401)
-        expect(r.json.error).toMatch(/secret/)
+        expect(r.json.error).toMatch((why === 'missing' ? MISSING : WRONG)[source])
         expect(await stored()).toEqual([])
         expect(await metric('ci_notify_requests_rejected_total', { source, reason: 'auth' })).toBe(1)
-        expect(logLines().find((l) => l.outcome === 'rejected')).toMatchObject({ source, reason: 'auth' })
+        expect(logLines().find((l) => l.outcome === 'rejected')).toMatchObject({ source, reason: 'auth', error: r.json.error })
         expectNoSecret(r.text)
       })
     }
@@ -226,7 +232,8 @@ describe('rejections', () => {
     req.init.headers['content-type'] = type
     const r = await send(req)
     expect(r.status).toBe(415)
-    expect(r.json.error).toContain(type.split(';')[0])
+    expect(r.json.error).toContain(type.split(";")[0])
+    expect(r.json.error).toMatch(source === "jenkins" ? /send application\/json or application\/xml or text\/xml/ : /send application\/json/)
     expect(await metric('ci_notify_requests_rejected_total', { source, reason: 'unsupported_media' })).toBe(1)
   })
 
@@ -251,11 +258,17 @@ describe('rejections', () => {
     expect(await metric('ci_notify_requests_rejected_total', { source: 'gitlab', reason: 'unavailable' })).toBe(1)
   })
 
-  it('unknown source → 404; GET on a webhook → 404', async () => {
+  it('unknown source → 404; GET or PUT on a webhook → 405 saying to use POST', async () => {
     await setup()
     const r = await app.request('/webhooks/bitbucket', { method: 'POST', body: '{}' })
     expect(r.status).toBe(404)
     expect((await r.json()).error).toMatch(/gitlab, jenkins, github/)
-    expect((await app.request('/webhooks/gitlab')).status).toBe(404)
+    expect((await app.request('/webhooks/bitbucket')).status).toBe(404)
+    for (const method of ['GET', 'PUT']) {
+      const get = await app.request('/webhooks/gitlab', { method })
+      expect(get.status).toBe(405)
+      expect(get.headers.get('allow')).toBe('POST')
+      expect((await get.json()).error).toMatch(/^use POST/)
+    }
   })
 })

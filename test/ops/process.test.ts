@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { Agent, request } from 'node:http'
+import { Agent, createServer, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -23,6 +24,7 @@ async function until<T>(what: string, f: () => Promise<T | undefined> | T | unde
   }
   throw new Error(`timed out waiting for ${what}`)
 }
+const DRY_RULES = 'targets:\n  ops: { type: dingtalk, webhook: "" }\nrules:\n  - name: all\n    notify: [ops]\n'
 const rulesFile = (dir: string, yaml: string) => {
   const p = join(dir, 'rules.yaml')
   writeFileSync(p, yaml)
@@ -42,6 +44,35 @@ describe('start', () => {
     const r = await runToExit({ RULES_FILE: join(dir, 'nope.yaml'), DATA_DIR: join(dir, 'data') })
     expect(r.code).toBe(1)
     expect(r.out).toContain(join(dir, 'nope.yaml'))
+  })
+
+  it('exits 1 naming host:port when the port is taken, instead of running on listening nowhere', async () => {
+    const taken = createServer()
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r))
+    const port = (taken.address() as AddressInfo).port
+    try {
+      const dir = tmp('port')
+      const r = await runToExit({ PORT: String(port), RULES_FILE: rulesFile(dir, DRY_RULES), DATA_DIR: join(dir, 'data') })
+      expect(r.code).toBe(1)
+      expect(r.out).toContain(`cannot listen on 127.0.0.1:${port} (EADDRINUSE): another process is listening there`)
+    } finally {
+      taken.close()
+    }
+  })
+
+  it('refuses a second server on the same DATA_DIR; the lock goes with its holder, even a SIGKILLed one', async () => {
+    const dir = tmp('lock')
+    const env = { RULES_FILE: rulesFile(dir, DRY_RULES), DATA_DIR: join(dir, 'data') }
+    const first = await start({ env })
+    const second = await runToExit(env)
+    expect(second.code).toBe(1)
+    expect(second.out).toContain(`DATA_DIR ${join(dir, 'data')} is in use by another ci-notify server`)
+    // The first one is unharmed, and once it is killed outright a new one starts on the same folder.
+    expect((await fetch(`${first.url}/healthz`)).status).toBe(200)
+    first.proc.kill('SIGKILL')
+    await first.exited
+    const third = await start({ env })
+    expect((await fetch(`${third.url}/healthz`)).status).toBe(200)
   })
 
   it('without rules.yaml and RULES_FILE runs the example rules in dry-run and logs the DingTalk and WeCom messages', async () => {

@@ -62,13 +62,13 @@ describe('loadSettings', () => {
       '--port', '9100', '--host', '::', '--rules-file', 'r.yaml', '--data-dir', 'd', '--database-url', 'postgresql://h/db',
       '--admin-token', 'flag-admin-1', '--gitlab-webhook-token', 'flag-gitlab-1', '--github-webhook-secret', 'flag-github-1',
       '--jenkins-webhook-token', 'flag-jenkins-1', '--dry-run', '--log-level', 'warn', '--log-format', 'json', '--body-limit', '2mb',
-      '--delivery-timeout', '500ms', '--retry-max-age', '90m', '--db-pool-size', '4', '--retention-days', '7', '--request-timeout', '5s',
+      '--in-flight-limit', '8mb', '--delivery-timeout', '500ms', '--retry-max-age', '90m', '--db-pool-size', '4', '--retention-days', '7', '--request-timeout', '5s',
     ]
     const s = loadSettings({ PORT: '1', ADMIN_TOKEN: 'env-admin-1', DRY_RUN: 'false', LOG_LEVEL: 'info' }, argv)
     expect(s).toMatchObject({
       port: 9100, host: '::', rulesFile: 'r.yaml', rulesFileExplicit: true, dataDir: 'd', databaseUrl: 'postgresql://h/db', adminToken: 'flag-admin-1',
       secrets: { gitlab: 'flag-gitlab-1', github: 'flag-github-1', jenkins: 'flag-jenkins-1' }, dryRun: true, logLevel: 'warn',
-      logFormat: 'json', bodyLimit: 2 * 1024 * 1024, deliveryTimeoutMs: 500, retryMaxAgeMs: 90 * 60_000, dbPoolSize: 4, retentionDays: 7, requestTimeoutMs: 5000,
+      logFormat: 'json', bodyLimit: 2 * 1024 * 1024, inFlightLimit: 8 * 1024 * 1024, deliveryTimeoutMs: 500, retryMaxAgeMs: 90 * 60_000, dbPoolSize: 4, retentionDays: 7, requestTimeoutMs: 5000,
     })
     // every row of the table has a flag this test passed
     for (const spec of SETTINGS) expect(argv).toContain(`--${spec.flag}`)
@@ -134,6 +134,7 @@ describe('bad settings stop the start, each named', () => {
     [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT (--log-format): "xml" is not json or pretty'],
     [{ BODY_LIMIT: '1gb' }, 'BODY_LIMIT (--body-limit): "1gb" is not a size (e.g. 1048576, 512kb, 1mb)'],
     [{ BODY_LIMIT: '10' }, 'BODY_LIMIT (--body-limit): "10" is too small (at least 1kb: CI payloads are rarely smaller)'],
+    [{ BODY_LIMIT: '2mb', IN_FLIGHT_LIMIT: '1mb' }, 'IN_FLIGHT_LIMIT (--in-flight-limit): 1048576 bytes is less than BODY_LIMIT (2097152 bytes): a body of the largest size could never be received'],
     [{ DELIVERY_TIMEOUT: '10' }, 'DELIVERY_TIMEOUT (--delivery-timeout): "10" is not a duration with a unit (e.g. 500ms, 10s, 5m, 24h, 2d)'],
     [{ RETRY_MAX_AGE: '0h' }, 'RETRY_MAX_AGE (--retry-max-age): "0h" must be more than 0'],
   ]
