@@ -10,6 +10,7 @@ The server must be up; this command does not open the database itself.
 
 options:
   --status STATUS   only deliveries in this state: ${DELIVERY_STATUSES.join(' | ')}
+                    (TRIES counts every attempt to send; ERRCODE and LAST ERROR show on those not sent)
   --limit N         at most N, newest first (1–500, default 50)
   --json            print the API's JSON instead of a table
   --url URL         the server (default: $CI_NOTIFY_URL, else http://localhost:$PORT, PORT defaulting to 8080)
@@ -91,7 +92,18 @@ async function call(method: string, url: string): Promise<unknown> {
 function table(rows: Row[]): string {
   if (!rows.length) return 'no deliveries\n'
   const head = ['ID', 'STATUS', 'TARGET', 'TRIES', 'ERRCODE', 'CREATED', 'EVENT', 'LAST ERROR']
-  const lines = rows.map((r) => [String(r.id), r.status, r.target, String(r.attempts), r.last_errcode === null ? '' : String(r.last_errcode), r.created_at, r.event_id, r.last_errmsg ?? ''])
+  // A delivery that went out has no error to show: what failed on the way is history, not its state.
+  const failing = (r: Row) => r.status !== 'sent' && r.status !== 'dry_run'
+  const lines = rows.map((r) => [
+    String(r.id),
+    r.status,
+    r.target,
+    String(r.attempts),
+    failing(r) && r.last_errcode !== null ? String(r.last_errcode) : '',
+    r.created_at,
+    r.event_id,
+    failing(r) ? (r.last_errmsg ?? '') : '',
+  ])
   const widths = head.map((h, i) => Math.max(h.length, ...lines.slice().map((l) => (i === 7 ? 0 : l[i].length))))
   const fmt = (l: string[]) => l.map((c, i) => (i === 7 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()
   return [fmt(head), ...lines.map(fmt)].join('\n') + '\n'

@@ -88,7 +88,7 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
   // One slice of the event loop at a time for the whole move: reading the events, then rendering them.
   const turn = yielder()
   const { ready, missing } = await renderInputs(store, rules, target, due, turn)
-  for (const d of missing) await store.markDead(d.id, { errmsg: `event ${d.event_id} not found in the store` })
+  for (const d of missing) await store.markDead(d.id, { errmsg: `event ${d.event_id} not found in the store`, attempted: false })
   if (missing.length) return { kind: 'progress' }
   const renderer = env.renderers[target.type]
   if (dry) return dryRun(env, target, ready, renderer, n, turn)
@@ -117,7 +117,7 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
 async function removedTarget(env: StepEnv, name: string): Promise<StepResult> {
   const waiting = await env.store.waitingFor(name, BATCH)
   const errmsg = `target "${name}" is not in the rules file any more (removed on reload); retry it after restoring the target`
-  for (const d of waiting) await env.store.markDead(d.id, { errmsg })
+  for (const d of waiting) await env.store.markDead(d.id, { errmsg, attempted: false })
   env.metrics.deliveries.inc({ target: name, result: 'dead' }, waiting.length)
   env.log.warn({ target: name, deliveries: waiting.length }, 'deliveries for a removed target: dead letters')
   return { kind: 'progress' }
@@ -150,7 +150,7 @@ async function dryRun(env: StepEnv, target: NamedTarget, ready: { delivery: Deli
 /** A message that cannot be rendered never will be: dead letter, fixable by a rules or code change and a retry. */
 async function renderFailed(env: StepEnv, target: NamedTarget, ds: Delivery[], err: unknown, n: number): Promise<StepResult> {
   const errmsg = `render failed: ${err instanceof Error ? err.message : String(err)}`
-  for (const d of ds) await env.store.markDead(d.id, { errmsg })
+  for (const d of ds) await env.store.markDead(d.id, { errmsg, attempted: false })
   env.metrics.deliveries.inc({ target: target.name, result: 'dead' }, ds.length)
   env.log.error({ target: target.name, deliveries: ds.map((d) => d.id), errmsg }, 'delivery cannot be rendered: dead letter')
   return { kind: 'progress' }

@@ -123,12 +123,12 @@ export class PostgresStore implements Store {
     await query(this.pool, `UPDATE deliveries SET progress = $2 WHERE id = $1 AND ${WAITING}`, [id, JSON.stringify(progress)])
   }
 
-  async markDead(id: number, o: { errcode?: number; errmsg: string }): Promise<void> {
+  async markDead(id: number, o: { errcode?: number; errmsg: string; attempted?: boolean }): Promise<void> {
     await query(
       this.pool,
-      `UPDATE deliveries SET status = 'dead', attempts = attempts + 1, last_errcode = $2, last_errmsg = $3, progress = NULL
+      `UPDATE deliveries SET status = 'dead', attempts = attempts + $4, last_errcode = $2, last_errmsg = $3, progress = NULL
        WHERE id = $1`,
-      [id, o.errcode ?? null, pgText(o.errmsg)],
+      [id, o.errcode ?? null, pgText(o.errmsg), o.attempted === false ? 0 : 1],
     )
   }
 
@@ -157,7 +157,7 @@ export class PostgresStore implements Store {
     // next_attempt_at 0: due at once, whatever clock the worker runs on.
     const rows = await query(
       this.pool,
-      `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = 0, progress = NULL
+      `UPDATE deliveries SET status = 'pending', next_attempt_at = 0, progress = NULL
        WHERE id = $1 AND status = 'dead' RETURNING id`,
       [id],
     )

@@ -214,10 +214,10 @@ export class SqliteStore implements Store {
     await this.write(() => this.sql(`UPDATE deliveries SET progress = ? WHERE id = ? AND ${WAITING}`).run(JSON.stringify(progress), id))
   }
 
-  async markDead(id: number, o: { errcode?: number; errmsg: string }): Promise<void> {
+  async markDead(id: number, o: { errcode?: number; errmsg: string; attempted?: boolean }): Promise<void> {
     await this.write(() =>
-      this.sql(`UPDATE deliveries SET status = 'dead', attempts = attempts + 1, last_errcode = ?, last_errmsg = ?, progress = NULL WHERE id = ?`)
-        .run(o.errcode ?? null, o.errmsg, id),
+      this.sql(`UPDATE deliveries SET status = 'dead', attempts = attempts + ?, last_errcode = ?, last_errmsg = ?, progress = NULL WHERE id = ?`)
+        .run(o.attempted === false ? 0 : 1, o.errcode ?? null, o.errmsg, id),
     )
   }
 
@@ -246,7 +246,7 @@ export class SqliteStore implements Store {
   async requeue(id: number): Promise<boolean> {
     // next_attempt_at 0: due at once, whatever clock the worker runs on.
     const r = await this.write(() =>
-      this.sql(`UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = 0, progress = NULL WHERE id = ? AND status = 'dead'`).run(id),
+      this.sql(`UPDATE deliveries SET status = 'pending', next_attempt_at = 0, progress = NULL WHERE id = ? AND status = 'dead'`).run(id),
     )
     return r.changes === 1
   }

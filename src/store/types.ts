@@ -88,13 +88,14 @@ export interface Store {
   markRetry(id: number, o: { nextAttemptAt: number; errcode?: number; errmsg: string; progress?: DeliveryProgress }): Promise<void>
   /** Records the parts of a send confirmed so far, on a delivery still waiting (no-op otherwise). */
   markProgress(id: number, progress: DeliveryProgress): Promise<void>
-  markDead(id: number, o: { errcode?: number; errmsg: string }): Promise<void>
+  /** Counts an attempt unless `attempted: false` (the delivery was never sent: a render failure, a removed target). */
+  markDead(id: number, o: { errcode?: number; errmsg: string; attempted?: boolean }): Promise<void>
   /** Rendered and logged, not posted (DRY_RUN or a target without webhook). */
   markDryRun(ids: number[], at: Date): Promise<void>
   /** Newest (highest id) first, optionally only one status. */
   listDeliveries(o: { status?: DeliveryStatus; limit: number }): Promise<Delivery[]>
   getDelivery(id: number): Promise<Delivery | undefined>
-  /** dead → pending, attempts reset. False when the id is not a dead delivery. */
+  /** dead → pending, due at once; `attempts` keeps counting every attempt. False when the id is not a dead delivery. */
   requeue(id: number): Promise<boolean>
   queueStats(): Promise<QueueStats>
 

@@ -102,8 +102,14 @@ describe('ci-notify deliveries (against a running server)', () => {
       expect(out.join('')).toMatch(/^ID\s+STATUS\s+TARGET.*\n1\s+dead\s+ops\s+1\s+310000\s+.*keywords not in content\n$/)
       expect(await run(['retry', '1', '--url', url])).toBe(0)
       expect(out.join('')).toContain('delivery 1 re-queued')
+      // Retried and sent: two attempts, and the error of the first is no longer shown as its state.
+      await deps!.store.markSent([1], new Date())
+      out.length = 0
+      expect(await run(['list', '--url', url])).toBe(0)
+      expect(out.join('')).toMatch(/\n1\s+sent\s+ops\s+2\s+2026-11-29T01:01:00\.000Z\s+ev-1\n$/)
+      expect(out.join('')).not.toContain('keywords not in content')
       expect(await run(['retry', '1', '--url', url])).toBe(1)
-      expect(err.join('')).toContain('409: delivery 1 is pending, not dead')
+      expect(err.join('')).toContain('409: delivery 1 is sent, not dead')
       expect(await run(['list', '--status', 'nope', '--url', url])).toBe(1)
       expect(err.join('')).toContain('400: status must be one of')
       vi.stubEnv('ADMIN_TOKEN', 'wrong')

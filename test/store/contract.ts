@@ -254,7 +254,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
       expect((await store.listDeliveries({ status: 'retrying', limit: 10 })).map((d) => d.target)).toEqual(['e'])
     })
 
-    it('requeues a dead delivery (attempts reset, due at once) and nothing else', async () => {
+    it('requeues a dead delivery (due at once, its attempts still counted) and nothing else', async () => {
       await store.accept(acceptInput(sampleEvent(), ['a', 'b']))
       const [a, b] = (await store.listDeliveries({ limit: 10 })).reverse()
       await store.markRetry(a.id, { nextAttemptAt: 1, errmsg: 'timeout' })
@@ -268,7 +268,17 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
       expect(await store.getDelivery(999_999)).toBeUndefined()
       // Due at once: next_attempt_at 0.
       expect(await store.dueTargets(0)).toEqual(['a'])
-      expect(await store.getDelivery(a.id)).toMatchObject({ status: 'pending', attempts: 0, next_attempt_at: 0 })
+      expect(await store.getDelivery(a.id)).toMatchObject({ status: 'pending', attempts: 2, next_attempt_at: 0 })
+      // Sent after the retry: three attempts in all.
+      await store.markSent([a.id], later(0))
+      expect(await store.getDelivery(a.id)).toMatchObject({ status: 'sent', attempts: 3 })
+    })
+
+    it('a dead letter that was never sent (render failure, removed target) counts no attempt', async () => {
+      await store.accept(acceptInput(sampleEvent(), ['a']))
+      const [a] = await store.listDeliveries({ limit: 1 })
+      await store.markDead(a.id, { errmsg: 'render failed: x', attempted: false })
+      expect(await store.getDelivery(a.id)).toMatchObject({ status: 'dead', attempts: 0, last_errmsg: 'render failed: x' })
     })
 
     it('counts the queue', async () => {
