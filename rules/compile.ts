@@ -55,5 +55,5 @@ export function compile(config: RulesFile, file: string, problems: Problem[]): C
       ...(r.template && { template: r.template }),
     }
   })
-  return { file, config, targets, rules, people: buildDirectory(config.people), index: emptyIndex(), unsetVariables: [] }
+  return { file, config, targets, rules, people: buildDirectory(config.people, config.people_match), index: emptyIndex(), unsetVariables: [] }
 }

@@ -43,11 +43,34 @@ export function verdictLines(verdicts: Verdict[]): string {
 /** `author → 张三 (by gitlab username)`: the line format the cases folder keeps too. */
 export function mentionLine(m: Mention, source: CommonEvent['source']): string {
   const src = m.as === 'culprits' ? 'jenkins' : source
-  const how = !m.resolved
-    ? 'unresolved: written by name, without @'
-    : { username: `by ${src} username`, email: 'by email', name: 'by name', people: 'named in the rule' }[m.via ?? 'name']
+  const how = m.resolved
+    ? {
+        username: `by ${src} username`,
+        email: `by ${src}'s verified email`,
+        commit_email: 'by commit email (people_match.commit_emails)',
+        actor_email: "by commit email, the actor's own",
+        name: 'by name (people_match.names)',
+        people: 'named in the rule',
+      }[m.via ?? 'name']
+    : `unresolved: ${unmatched(m)}written by name, without @`
   const as = m.as === m.name ? '' : `${m.as} → `
   return `${as}${m.name} (${how})`
+}
+
+function unmatched({ unmatched: u, name }: Mention): string {
+  if (!u) return ''
+  if (u.reason === 'ambiguous') return `ambiguous: ${u.count} people named ${name}; `
+  const by = u.reason === 'name' ? 'display name (people_match.names)' : 'commit email (people_match.commit_emails)'
+  return `only the ${by} matches ${u.person}, and the file does not trust it; `
+}
+
+/** What a reviewer should know about one event beyond its routing: ambiguous names. */
+export function eventFlags(targets: Routing['targets']): string[] {
+  const flags: string[] = []
+  const ambiguous = new Map<string, number>()
+  for (const m of targets.flatMap((t) => t.mentions)) if (m.unmatched?.reason === 'ambiguous') ambiguous.set(m.name, m.unmatched.count)
+  for (const [name, count] of ambiguous) flags.push(`ambiguous: ${count} people named ${name} in people; written by name, without @`)
+  return flags
 }
 
 export function targetBlock(o: {
