@@ -37,6 +37,8 @@ targets`)
       {
         "msgtype": "markdown",`)
     expect(r.out).toContain('"atUserIds": [\n            "wangwu9012"\n          ]')
+    // the actor as people knows them, not GitLab's display name
+    expect(r.out).toContain('- 触发人：王五\\n')
   })
 
   it('the first condition that failed, per rule, and unresolved mentions', async () => {
@@ -45,6 +47,8 @@ targets`)
     expect(r.out).toContain('  jenkins-culprits         no: source: "github" is not jenkins\n  main-broken              matched\n')
     expect(r.out).toContain('    @ author → Matthias Fax (unresolved: written by name, without @)\n    @ actor → 王五 (by github username)\n')
     expect(r.out).toContain('\nunresolved  Matthias Fax (not found in people by a trusted means: written by name, without @)\n')
+    // GitHub sends the login only; people maps it to 王五, and the message says so as it does for GitLab
+    expect(r.out).toContain('- 触发人：王五\\n')
     expect(r.out).not.toContain('\nflags\n')
   })
 
