@@ -1,4 +1,5 @@
 import type { CommonEvent, Person } from '../src/event.js'
+import { detailsUrl } from '../src/render/content.js'
 import type { RobotMessage } from '../src/render/types.js'
 import type { Verdict } from './explain.js'
 import type { Mention, PipelineState, Routing } from './types.js'
@@ -64,13 +65,20 @@ function unmatched({ unmatched: u, name }: Mention): string {
   return `only the ${by} matches ${u.person}, and the file does not trust it; `
 }
 
-/** What a reviewer should know about one event beyond its routing: ambiguous names. */
-export function eventFlags(targets: Routing['targets']): string[] {
+/** What a reviewer should know about one event beyond its routing: ambiguous names, a message without a link. */
+export function eventFlags(e: CommonEvent, targets: Routing['targets']): string[] {
   const flags: string[] = []
+  if (!detailsUrl(e)) flags.push(`no link: the event has no URL, so its messages have none${NO_LINK_FIX[e.source] ? `; ${NO_LINK_FIX[e.source]}` : ''}`)
   const ambiguous = new Map<string, number>()
   for (const m of targets.flatMap((t) => t.mentions)) if (m.unmatched?.reason === 'ambiguous') ambiguous.set(m.name, m.unmatched.count)
   for (const [name, count] of ambiguous) flags.push(`ambiguous: ${count} people named ${name} in people; written by name, without @`)
   return flags
+}
+
+/** How a source's events get their link, for the flag above. */
+const NO_LINK_FIX: Partial<Record<CommonEvent['source'], string>> = {
+  // The Notification plugin sends build.full_url only when Jenkins knows its own root URL (inbound.md §2.3).
+  jenkins: "set Jenkins' URL in Manage Jenkins → System (Jenkins URL), then the Notification plugin sends build.full_url",
 }
 
 export function targetBlock(o: {

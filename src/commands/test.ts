@@ -16,7 +16,7 @@ const USAGE = `usage: ci-notify test [FILE] --source gitlab|jenkins|github PAYLO
        ci-notify test [FILE] --cases DIR [--update]
 
 Shows how the rules file (default: $RULES_FILE, else rules.yaml) routes one recorded webhook: the event in brief,
-flags (a name several people share), each rule (matched, or the first condition that
+flags (a message without a link, a name several people share), each rule (matched, or the first condition that
 failed), the targets, the mentions and how each resolved, and the exact message each target would get. Exit 0.
 
 With --cases, replays every DIR/NAME.expected.yaml beside its payload and exits 1 on any difference; --update
@@ -75,7 +75,7 @@ function single(rules: CompiledRules, o: { source?: string; payload: string; hea
   const prev: PipelineState | undefined = o.previous ? { status: Status.parse(o.previous), event_id: 'previous' } : undefined
   const { decision, verdicts } = explain(event, rules, prev)
   const { routing } = decision
-  const flags = eventFlags(routing.targets)
+  const flags = eventFlags(event, routing.targets)
   const out = [eventBrief(event, prev, routing.transition), ...(flags.length ? ['', 'flags', ...flags.map((f) => `  ! ${f}`)] : []), '', verdictLines(verdicts), '', 'targets']
   if (routing.targets.length === 0) out.push('  (none: nobody is notified)')
   for (const t of routing.targets) {

@@ -98,6 +98,19 @@ rules:
     expect(r.out).not.toMatch(/dt-zw/)
   })
 
+  it("flags a Jenkins event without build.full_url: its message has no link; says to set Jenkins' URL", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ci-notify-test-'))
+    const payload = JSON.parse(readFileSync(fx('jenkins/finalized-failure-adapted.json'), 'utf8'))
+    delete payload.build.full_url
+    writeFileSync(join(dir, 'p.json'), JSON.stringify(payload))
+    const r = await capture(run, [EXAMPLE, '--source', 'jenkins', join(dir, 'p.json')])
+    expect(r.out).toContain(
+      "\nflags\n  ! no link: the event has no URL, so its messages have none; set Jenkins' URL in Manage Jenkins → System (Jenkins URL), then the Notification plugin sends build.full_url\n",
+    )
+    const withUrl = await capture(run, [EXAMPLE, '--source', 'jenkins', fx('jenkins/finalized-failure-adapted.json')])
+    expect(withUrl.out).not.toContain('no link')
+  })
+
   it('exit 1 for a broken rules file or payload, exit 2 for bad usage', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ci-notify-test-'))
     writeFileSync(join(dir, 'bad.yaml'), 'targets: {}\nrules:\n  - { name: a, notify: [x] }\n')
