@@ -34,6 +34,8 @@ export type CompiledRules = {
   index: RuleIndex
   /** Variables that were unset and taken as empty (only with `allowUnset`, for `ci-notify check --allow-unset`). */
   unsetVariables: string[]
+  /** `file:line:col: path: what is likely wrong`: valid, but almost certainly not meant (rules/warnings.ts). */
+  warnings: string[]
 }
 
 /** Compiles a schema-valid file; every cross-reference problem is pushed to `problems` (none are thrown). */
@@ -55,5 +57,5 @@ export function compile(config: RulesFile, file: string, problems: Problem[]): C
       ...(r.template && { template: r.template }),
     }
   })
-  return { file, config, targets, rules, people: buildDirectory(config.people), index: emptyIndex(), unsetVariables: [] }
+  return { file, config, targets, rules, people: buildDirectory(config.people, config.people_match), index: emptyIndex(), unsetVariables: [], warnings: [] }
 }

@@ -43,8 +43,12 @@ export function crossCheck(c: CheckView, problems: Problem[]): void {
       if (!targets.includes(t)) problems.push({ path: ['rules', i, 'notify', j], message: `unknown target "${t}"${didYouMean(t, targets) || `; targets are ${targets.join(', ') || '(none)'}`}` })
     }
     for (const [j, m] of strings(r.mention)) {
-      if (!(ROLES as readonly string[]).includes(m) && !names.includes(m)) {
+      if ((ROLES as readonly string[]).includes(m)) continue
+      const count = names.filter((n) => n === m).length
+      if (count === 0) {
         problems.push({ path: ['rules', i, 'mention', j], message: `unknown mention "${m}": not a role (${ROLES.join(', ')}) nor a name in people${didYouMean(m, [...ROLES, ...names])}` })
+      } else if (count > 1) {
+        problems.push({ path: ['rules', i, 'mention', j], message: `mention "${m}" is ambiguous: ${count} people are named "${m}" (give each a name of their own, e.g. "${m} (team)")` })
       }
     }
     for (const part of ['title', 'body'] as const) {
@@ -65,13 +69,15 @@ export function crossCheck(c: CheckView, problems: Problem[]): void {
   })
 }
 
-/** Two people with one handle would make a mention ambiguous. */
+/**
+ * Two people with one CI username or one e-mail would make a mention ambiguous. Two people may share a name (two
+ * 张伟 are common): a display name then matches neither (rules/people.ts), and a rule naming them is refused above.
+ */
 function duplicates(people: readonly unknown[], problems: Problem[]): void {
   const seen = new Map<string, [number, string]>()
   people.forEach((p, i) => {
     if (!isObj(p)) return
     const keys: Array<[string, unknown]> = [
-      ['name', p.name],
       ['gitlab', p.gitlab],
       ['github', p.github],
       ['jenkins', p.jenkins],
@@ -79,7 +85,7 @@ function duplicates(people: readonly unknown[], problems: Problem[]): void {
     ]
     for (const [field, raw] of keys) {
       if (typeof raw !== 'string') continue
-      const v = field === 'name' ? raw : raw.toLowerCase()
+      const v = raw.toLowerCase()
       const other = seen.get(`${field}:${v}`)
       if (other !== undefined) problems.push({ path: ['people', i, field], message: `${field} "${raw}" is also on people[${other[0]}] (${other[1]})` })
       else seen.set(`${field}:${v}`, [i, typeof p.name === 'string' ? p.name : '?'])

@@ -10,6 +10,7 @@ import { crossCheck } from './cross-check.js'
 import { compileMatch } from './match.js'
 import { Match, RulesFile } from './schema.js'
 import { schemaProblems } from './schema-problems.js'
+import { warnings } from './warnings.js'
 
 export type LoadOptions = {
   file: string
@@ -20,7 +21,8 @@ export type LoadOptions = {
 
 /**
  * YAML → `${VAR}` interpolation → schema → compiled matchers → cross-checks. Collects every problem and throws one
- * ConfigError listing them all, each as `file:line:col: path: what is wrong[, did you mean …]`.
+ * ConfigError listing them all, each as `file:line:col: path: what is wrong[, did you mean …]`. A valid file comes
+ * back with its warnings (rules/warnings.ts) in the same format.
  */
 export function parseRules(text: string, o: LoadOptions): CompiledRules {
   const lc = new LineCounter()
@@ -50,7 +52,8 @@ export function parseRules(text: string, o: LoadOptions): CompiledRules {
   }
   const compiled = compile(parsed.data, o.file, problems)
   if (problems.length > 0) throw fail(problems)
-  return { ...compiled, unsetVariables: unset }
+  const warned = describeProblems(warnings(parsed.data, compiled.rules), { file: o.file, doc, lc }).map((l) => redactValues(l, values))
+  return { ...compiled, unsetVariables: unset, warnings: warned }
 }
 
 export function loadRulesFile(path: string, env: Env, o: { allowUnset?: boolean } = {}): CompiledRules {

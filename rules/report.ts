@@ -1,4 +1,5 @@
 import type { CommonEvent, Person } from '../src/event.js'
+import { detailsUrl } from '../src/render/content.js'
 import type { RobotMessage } from '../src/render/types.js'
 import type { Verdict } from './explain.js'
 import type { Mention, PipelineState, Routing } from './types.js'
@@ -43,11 +44,41 @@ export function verdictLines(verdicts: Verdict[]): string {
 /** `author → 张三 (by gitlab username)`: the line format the cases folder keeps too. */
 export function mentionLine(m: Mention, source: CommonEvent['source']): string {
   const src = m.as === 'culprits' ? 'jenkins' : source
-  const how = !m.resolved
-    ? 'unresolved: written by name, without @'
-    : { username: `by ${src} username`, email: 'by email', name: 'by name', people: 'named in the rule' }[m.via ?? 'name']
+  const how = m.resolved
+    ? {
+        username: `by ${src} username`,
+        email: `by ${src}'s verified email`,
+        commit_email: 'by commit email (people_match.commit_emails)',
+        actor_email: "by commit email, the actor's own",
+        name: 'by name (people_match.names)',
+        people: 'named in the rule',
+      }[m.via ?? 'name']
+    : `unresolved: ${unmatched(m)}written by name, without @`
   const as = m.as === m.name ? '' : `${m.as} → `
   return `${as}${m.name} (${how})`
+}
+
+function unmatched({ unmatched: u, name }: Mention): string {
+  if (!u) return ''
+  if (u.reason === 'ambiguous') return `ambiguous: ${u.count} people named ${name}; `
+  const by = u.reason === 'name' ? 'display name (people_match.names)' : 'commit email (people_match.commit_emails)'
+  return `only the ${by} matches ${u.person}, and the file does not trust it; `
+}
+
+/** What a reviewer should know about one event beyond its routing: ambiguous names, a message without a link. */
+export function eventFlags(e: CommonEvent, targets: Routing['targets']): string[] {
+  const flags: string[] = []
+  if (!detailsUrl(e)) flags.push(`no link: the event has no URL, so its messages have none${NO_LINK_FIX[e.source] ? `; ${NO_LINK_FIX[e.source]}` : ''}`)
+  const ambiguous = new Map<string, number>()
+  for (const m of targets.flatMap((t) => t.mentions)) if (m.unmatched?.reason === 'ambiguous') ambiguous.set(m.name, m.unmatched.count)
+  for (const [name, count] of ambiguous) flags.push(`ambiguous: ${count} people named ${name} in people; written by name, without @`)
+  return flags
+}
+
+/** How a source's events get their link, for the flag above. */
+const NO_LINK_FIX: Partial<Record<CommonEvent['source'], string>> = {
+  // The Notification plugin sends build.full_url only when Jenkins knows its own root URL (inbound.md §2.3).
+  jenkins: "set Jenkins' URL in Manage Jenkins → System (Jenkins URL), then the Notification plugin sends build.full_url",
 }
 
 export function targetBlock(o: {

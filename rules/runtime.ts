@@ -35,6 +35,7 @@ export class RulesRuntime {
     const text = readRulesText(file)
     const rt = new RulesRuntime(parseRules(text, { file, env: o.env }), o)
     rt.loadedText = text
+    warn(o.log, rt.rules)
     o.metrics.rulesReloads.inc({ result: 'ok' })
     o.metrics.rulesLoadError.set(0)
     return rt
@@ -65,6 +66,7 @@ export class RulesRuntime {
       metrics.rulesReloads.inc({ result: 'ok' })
       metrics.rulesLoadError.set(0)
       log.info({ file: this.rules.file, rules: this.rules.rules.length }, 'rules reloaded')
+      warn(log, this.rules)
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err
       this.last = { at, ok: false, error: err.message }
@@ -125,4 +127,9 @@ export class RulesRuntime {
   private now(): Date {
     return this.o?.now?.() ?? new Date()
   }
+}
+
+/** A valid file's warnings (rules/warnings.ts), once per load, as `ci-notify check` lists them. */
+function warn(log: Logger, rules: CompiledRules): void {
+  if (rules.warnings.length) log.warn({ file: rules.file, warnings: rules.warnings }, `the rules file has ${rules.warnings.length} warning(s); \`ci-notify check\` lists them`)
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import type { Path } from './locate.js'
 import type { Problem } from './problems.js'
-import { DingTalkTarget, Defaults, Match, PersonEntry, Rule, RulesFile, WeComTarget } from './schema.js'
+import { DingTalkTarget, Defaults, Match, PeopleMatch, PersonEntry, Rule, RulesFile, WeComTarget } from './schema.js'
 import { didYouMean } from './suggest.js'
 
 type Issue = z.core.$ZodIssue
@@ -74,6 +74,7 @@ function knownKeys(path: Path, data: unknown): string[] {
   if (at === 'defaults') return keysOf(Defaults)
   if (p[0] === 'targets' && p.length === 2) return valueAt(data, [...path, 'type']) === 'wecom' ? keysOf(WeComTarget) : keysOf(DingTalkTarget)
   if (at === 'people.#') return keysOf(PersonEntry)
+  if (at === 'people_match') return keysOf(PeopleMatch)
   if (at === 'rules.#') return keysOf(Rule)
   if (at === 'rules.#.match') return keysOf(Match)
   if (at === 'rules.#.template') return ['title', 'body']

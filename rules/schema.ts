@@ -59,13 +59,26 @@ export const PersonEntry = z
     gitlab: z.string().optional(),
     github: z.string().optional(),
     jenkins: z.string().optional(),
-    emails: z.array(z.string()).optional(),
+    emails: z.array(z.string()).optional().meta(d("Matched against GitLab's public e-mail (a confirmed one), and against commit authors' e-mails only with people_match.commit_emails")),
     mobile: z.string().optional(),
     dingtalk: z.string().optional(),
     wecom: z.string().optional(),
   })
   .strict()
 export type PersonEntry = z.infer<typeof PersonEntry>
+
+/**
+ * What a mention may also be matched by, beyond the CI username and an e-mail the source vouches for (rules/people.ts).
+ * Both off by default: a display name and a commit's author e-mail are whatever their writer typed.
+ */
+export const PeopleMatch = z
+  .object({
+    names: z.boolean().default(false).meta(d("Also match a CI display name to a person's name (anyone can set a display name; a name two people share matches nobody)")),
+    commit_emails: z.boolean().default(false).meta(d("Also match a commit's author e-mail to a person's emails (anyone can write any e-mail into a commit)")),
+  })
+  .strict()
+  .meta(d('Unauthenticated ways to match people, off by default'))
+export type PeopleMatch = z.infer<typeof PeopleMatch>
 
 /** A pattern: glob (`*` within a path segment, `**` across), `/regex/`, a leading `!` negates. */
 const Pattern = z
@@ -110,6 +123,7 @@ export const RulesFile = z
     defaults: Defaults.default({ locale: 'zh-CN', timezone: 'Asia/Shanghai' }),
     targets: z.record(z.string(), Target).meta(d('Group robots, by the name rules use in notify')),
     people: z.array(PersonEntry).default([]).meta(d('Who is who across CI systems and chat, for @-mentions')),
+    people_match: PeopleMatch.default({ names: false, commit_emails: false }),
     rules: z.array(Rule).default([]).meta(d('Walked top to bottom; the first match stops unless it says continue: true')),
   })
   .strict()

@@ -20,8 +20,17 @@ export type Mention = {
   name: string
   /** True when the directory knows the person; an unresolved mention is written by name, without an @. */
   resolved: boolean
-  /** How the directory found the person: by the source's username, an email, the name, or named in `mention`. */
-  via?: 'username' | 'email' | 'name' | 'people'
+  /**
+   * How the directory found the person (rules/people.ts): the source's username; an e-mail the source vouches for;
+   * a commit e-mail (`people_match.commit_emails`); a commit e-mail of the person the actor already is; the display
+   * name (`people_match.names`); or named in `mention`.
+   */
+  via?: 'username' | 'email' | 'commit_email' | 'actor_email' | 'name' | 'people'
+  /**
+   * Unresolved only, when the directory nearly knew them: a name several people share, or a match by a means the
+   * file does not trust (`person` is whom it would have been). For `ci-notify test`; never turned into an @.
+   */
+  unmatched?: { reason: 'ambiguous'; count: number } | { reason: 'name' | 'commit_email'; person: string }
   dingtalk?: string
   wecom?: string
   mobile?: string

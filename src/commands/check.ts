@@ -6,6 +6,8 @@ const USAGE = `usage: ci-notify check [FILE] [--allow-unset]
 
 Validates a rules file (default: $RULES_FILE, else rules.yaml): YAML, keys, values, targets, people, patterns,
 templates. Exit 0 with a summary, or exit 1 listing every problem as file:line:col: path: what is wrong.
+Warnings (a rule no event can reach or match, a webhook on the other platform's host, a DingTalk secret that is
+not SEC…) are listed the same way, and the exit is still 0.
 
   --allow-unset   take unset \${VAR} as empty (for a rules repository's CI, where robot secrets are not set)
 `
@@ -32,7 +34,10 @@ export async function run(argv: string[]): Promise<number> {
     const r = loadRulesFile(file, process.env, { allowUnset: args.values['allow-unset'] })
     const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`
     const unset = r.unsetVariables.length ? ` (unset, taken as empty: ${r.unsetVariables.join(', ')})` : ''
-    process.stdout.write(`${file}: ok, ${n(Object.keys(r.targets).length, 'target')}, ${n(r.config.people.length, 'person', 'people')}, ${n(r.rules.length, 'rule')}${unset}\n`)
+    // Valid, so exit 0: a warning must not block a merge, but it is on the screen (and counted below) for review.
+    if (r.warnings.length) process.stderr.write(`${file}: ${n(r.warnings.length, 'warning')}\n${r.warnings.map((w) => `  ${w}\n`).join('')}`)
+    const warned = r.warnings.length ? `, ${n(r.warnings.length, 'warning')}` : ''
+    process.stdout.write(`${file}: ok, ${n(Object.keys(r.targets).length, 'target')}, ${n(r.config.people.length, 'person', 'people')}, ${n(r.rules.length, 'rule')}${warned}${unset}\n`)
     return 0
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err

@@ -7,7 +7,7 @@ import type { CompiledRules } from '../../rules/compile.js'
 import { explain } from '../../rules/explain.js'
 import { loadRulesFile } from '../../rules/load.js'
 import { renderRoute } from '../../rules/render-route.js'
-import { eventBrief, targetBlock, verdictLines } from '../../rules/report.js'
+import { eventBrief, eventFlags, targetBlock, verdictLines } from '../../rules/report.js'
 import type { PipelineState } from '../../rules/types.js'
 import { ConfigError } from '../errors.js'
 import { Source, Status } from '../event.js'
@@ -16,8 +16,8 @@ const USAGE = `usage: ci-notify test [FILE] --source gitlab|jenkins|github PAYLO
        ci-notify test [FILE] --cases DIR [--update]
 
 Shows how the rules file (default: $RULES_FILE, else rules.yaml) routes one recorded webhook: the event in brief,
-each rule (matched, or the first condition that failed), the targets, the mentions and how each resolved, and the
-exact message each target would get. Exit 0.
+flags (a message without a link, a name several people share), each rule (matched, or the first condition that
+failed), the targets, the mentions and how each resolved, and the exact message each target would get. Exit 0.
 
 With --cases, replays every DIR/NAME.expected.yaml beside its payload and exits 1 on any difference; --update
 rewrites the expectations instead.
@@ -75,7 +75,8 @@ function single(rules: CompiledRules, o: { source?: string; payload: string; hea
   const prev: PipelineState | undefined = o.previous ? { status: Status.parse(o.previous), event_id: 'previous' } : undefined
   const { decision, verdicts } = explain(event, rules, prev)
   const { routing } = decision
-  const out = [eventBrief(event, prev, routing.transition), '', verdictLines(verdicts), '', 'targets']
+  const flags = eventFlags(event, routing.targets)
+  const out = [eventBrief(event, prev, routing.transition), ...(flags.length ? ['', 'flags', ...flags.map((f) => `  ! ${f}`)] : []), '', verdictLines(verdicts), '', 'targets']
   if (routing.targets.length === 0) out.push('  (none: nobody is notified)')
   for (const t of routing.targets) {
     let messages: ReturnType<typeof renderRoute> | string
@@ -86,7 +87,7 @@ function single(rules: CompiledRules, o: { source?: string; payload: string; hea
     }
     out.push(targetBlock({ route: t, target: rules.targets[t.target], source: event.source, messages }))
   }
-  if (routing.unresolved.length) out.push('', `unresolved  ${routing.unresolved.join(', ')} (not in people: written by name, without @)`)
+  if (routing.unresolved.length) out.push('', `unresolved  ${routing.unresolved.join(', ')} (not found in people by a trusted means: written by name, without @)`)
   process.stdout.write(`${out.join('\n')}\n`)
   return 0
 }

@@ -1,4 +1,5 @@
 import type { CompiledRules, NamedTarget } from '../../rules/compile.js'
+import { knownActor } from '../../rules/people.js'
 import type { RenderInput } from '../render/types.js'
 import type { Delivery, Store } from '../store/types.js'
 import type { Turn } from './yielder.js'
@@ -8,8 +9,8 @@ const READ_CHUNK = 50
 
 /**
  * Deliveries are rendered at send time from what the store kept: the event, its routing (the transition) and the
- * delivery's route; locale and timezone from the target, else the rules' defaults. So a template fix or a reload
- * applies to everything still waiting.
+ * delivery's route; locale and timezone from the target, else the rules' defaults; the actor's name from the rules'
+ * people. So a template fix or a reload applies to everything still waiting.
  */
 export async function renderInputs(
   store: Store,
@@ -34,7 +35,8 @@ export async function renderInputs(
         missing.push(delivery)
         continue
       }
-      ready.push({ delivery, input: { event: e.event, route: delivery.route, transition: e.routing.transition, target, locale, timezone } })
+      const actorName = knownActor(rules.people, e.event)?.name
+      ready.push({ delivery, input: { event: e.event, route: delivery.route, transition: e.routing.transition, target, locale, timezone, ...(actorName && { actorName }) } })
     }
   }
   return { ready, missing }

@@ -81,7 +81,7 @@ const text = (s: string | undefined, extra: Partial<Seg> = {}): Seg[] | undefine
 
 function facts(e: CommonEvent, input: RenderInput, t: Strings): Fact[] {
   const L = t.label
-  const who = e.actor?.name ?? e.actor?.username
+  const who = input.actorName ?? e.actor?.name ?? e.actor?.username
   const commitTitle = firstLine(e.commit?.title ?? e.commit?.message)
   const commit: Seg[] = [
     ...(e.sha ? [{ text: e.sha.slice(0, 8), user: true, url: e.commit?.url }] : []),

@@ -11,6 +11,11 @@ export type RenderInput = {
   target: Target
   locale: 'zh-CN' | 'en'
   timezone: string
+  /**
+   * The actor's name in the rules' `people`, when the directory knows them by the same trusted means as mentions
+   * (rules/people.ts knownActor): every source then shows one person by one name.
+   */
+  actorName?: string
 }
 
 /** One JSON body, exactly as the robot API takes it (without msgUuid: the sender adds that). */

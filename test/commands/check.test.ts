@@ -42,6 +42,28 @@ describe('ci-notify check', () => {
     expect(await capture(run, [f, '--allow-unset'])).toEqual({ code: 0, out: `${f}: ok, 1 target, 0 people, 0 rules (unset, taken as empty: OPS_HOOK_FOR_CHECK)\n`, err: '' })
   })
 
+  it('warnings: exit 0, each with file:line:col on stderr, counted in the summary; no secret or URL quoted', async () => {
+    vi.stubEnv('DT_SECRET_FOR_CHECK', 'sekrit-not-sec')
+    const f = write(
+      'warn.yaml',
+      `targets:
+  dev: { type: dingtalk, webhook: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY-FOR-CHECK", secret: "\${DT_SECRET_FOR_CHECK}" }
+rules:
+  - { name: all, notify: [dev] }
+  - { name: failed, match: { status: failed }, notify: [dev] }
+`,
+    )
+    const r = await capture(run, [f])
+    expect(r.code).toBe(0)
+    expect(r.out).toBe(`${f}: ok, 1 target, 0 people, 2 rules, 3 warnings\n`)
+    expect(r.err).toBe(`${f}: 3 warnings
+  ${f}:2:35: targets.dev.webhook: a dingtalk target whose webhook is on WeCom's host (qyapi.weixin.qq.com): set type: wecom, or use the DingTalk robot's webhook
+  ${f}:2:113: targets.dev.secret: does not start with SEC: the DingTalk robot's 加签 secret is the SEC… string in its security settings (with another, every message is refused: 310000 sign not match)
+  ${f}:5:5: rules[1]: "failed" is never reached: rules[0] "all" matches every event and has no continue
+`)
+    expect(r.err).not.toMatch(/sekrit|KEY-FOR-CHECK/)
+  })
+
   it('exit 1 for a missing file; exit 2 for bad usage', async () => {
     expect(await capture(run, [join(dir, 'nope.yaml')])).toEqual({ code: 1, out: '', err: `${join(dir, 'nope.yaml')}: cannot read the rules file: no such file\n` })
     expect((await capture(run, ['a.yaml', 'b.yaml'])).code).toBe(2)

@@ -31,12 +31,14 @@ rules
 
 targets`)
     expect(r.out).toContain(`  dev-group (dingtalk, dry run: no webhook) from main-broken
-    @ author → 李四 (by email)
+    @ author → User (unresolved: only the commit email (people_match.commit_emails) matches 李四, and the file does not trust it; written by name, without @)
     @ actor → 王五 (by gitlab username)
     message:
       {
         "msgtype": "markdown",`)
-    expect(r.out).toContain('"atUserIds": [\n            "lisi5678",\n            "wangwu9012"\n          ]')
+    expect(r.out).toContain('"atUserIds": [\n            "wangwu9012"\n          ]')
+    // the actor as people knows them, not GitLab's display name
+    expect(r.out).toContain('- 触发人：王五\\n')
   })
 
   it('the first condition that failed, per rule, and unresolved mentions', async () => {
@@ -44,7 +46,10 @@ targets`)
     expect(r.code).toBe(0)
     expect(r.out).toContain('  jenkins-culprits         no: source: "github" is not jenkins\n  main-broken              matched\n')
     expect(r.out).toContain('    @ author → Matthias Fax (unresolved: written by name, without @)\n    @ actor → 王五 (by github username)\n')
-    expect(r.out).toContain('\nunresolved  Matthias Fax (not in people: written by name, without @)\n')
+    expect(r.out).toContain('\nunresolved  Matthias Fax (not found in people by a trusted means: written by name, without @)\n')
+    // GitHub sends the login only; people maps it to 王五, and the message says so as it does for GitLab
+    expect(r.out).toContain('- 触发人：王五\\n')
+    expect(r.out).not.toContain('\nflags\n')
   })
 
   it('a branch that is not one of the list says so', async () => {
@@ -68,6 +73,42 @@ targets`)
     expect(await capture(run, [EXAMPLE, '--source', 'jenkins', fx('jenkins/completed-success-wiki.json')])).toEqual({ code: 0, out: 'ignored: COMPLETED is followed by FINALIZED; notifying on FINALIZED only\n', err: '' })
     const r = await capture(run, [EXAMPLE, '--source', 'gitlab', fx('gitlab/deployment-failed-adapted.json'), '--header', 'X-Gitlab-Event: Deployment Hook'])
     expect(r.out).toContain('  staging-deploy-failures  matched\n')
+  })
+
+  it('flags a name several people share (with people_match.names)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ci-notify-test-'))
+    writeFileSync(
+      join(dir, 'rules.yaml'),
+      `targets: { dev: { type: dingtalk, webhook: "" } }
+people_match: { names: true }
+people:
+  - { name: 张伟, gitlab: zhangwei1, dingtalk: dt-zw1 }
+  - { name: 张伟, gitlab: zhangwei2, dingtalk: dt-zw2 }
+rules:
+  - { name: all, notify: [dev], mention: [actor] }
+`,
+    )
+    const payload = JSON.parse(readFileSync(fx('gitlab/pipeline-failed-adapted.json'), 'utf8'))
+    payload.user = { ...payload.user, name: '张伟', username: 'someone-else', email: '[REDACTED]' }
+    writeFileSync(join(dir, 'p.json'), JSON.stringify(payload))
+    const r = await capture(run, [join(dir, 'rules.yaml'), '--source', 'gitlab', join(dir, 'p.json')])
+    expect(r.code).toBe(0)
+    expect(r.out).toContain('\nflags\n  ! ambiguous: 2 people named 张伟 in people; written by name, without @\n')
+    expect(r.out).toContain('    @ actor → 张伟 (unresolved: ambiguous: 2 people named 张伟; written by name, without @)\n')
+    expect(r.out).not.toMatch(/dt-zw/)
+  })
+
+  it("flags a Jenkins event without build.full_url: its message has no link; says to set Jenkins' URL", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ci-notify-test-'))
+    const payload = JSON.parse(readFileSync(fx('jenkins/finalized-failure-adapted.json'), 'utf8'))
+    delete payload.build.full_url
+    writeFileSync(join(dir, 'p.json'), JSON.stringify(payload))
+    const r = await capture(run, [EXAMPLE, '--source', 'jenkins', join(dir, 'p.json')])
+    expect(r.out).toContain(
+      "\nflags\n  ! no link: the event has no URL, so its messages have none; set Jenkins' URL in Manage Jenkins → System (Jenkins URL), then the Notification plugin sends build.full_url\n",
+    )
+    const withUrl = await capture(run, [EXAMPLE, '--source', 'jenkins', fx('jenkins/finalized-failure-adapted.json')])
+    expect(withUrl.out).not.toContain('no link')
   })
 
   it('exit 1 for a broken rules file or payload, exit 2 for bad usage', async () => {

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { renderInputs } from '../../src/delivery/render-inputs.js'
 import { yielder } from '../../src/delivery/yielder.js'
+import type { CommonEvent } from '../../src/event.js'
+import { renderers } from '../../src/render/index.js'
 import type { Delivery, EventParts, Store } from '../../src/store/types.js'
 import { parseRules } from '../../rules/load.js'
+import { renderRoute } from '../../rules/render-route.js'
+import { route as routeEvent } from '../../rules/route.js'
+import { makeEvent } from '../rules/make-event.js'
 import { route, routing, sampleEvent } from '../store/sample.js'
 
 const rules = parseRules('targets:\n  dev: { type: dingtalk, webhook: "", locale: en }\nrules: []\n', { file: '<test>', env: {} })
@@ -27,5 +32,43 @@ describe('renderInputs', () => {
     expect(ready.map((r) => r.input.event.number)).toEqual(events.map((e) => e.number).filter((n) => n !== 70))
     expect(ready[1].input).toMatchObject({ transition: 'fixed', locale: 'en', timezone: 'Asia/Shanghai', route: route('dev') })
     expect(ready[0].delivery).toBe(deliveries[0])
+  })
+})
+
+const withPeople = parseRules(
+  `targets: { dev: { type: dingtalk, webhook: "" } }
+people:
+  - { name: 陈静, gitlab: chenjing, github: chenjing-gh }
+rules:
+  - { name: all, notify: [dev] }
+`,
+  { file: 'r.yaml', env: {} },
+)
+
+/** The 触发人 line of the message the worker sends and of the one `ci-notify test` prints. */
+async function actorLines(event: CommonEvent): Promise<{ worker: string; test: string }> {
+  const { routing: decided } = routeEvent(event, withPeople, undefined)
+  const parts = new Map<string, EventParts>([[event.id, { event, routing: decided }]])
+  const store = { eventsFor: async () => parts } as unknown as Store
+  const delivery = { id: 1, event_id: event.id, target: 'dev', route: decided.targets[0] } as Delivery
+  const { ready } = await renderInputs(store, withPeople, withPeople.targets.dev, [delivery], { pause: async () => {} })
+  const line = (messages: unknown) => /触发人：[^\\"]*/.exec(JSON.stringify(messages))?.[0] ?? '(none)'
+  return { worker: line(renderers.dingtalk.render(ready[0].input)), test: line(renderRoute(event, withPeople, decided.targets[0], decided.transition)) }
+}
+
+describe('the actor line (触发人) names a person the same way for every source', () => {
+  it('GitHub sends only the login: people maps it to 陈静, and the message says 陈静', async () => {
+    const e = makeEvent({ source: 'github', actor: { username: 'chenjing-gh' } })
+    expect(await actorLines(e)).toEqual({ worker: '触发人：陈静', test: '触发人：陈静' })
+  })
+
+  it('GitLab: the directory name rather than the display name', async () => {
+    const e = makeEvent({ actor: { username: 'chenjing', name: 'Jing C.' } })
+    expect(await actorLines(e)).toEqual({ worker: '触发人：陈静', test: '触发人：陈静' })
+  })
+
+  it('someone people does not know by a trusted means: the display name, else the username', async () => {
+    expect(await actorLines(makeEvent({ actor: { username: 'stranger', name: 'Some One' } }))).toEqual({ worker: '触发人：Some One', test: '触发人：Some One' })
+    expect(await actorLines(makeEvent({ source: 'github', actor: { username: 'octocat' } }))).toEqual({ worker: '触发人：octocat', test: '触发人：octocat' })
   })
 })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { parseRules } from '../../rules/load.js'
 import { route } from '../../rules/route.js'
 import { makeEvent } from './make-event.js'
 import { rulesWith } from './rules-yaml.js'
@@ -9,7 +10,7 @@ describe('route: order, continue, de-duplication', () => {
   - { name: deploys, match: { kind: deploy }, notify: [ops, dev], mention: [actor, all], continue: true }
   - { name: deploys-again, match: { kind: deploy }, notify: [dev, qa], mention: [author, actor] }
   - { name: never, notify: [qa] }
-`)
+`, 'people_match: { commit_emails: true }\n')
 
   it('the first match stops the walk', () => {
     const d = route(makeEvent(), rules, undefined)
@@ -27,7 +28,7 @@ describe('route: order, continue, de-duplication', () => {
       ['qa', ['deploys-again'], false],
     ])
     const dev = d.routing.targets[1]
-    // 张三 once (actor in both rules), 李四 added by the second rule
+    // 张三 once (actor in both rules), 李四 added by the second rule (by commit email: this file trusts them)
     expect(dev.mentions.map((m) => [m.as, m.name])).toEqual([
       ['actor', '张三'],
       ['author', '李四'],
@@ -38,7 +39,26 @@ describe('route: order, continue, de-duplication', () => {
     const r = rulesWith('  - { name: r, notify: [dev], mention: [author, actor, 张三] }\n')
     const e = makeEvent({ actor: { username: 'zhangsan' }, commit: { author: { email: 'zhangsan@example.com' } } })
     expect(route(e, r, undefined).routing.targets[0].mentions).toEqual([
-      { as: 'author', name: '张三', resolved: true, via: 'email', dingtalk: 'dt-zs', wecom: 'wc-zs', mobile: '13800138000' },
+      { as: 'author', name: '张三', resolved: true, via: 'actor_email', dingtalk: 'dt-zs', wecom: 'wc-zs', mobile: '13800138000' },
+    ])
+  })
+
+  it('two people who share a name stay two mentions', () => {
+    const twins = parseRules(
+      `targets: { dev: { type: dingtalk, webhook: "" } }
+people_match: { commit_emails: true }
+people:
+  - { name: 张伟, gitlab: zhangwei1, dingtalk: dt-zw1 }
+  - { name: 张伟, emails: [zw2@example.com], dingtalk: dt-zw2 }
+rules:
+  - { name: r, notify: [dev], mention: [author, actor] }
+`,
+      { file: 'twins.yaml', env: {} },
+    )
+    const e = makeEvent({ actor: { username: 'zhangwei1', name: '张伟' }, commit: { author: { name: '张伟', email: 'zw2@example.com' } } })
+    expect(route(e, twins, undefined).routing.targets[0].mentions.map((m) => [m.name, m.dingtalk])).toEqual([
+      ['张伟', 'dt-zw2'],
+      ['张伟', 'dt-zw1'],
     ])
   })
 
@@ -72,14 +92,24 @@ describe('route: mentions', () => {
     expect(mentions({ source: 'github', actor: { username: 'zhangsan' }, commit: undefined }).targets[0].mentions[0]).toMatchObject({ name: 'zhangsan', resolved: false })
   })
 
-  it('by any email, case-insensitively', () => {
-    expect(mentions({ actor: undefined, commit: { author: { name: 'Li', email: 'li.si@corp.EXAMPLE' } } }).targets[0].mentions).toEqual([
-      { as: 'author', name: '李四', resolved: true, via: 'email' },
+  it("by GitLab's public email (a verified one), case-insensitively", () => {
+    expect(mentions({ actor: { name: 'Li', username: 'li-new', email: 'li.si@corp.EXAMPLE' }, commit: undefined }).targets[0].mentions).toEqual([
+      { as: 'actor', name: '李四', resolved: true, via: 'email' },
     ])
   })
 
-  it('by name', () => {
-    expect(mentions({ actor: undefined, commit: { author: { name: '李四', email: 'nobody@else' } } }).targets[0].mentions[0]).toMatchObject({ name: '李四', via: 'name', resolved: true })
+  it('a commit email only where the file trusts commit emails', () => {
+    const author = { actor: undefined, commit: { author: { name: 'Li', email: 'li.si@corp.EXAMPLE' } } }
+    expect(mentions(author).targets[0].mentions).toEqual([{ as: 'author', name: 'Li', resolved: false, unmatched: { reason: 'commit_email', person: '李四' } }])
+    const trusting = rulesWith('  - { name: r, notify: [dev], mention: [author] }\n', 'people_match: { commit_emails: true }\n')
+    expect(route(makeEvent(author), trusting, undefined).routing.targets[0].mentions).toEqual([{ as: 'author', name: '李四', resolved: true, via: 'commit_email' }])
+  })
+
+  it('by display name only where the file matches names', () => {
+    const author = { actor: undefined, commit: { author: { name: '李四', email: 'nobody@else' } } }
+    expect(mentions(author).targets[0].mentions[0]).toEqual({ as: 'author', name: '李四', resolved: false, unmatched: { reason: 'name', person: '李四' } })
+    const naming = rulesWith('  - { name: r, notify: [dev], mention: [author] }\n', 'people_match: { names: true }\n')
+    expect(route(makeEvent(author), naming, undefined).routing.targets[0].mentions[0]).toMatchObject({ name: '李四', via: 'name', resolved: true })
   })
 
   it('Jenkins culprits by jenkins user id', () => {

@@ -54,6 +54,18 @@ describe('RulesRuntime', () => {
     expect(() => RulesRuntime.load(join(dir, 'missing.yaml'), opts())).toThrow(new ConfigError(`${join(dir, 'missing.yaml')}: cannot read the rules file: no such file`))
   })
 
+  it('logs a valid file\'s warnings at start and at each reload', () => {
+    const shadowed = (name: string) => `${good('all')}  - { name: ${name}, match: { status: failed }, notify: [dev] }\n`
+    writeFileSync(file, shadowed('later'))
+    rt = RulesRuntime.load(file, opts())
+    const warned = () => logs.map((l) => JSON.parse(l)).filter((l) => l.level === 40 && l.warnings)
+    expect(warned().map((l) => l.warnings)).toEqual([[`${file}:5:5: rules[1]: "later" is never reached: rules[0] "all" matches every event and has no continue`]])
+    replace(shadowed('again'))
+    rt.reload()
+    expect(warned().map((l) => l.warnings[0])).toEqual([expect.stringContaining('"later" is never reached'), expect.stringContaining('"again" is never reached')])
+    expect(logs.join('')).not.toContain('SEKRIT')
+  })
+
   it('reload(): good → bad keeps the old rules and records the error → good clears it', async () => {
     writeFileSync(file, good('one'))
     rt = RulesRuntime.load(file, opts())

@@ -1,0 +1,43 @@
+import type { CompiledRule } from './compile.js'
+import type { Problem } from './problems.js'
+import { reachProblems } from './reach.js'
+import type { RulesFile } from './schema.js'
+import { otherPlatformOf, WEBHOOK_SHAPES } from './webhook-shapes.js'
+
+/**
+ * What is valid but almost certainly not meant: `ci-notify check` prints these and still exits 0; `serve` logs them at
+ * load and reload. A warning never quotes a webhook URL or a secret (both carry credentials).
+ */
+export function warnings(config: RulesFile, rules: CompiledRule[]): Problem[] {
+  const out: Problem[] = []
+  for (const [name, t] of Object.entries(config.targets)) {
+    const shape = WEBHOOK_SHAPES[t.type]
+    const other = t.webhook ? otherPlatformOf(t.type, t.webhook) : undefined
+    if (other) {
+      const theirs = WEBHOOK_SHAPES[other.type].label
+      out.push({ path: ['targets', name, 'webhook'], message: `a ${t.type} target whose webhook is on ${theirs}'s host (${other.host}): set type: ${other.type}, or use the ${shape.label} robot's webhook` })
+    }
+    const secret = 'secret' in t ? t.secret : undefined
+    if (shape.secretPrefix && secret && !secret.startsWith(shape.secretPrefix)) {
+      out.push({ path: ['targets', name, 'secret'], message: `does not start with ${shape.secretPrefix}: the ${shape.label} robot's 加签 secret is the ${shape.secretPrefix}… string in its security settings (with another, every message is refused: 310000 sign not match)` })
+    }
+  }
+  config.rules.forEach((r, i) => {
+    if (r.match?.tag !== undefined && r.match.branch !== undefined) {
+      out.push({ path: ['rules', i, 'match'], message: `"${r.name}" can never match: it asks for a branch and a tag, and an event has one or the other (a tag pipeline has no branch); write two rules` })
+    }
+  })
+  out.push(...reachProblems(rules, config))
+  if (config.people_match.names) sharedNames(config.people, out)
+  return out
+}
+
+/** Allowed (two 张伟 are common), but with names matched, worth knowing: their display name finds neither. */
+function sharedNames(people: RulesFile['people'], out: Problem[]): void {
+  const first = new Map<string, number>()
+  people.forEach((p, i) => {
+    const j = first.get(p.name)
+    if (j === undefined) first.set(p.name, i)
+    else out.push({ path: ['people', i, 'name'], message: `"${p.name}" is also people[${j}]'s name: with people_match.names, a display name "${p.name}" finds neither of them (their usernames still do)` })
+  })
+}
