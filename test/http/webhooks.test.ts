@@ -101,6 +101,45 @@ describe('POST /webhooks/:source accepted', () => {
   })
 })
 
+describe('transitions through the accept path', () => {
+  // The pipeline's previous state must reach the rules: a decide that ignored it would call every run "first".
+  it('success, failed, success of one pipeline are routed first, broken, fixed; a rule on broken sees only the second', async () => {
+    await setup({
+      settings: { secrets: { ...SECRETS } },
+      rulesYaml: `
+targets:
+  ops: { type: dingtalk, webhook: "" }
+rules:
+  - name: broken
+    match: { transition: broken }
+    notify: [ops]
+    continue: true
+  - name: all
+    notify: [ops]
+`,
+    })
+    const run = (id: number, status: string) => {
+      const body = JSON.parse(fixture('gitlab', 'pipeline-failed-adapted.json')) as { object_attributes: Record<string, unknown> }
+      body.object_attributes.id = id
+      body.object_attributes.status = status
+      body.object_attributes.finished_at = `2026-12-01 10:0${id % 10}:00 UTC`
+      return gitlabReq({ body: JSON.stringify(body) })
+    }
+    const routed: unknown[] = []
+    for (const [id, status] of [[101, 'success'], [102, 'failed'], [103, 'success']] as const) {
+      const r = await send(run(id, status))
+      expect(r.status).toBe(202)
+      const stored = await deps.store.getEvent(r.json.event_id)
+      routed.push([stored?.routing.transition, stored?.routing.matched])
+    }
+    expect(routed).toEqual([
+      ['first', ['all']],
+      ['broken', ['broken', 'all']],
+      ['fixed', ['all']],
+    ])
+  })
+})
+
 describe('secrets', () => {
   // What the 401 says: which header or parameter, missing or wrong, and the setting; never the value.
   const MISSING = { gitlab: /^missing X-Gitlab-Token header: .*GITLAB_WEBHOOK_TOKEN/, jenkins: /^missing token: add the query parameter token=.*user:token@/, github: /^missing X-Hub-Signature-256 header: .*GITHUB_WEBHOOK_SECRET/ }
