@@ -18,26 +18,43 @@ export type Turn = { pause(): Promise<void> }
  * "Held the loop": the loop's busy time since the work resumed, at most the time since; on PostgreSQL the work awaits
  * round trips in between, and webhooks run meanwhile.
  */
-export function yielder(sliceMs = 4, maxRestMs = MAX_REST_MS): Turn {
-  let since = performance.now()
-  let resumed = performance.eventLoopUtilization()
+export function yielder(sliceMs = 4, maxRestMs = MAX_REST_MS, loop: Loop = realLoop): Turn {
+  let since = loop.now()
+  let resumed = loop.mark()
   return {
     async pause() {
-      const ran = performance.now() - since
+      const ran = loop.now() - since
       if (ran < sliceMs) return
-      const held = Math.min(ran, performance.eventLoopUtilization(resumed).active)
+      const held = Math.min(ran, loop.since(resumed).active)
       const cap = Math.min(maxRestMs, REST_FACTOR * held)
-      const start = performance.now()
+      const start = loop.now()
       for (;;) {
-        const before = performance.eventLoopUtilization()
-        await new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, Math.min(held, cap - (performance.now() - start)))))
+        const before = loop.mark()
+        await loop.sleep(Math.max(0, Math.min(held, cap - (loop.now() - start))))
         // Written so that a rest with nothing measured (NaN, before the loop has started) counts as not busy.
-        if (performance.now() - start >= cap || !(performance.eventLoopUtilization(before).utilization > BUSY)) break
+        if (loop.now() - start >= cap || !(loop.since(before).utilization > BUSY)) break
       }
-      since = performance.now()
-      resumed = performance.eventLoopUtilization()
+      since = loop.now()
+      resumed = loop.mark()
     },
   }
+}
+
+/** What the yielder reads of the event loop: time, how busy the loop was since a mark, and a way to rest. */
+export type Loop = {
+  now(): number
+  mark(): LoopMark
+  /** The loop's active milliseconds since `mark`, and the share of that time it was active. */
+  since(mark: LoopMark): { active: number; utilization: number }
+  sleep(ms: number): Promise<void>
+}
+export type LoopMark = ReturnType<typeof performance.eventLoopUtilization>
+
+const realLoop: Loop = {
+  now: () => performance.now(),
+  mark: () => performance.eventLoopUtilization(),
+  since: (mark) => performance.eventLoopUtilization(mark),
+  sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
 }
 
 /** The longest rest between two slices, whatever they took. */

@@ -274,9 +274,10 @@ describe('worker: restart', () => {
 })
 
 describe('worker: stop', () => {
-  /** Polls real time (the send is a real HTTP call) for up to 2 s; true once `cond` holds. */
+  /** Polls real time (the send is a real HTTP call) for up to 20 s, a bound only a stuck worker reaches; true once
+   * `cond` holds. */
   const until = async (cond: () => boolean): Promise<boolean> => {
-    for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10))
+    for (let i = 0; i < 2000 && !cond(); i++) await new Promise((r) => setTimeout(r, 10))
     return cond()
   }
 

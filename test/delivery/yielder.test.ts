@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import { describe, expect, it } from 'vitest'
-import { finish, yielder } from '../../src/delivery/yielder.js'
+import { finish, yielder, type Loop } from '../../src/delivery/yielder.js'
 
 const busy = (ms: number) => {
   const end = performance.now() + ms
@@ -30,7 +30,8 @@ describe('yielder', () => {
 
   it('stays away long enough for work that needs several turns of the loop (a webhook: body, commit, fsync, answer)', async () => {
     const turn = yielder(2)
-    busy(3)
+    // A slice long enough that its rest (as long) outlasts five turns of the loop on a loaded machine too.
+    busy(30)
     // Something that arrived during the slice and takes five turns to finish.
     let hops = 0
     const hop = () => {
@@ -42,43 +43,84 @@ describe('yielder', () => {
   })
 
   /**
-   * A 25 ms slice, then one pause while other work keeps the loop busy (1 ms at a time, as a stream of webhooks
-   * would): how many pieces of that work ran before the worker came back.
+   * A simulated loop: time moves only when the work runs (`work`) or rests (`sleep`), and the loop is `busy` (0–1) of
+   * every rest with other work. No wall clock: the rests are exact, however loaded the machine running the test.
    */
-  const otherWorkDuringRest = async (maxRestMs: number) => {
-    const turn = yielder(2, maxRestMs)
-    let count = 0
-    let on = true
-    const step = () => {
-      busy(1)
-      count++
-      if (on) setImmediate(step)
+  function simulatedLoop(busy: number) {
+    let t = 0
+    let active = 0
+    const rests: number[] = []
+    const loop: Loop = {
+      now: () => t,
+      mark: () => ({ idle: t - active, active, utilization: 0 }),
+      since: (m) => {
+        const a = active - m.active
+        const elapsed = t - (m.idle + m.active)
+        return { active: a, utilization: elapsed > 0 ? a / elapsed : NaN }
+      },
+      sleep: async (ms) => {
+        rests.push(ms)
+        t += ms
+        active += ms * busy
+      },
     }
-    setImmediate(step)
-    busy(25)
-    await turn.pause()
-    on = false
-    return count
+    /** The background work itself, holding the loop for `ms` (or, `held` of it, when it awaits a database meanwhile). */
+    const work = (ms: number, held = ms) => {
+      t += ms
+      active += held
+    }
+    return { loop, work, rests, rested: () => rests.reduce((a, b) => a + b, 0) }
   }
 
+  it('rests as long as its slice held the loop when nothing else wants the loop', async () => {
+    const sim = simulatedLoop(0)
+    const turn = yielder(2, 10_000, sim.loop)
+    sim.work(25)
+    await turn.pause()
+    expect(sim.rests).toEqual([25])
+  })
+
   it('rests longer while other work keeps the loop busy: up to four times its slice', async () => {
-    const count = await otherWorkDuringRest(10_000)
-    expect(count).toBeGreaterThan(50) // a rest of the slice's 25 ms alone would have let ~25 through
-    expect(count).toBeLessThan(400) // ~100: back after 4 × 25 ms, not after maxRestMs (10 s)
+    const sim = simulatedLoop(1)
+    const turn = yielder(2, 10_000, sim.loop)
+    sim.work(25)
+    await turn.pause()
+    // A rest of the slice's length, looked at again after each: busy every time, so four of them, then back.
+    expect(sim.rests).toEqual([25, 25, 25, 25])
+  })
+
+  it('a loop busy less than half the rest counts as free: back after one rest', async () => {
+    const sim = simulatedLoop(0.4)
+    const turn = yielder(2, 10_000, sim.loop)
+    sim.work(25)
+    await turn.pause()
+    expect(sim.rested()).toBe(25)
   })
 
   it('never rests longer than maxRestMs', async () => {
-    expect(await otherWorkDuringRest(30)).toBeLessThan(70) // ~30; four times the slice would be ~100
+    const sim = simulatedLoop(1)
+    const turn = yielder(2, 30, sim.loop)
+    sim.work(25)
+    await turn.pause()
+    expect(sim.rests).toEqual([25, 5])
   })
 
-  it('comes back after a rest of its own length when the loop is idle meanwhile', async () => {
-    const turn = yielder(2, 10_000)
-    busy(50)
-    let ticks = 0
-    const timer = setInterval(() => ticks++, 1)
+  it('counts only the time it held the loop: a slice spent waiting on a database earns a short rest', async () => {
+    const sim = simulatedLoop(1)
+    const turn = yielder(2, 10_000, sim.loop)
+    sim.work(25, 5) // 25 ms went by, 5 of them on the loop
     await turn.pause()
-    clearInterval(timer)
-    expect(ticks).toBeLessThan(120) // ~50: nothing else to do, so no reason to stay away the 200 ms it could
+    expect(sim.rests).toEqual([5, 5, 5, 5])
+  })
+
+  it('takes the next slice from when it came back', async () => {
+    const sim = simulatedLoop(0)
+    const turn = yielder(10, 10_000, sim.loop)
+    sim.work(12)
+    await turn.pause()
+    sim.work(8)
+    await turn.pause() // 8 ms since it came back: within the slice
+    expect(sim.rests).toEqual([12])
   })
 
   it('does not leave the loop while the slice lasts (short work finishes in one go)', async () => {

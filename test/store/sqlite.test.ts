@@ -132,6 +132,11 @@ describe('SqliteStore specifics', () => {
       await new Promise((r) => setTimeout(r, 30))
       return settled
     }
+    /** Until the store has committed and asked for its fsync: turns of the loop, not a time (a loaded machine may run
+     * a timer before the commit's setImmediate). */
+    const syncAsked = async (sync: ReturnType<typeof heldSync>, n = 1) => {
+      while (sync.held.length < n) await new Promise((r) => setImmediate(r))
+    }
 
     it('answers an accept only once the WAL holding it has been fsynced, and one fsync serves a whole group', async () => {
       const file = join(tempDir(), 'x.db')
@@ -139,6 +144,7 @@ describe('SqliteStore specifics', () => {
       const store = new SqliteStore(file, { fsync: sync.fsync })
       const events = [sampleEvent(), sampleEvent(), sampleEvent()]
       const accepted = Promise.all(events.map((e) => store.accept(acceptInput(e, ['ops']))))
+      await syncAsked(sync)
       expect(await settledYet(accepted)).toBe(false)
       expect(sync.held).toHaveLength(1)
       // The fsync is of the WAL file, where the commit's frames are.
@@ -156,7 +162,7 @@ describe('SqliteStore specifics', () => {
       const sync = heldSync()
       const store = new SqliteStore(join(tempDir(), 'x.db'), { fsync: sync.fsync })
       const first = store.accept(acceptInput(sampleEvent(), ['ops']))
-      await new Promise((r) => setTimeout(r, 10))
+      await syncAsked(sync)
       expect(sync.held).toHaveLength(1)
       const second = store.accept(acceptInput(sampleEvent(), ['ops']))
       const marked = (async () => {
@@ -191,7 +197,7 @@ describe('SqliteStore specifics', () => {
         return n
       }
       const first = store.accept(acceptInput(sampleEvent(), ['ops']))
-      await new Promise((r) => setTimeout(r, 10))
+      await syncAsked(sync)
       const more = Promise.all([sampleEvent(), sampleEvent(), sampleEvent()].map((e) => store.accept(acceptInput(e, ['ops']))))
       await new Promise((r) => setTimeout(r, 10))
       // Not committed yet: they gather behind the sync in progress.
@@ -212,7 +218,7 @@ describe('SqliteStore specifics', () => {
       const store = new SqliteStore(file, { fsync: sync.fsync })
       const event = sampleEvent()
       const first = store.accept(acceptInput(event, ['ops']))
-      await new Promise((r) => setTimeout(r, 10))
+      await syncAsked(sync)
       sync.release(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))
       await expect(first).rejects.toThrow(UnavailableError)
       await expect(first).rejects.toThrow(/could not sync to disk \(EIO\)/)
