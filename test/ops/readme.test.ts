@@ -27,6 +27,15 @@ describe('README', () => {
     for (const f of files) expect(existsSync(f), f).toBe(true)
   })
 
+  it('posts again with an Idempotency-Key that does not repeat, as examples/README.md does', () => {
+    const docs = readme + readFileSync('examples/README.md', 'utf8')
+    // $RANDOM has 32 768 values: two posts collide within a few hundred tries and the second is a "duplicate".
+    expect(docs).not.toMatch(/Idempotency-Key: \$RANDOM/)
+    const keys = [...docs.matchAll(/-H "Idempotency-Key: ([^"]+)"/g)].map((m) => m[1])
+    expect(keys.length).toBeGreaterThanOrEqual(2)
+    for (const k of keys) expect(k).toBe('$(date +%s%N)')
+  })
+
   it('has a troubleshooting entry for each errcode people meet', () => {
     const section = readme.slice(readme.indexOf('## Troubleshooting'))
     for (const code of ['310000', '130101', '410100', '93000', '40058']) expect(section).toContain(`**${code}**`)
