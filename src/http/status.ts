@@ -14,6 +14,8 @@ export async function status(deps: AppDeps) {
   const compiled = deps.rules.current
   const tz = compiled.config.defaults.timezone
   const states = deps.targetStates?.() ?? {}
+  // A reload error or a warning quotes the file; a bad line could hold a robot URL or a secret.
+  const scrub = (text: string) => redactValues(redactUrl(text), [...settingSecrets(deps.settings), ...rulesSecrets(compiled)])
   const unavailable = (err: unknown) => {
     throw new UnavailableError(`store unavailable: ${(err as Error).message}`, { cause: err })
   }
@@ -39,8 +41,9 @@ export async function status(deps: AppDeps) {
     rules: {
       file: rules.file,
       loaded_at: rules.loadedAt,
-      // A reload error quotes the file; a bad line could hold a robot URL or a secret.
-      last_reload: { ...rules.lastReload, error: rules.lastReload.error && redactValues(redactUrl(rules.lastReload.error), [...settingSecrets(deps.settings), ...rulesSecrets(compiled)]) },
+      last_reload: { ...rules.lastReload, error: rules.lastReload.error && scrub(rules.lastReload.error) },
+      // What `ci-notify check` warns about in the rules running now.
+      warnings: compiled.warnings.map(scrub),
     },
     queue: { depth: q.pending + q.retrying, pending: q.pending, retrying: q.retrying, oldest_pending_at: q.oldestPendingAt ?? null },
     dead_letters: q.dead,

@@ -110,6 +110,9 @@ targets:
 rules:
   - name: all
     notify: [dev, ops]
+  - name: never
+    match: { status: failed }
+    notify: [ops]
 `,
     })
     // This replica's worker saw dev's block; another replica recorded ops' in the store.
@@ -122,7 +125,7 @@ rules:
     expect(body).toMatchObject({
       version: 'test',
       dry_run: false,
-      rules: { file: '<inline>', last_reload: { ok: true } },
+      rules: { file: '<inline>', last_reload: { ok: true }, warnings: [expect.stringMatching(/^<inline>:\d+:\d+: rules\[1\]: "never" is never reached/)] },
       queue: { depth: 2, pending: 2, retrying: 0 },
       dead_letters: 0,
       inbound: { gitlab: 'open', github: 'open', jenkins: 'open' },
