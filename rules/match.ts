@@ -4,6 +4,7 @@ import type { Path } from './locate.js'
 import type { Problem } from './problems.js'
 import type { Match } from './schema.js'
 import type { Transition } from './types.js'
+import { VOUCHED_ACTOR_EMAIL } from './people.js'
 
 /** The values a pattern key is matched against; a missing field (no branch on a tag build) never matches. */
 const fields = {
@@ -15,8 +16,10 @@ const fields = {
     return env === undefined ? [] : [env]
   },
   name: (e: CommonEvent) => (e.name === undefined ? [] : [e.name]),
-  // Whoever triggered it, by any handle ops may know them by.
-  actor: (e: CommonEvent) => [e.actor?.username, e.actor?.name, e.actor?.email].filter((v): v is string => !!v),
+  // Whoever triggered it, only by what the source vouches for (see people.ts): a display name is whatever anyone
+  // types, so `actor: renovate-bot` must not match a stranger who calls themselves that.
+  actor: (e: CommonEvent) =>
+    [e.actor?.username, VOUCHED_ACTOR_EMAIL[e.source] ? e.actor?.email : undefined].filter((v): v is string => !!v),
 } satisfies Partial<Record<keyof Match, (e: CommonEvent) => string[]>>
 
 type Field = keyof typeof fields

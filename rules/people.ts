@@ -11,7 +11,7 @@ export const ROLES = ['author', 'actor', 'culprits', 'all'] as const
  * GitHub sends an actor's login only; Jenkins sends no actor. A commit's author name and e-mail are never vouched
  * for: they are whatever the committer's git config says.
  */
-const VOUCHED_ACTOR_EMAIL: Record<Source, boolean> = { gitlab: true, github: false, jenkins: false }
+export const VOUCHED_ACTOR_EMAIL: Record<Source, boolean> = { gitlab: true, github: false, jenkins: false }
 
 /** The `people` list indexed once at load. Handles and emails compare case-insensitively, as the platforms do. */
 export type Directory = {

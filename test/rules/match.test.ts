@@ -91,11 +91,14 @@ describe('match operators', () => {
     expect(hits('{ environment: production }', { kind: 'deploy', environment: 'staging' })).toBe(false)
   })
 
-  it('name and actor (username, name or email)', () => {
+  it('name and actor (the username, or an e-mail the source vouches for; never a display name)', () => {
     expect(hits('{ name: "build-*" }', { name: 'build-linux' })).toBe(true)
     expect(hits('{ actor: root }', {})).toBe(true)
-    expect(hits('{ actor: Administrator }', {})).toBe(true)
     expect(hits('{ actor: "*@example.com" }', {})).toBe(true)
+    // Anyone may call themselves "Administrator", or put any e-mail in a GitHub commit: neither identifies the actor.
+    expect(hits('{ actor: Administrator }', {})).toBe(false)
+    expect(hits('{ actor: renovate-bot }', { actor: { username: 'mallory', name: 'renovate-bot' } })).toBe(false)
+    expect(hits('{ actor: "*@example.com" }', { source: 'github', actor: { username: 'mallory', email: 'x@example.com' } })).toBe(false)
     expect(hits('{ actor: "!/bot/" }', { actor: { username: 'renovate-bot' } })).toBe(false)
     expect(hits('{ actor: someone }', { actor: undefined })).toBe(false)
   })
