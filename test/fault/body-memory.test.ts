@@ -34,8 +34,12 @@ type Answer = { status: number; retryAfter?: string } | { closed: true }
  * One socket: the head, then as much of the body as the kernel takes without buffering in this process, then nothing
  * more (the socket stays open). Resolves with the server's answer, or with `closed` when the server cuts it first.
  */
-function stalledUpload(port: number, head: string): { socket: Socket; answer: Promise<Answer> } {
+function stalledUpload(port: number, head: string): { socket: Socket; answer: Promise<Answer>; connected: Promise<void> } {
   const socket = connect({ host: '127.0.0.1', port })
+  const connected = new Promise<void>((resolve) => {
+    socket.once('connect', () => resolve())
+    socket.once('close', () => resolve())
+  })
   const answer = new Promise<Answer>((resolve) => {
     let got = ''
     socket.on('data', (d) => {
@@ -53,7 +57,7 @@ function stalledUpload(port: number, head: string): { socket: Socket; answer: Pr
     const chunk = Buffer.alloc(64 * 1024, 'a')
     for (let sent = 0; sent < BODY - chunk.length && socket.write(chunk); sent += chunk.length);
   })
-  return { socket, answer }
+  return { socket, answer, connected }
 }
 
 const heads = {
@@ -78,21 +82,29 @@ const head = (lines: string[]) => lines.join('\r\n') + '\r\n\r\n'
 
 type Upload = ReturnType<typeof stalledUpload> & { settled?: Answer }
 
-/** Opens SOCKETS stalled uploads, in waves so the listen backlog never overflows; every socket stays open. */
+/**
+ * Opens SOCKETS stalled uploads, in waves of 100; every socket stays open. A wave starts once the kernel completed
+ * the last wave's connections: the listen backlog never overflows, since an overflow drops the SYN and the client
+ * retries it for up to two minutes (a loaded machine timed the test out that way).
+ */
 async function attack(r: Running, lines: string[]): Promise<Upload[]> {
   const uploads: Upload[] = []
   for (let i = 0; i < SOCKETS; i += 100) {
     const wave: Upload[] = Array.from({ length: 100 }, () => stalledUpload(r.port, head(lines)))
     for (const u of wave) void u.answer.then((a) => (u.settled = a))
     uploads.push(...wave)
-    await Promise.all(wave.map((u) => Promise.race([u.answer, new Promise((res) => setTimeout(res, 50))])))
+    await Promise.all(wave.map((u) => u.connected))
   }
   return uploads
 }
 
 /** Resolves once `n` uploads have their answer (or were cut). */
 async function answered(uploads: Upload[], n: number): Promise<void> {
-  while (uploads.filter((u) => u.settled).length < n) await new Promise((res) => setTimeout(res, 20))
+  for (let polls = 1; uploads.filter((u) => u.settled).length < n; polls++) {
+    await new Promise((res) => setTimeout(res, 20))
+    // Should this hang, the test's timeout says only that it did: the counts say where.
+    if (polls % 500 === 0) console.info(`still waiting for ${n} answers: ${JSON.stringify(count(uploads))}`)
+  }
 }
 
 const count = (uploads: Upload[]) => {
@@ -129,8 +141,10 @@ describe('a crowd of stalled 1 MB uploads', () => {
       uploads.forEach((u) => u.socket.destroy())
       const counted = count(uploads)
       console.info(`gitlab, no token, round ${round}: RSS before ${(before / MB).toFixed(1)} MB, peak ${(peaks.at(-1)! / MB).toFixed(1)} MB, after ${((await settle(r)) / MB).toFixed(1)} MB; answers ${JSON.stringify(counted)}`)
-      // Answered 401 with Connection: close; a socket closed while its upload is still arriving may see the reset first.
-      expect(counted['401']).toBeGreaterThan(SOCKETS * 0.9)
+      // Answered 401 with Connection: close. The server closes with the upload unread, so its kernel sends a reset
+      // right behind the 401, and a client that had not read the 401 yet loses it (Linux drops it on the reset):
+      // how many do is up to the scheduler (877 of 1000 once, on a loaded CI machine). Most still see the 401.
+      expect(counted['401']).toBeGreaterThan(SOCKETS * 0.5)
       expect((counted['401'] ?? 0) + (counted.reset ?? 0)).toBe(SOCKETS)
     }
     expect(peaks[0] - before).toBeLessThan(100 * MB)
@@ -157,7 +171,7 @@ describe('a crowd of stalled 1 MB uploads', () => {
     // The bodies being read never complete (their senders stalled): exactly IN_FLIGHT of 1 MB fit the budget.
     expect(counted.waiting).toBe(IN_FLIGHT)
     expect((counted['503'] ?? 0) + (counted.reset ?? 0)).toBe(SOCKETS - IN_FLIGHT)
-    expect(counted['503']).toBeGreaterThan(SOCKETS * 0.9)
+    expect(counted['503']).toBeGreaterThan(SOCKETS * 0.5) // the rest lost it to the reset, as above
     expect(uploads.every((u) => !u.settled || !('status' in u.settled) || u.settled.retryAfter === '5')).toBe(true)
     expect(peak - before).toBeLessThan(100 * MB)
 
