@@ -49,7 +49,7 @@ export class UnavailableError extends HTTPException {
 /** 503 because too many webhook bytes are being received at once (IN_FLIGHT_LIMIT), not because of the store. */
 export class BusyError extends UnavailableError {}
 
-/** A delivery attempt failed. `retryable` comes from one errcode table (src/delivery/classify.ts). */
+/** A delivery attempt failed. `retryable` comes from the platform's reading of the reply (src/platforms/<name>). */
 export class DeliveryError extends Error {
   constructor(
     message: string,

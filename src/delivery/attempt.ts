@@ -10,7 +10,7 @@ import { redactUrl, redactValues } from '../redact.js'
 import { backoff } from './backoff.js'
 import type { Clock } from './clock.js'
 import type { RateLimit } from './rate-limit.js'
-import { RobotError } from './robot-error.js'
+import { RobotError } from '../senders/robot-error.js'
 
 export type AttemptCtx = {
   store: Store

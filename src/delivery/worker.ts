@@ -33,7 +33,7 @@ const RECENT_MS = 61_000
 /**
  * Sends what the store holds. One task per target at a time, so a robot gets its messages in the order their events
  * arrived and never a delivery while an older one waits there; a budget per robot in front of every send; digests
- * when more wait than the budget allows; retries from the errcode table (src/delivery/classify.ts).
+ * when more wait than the budget allows; retries from each platform's errcode table (src/platforms/<name>/errcodes.ts).
  */
 export class Worker {
   private readonly clock: Clock

@@ -1,4 +1,4 @@
-import type { Target } from '../../rules/schema.js'
+import type { RobotTarget } from '../platforms/common/types.js'
 import type { RobotMessage } from '../render/types.js'
 
 export type SendOptions = {
@@ -12,9 +12,9 @@ export type SendOptions = {
 }
 
 /**
- * Only what differs per platform: URL signing and success envelope. Throws DeliveryError (with `retryable` from the
- * one errcode table in src/delivery/classify.ts). Retry, backoff, rate limits and digests live in the worker.
+ * Posts one message to one target. Throws RobotError (a DeliveryError) with the platform's verdict. Retry, backoff,
+ * rate limits and digests live in the worker.
  */
 export interface Sender {
-  send(target: Target & { name: string }, message: RobotMessage, o: SendOptions): Promise<void>
+  send(target: RobotTarget, message: RobotMessage, o: SendOptions): Promise<void>
 }

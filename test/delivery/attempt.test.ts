@@ -2,11 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { NamedTarget } from '../../rules/compile.js'
 import { attempt, batchUuid, type AttemptCtx, type Batch } from '../../src/delivery/attempt.js'
 import { RateLimit } from '../../src/delivery/rate-limit.js'
-import { RobotError } from '../../src/delivery/robot-error.js'
+import { RobotError } from '../../src/senders/robot-error.js'
 import { createLogger } from '../../src/log.js'
 import { createMetrics } from '../../src/metrics.js'
 import type { RobotMessage } from '../../src/render/types.js'
-import { dingtalkSender } from '../../src/senders/dingtalk.js'
+import { createSenders } from '../../src/senders/index.js'
 import type { Sender } from '../../src/senders/types.js'
 import { SqliteStore } from '../../src/store/sqlite.js'
 import { startFakeDingTalk, type FakeDingTalk } from '../fake-im/dingtalk.js'
@@ -44,7 +44,7 @@ describe('attempt: the rate budget counts every POST', () => {
     const ds = await deliveries('ops', 1)
     let calls = 0
     // The first signature is two hours stale (clock skew); the fresh one is accepted.
-    const sender = dingtalkSender({ timeoutMs: 2000, now: () => (calls++ === 0 ? clock.now() - 2 * 3600_000 : clock.now()) })
+    const sender = createSenders({ timeoutMs: 2000, now: () => (calls++ === 0 ? clock.now() - 2 * 3600_000 : clock.now()) }).dingtalk
     const limit = new RateLimit()
     const mark = ding.records.length
     expect(await attempt(ctx(sender, limit), { target: target(), deliveries: ds, inputs: [], messages: [md('CI failed')], digest: false })).toEqual({ kind: 'sent' })
@@ -56,7 +56,7 @@ describe('attempt: the rate budget counts every POST', () => {
   it('a send that fails still takes its slot; a sender that reports no POSTs still costs one a message', async () => {
     const ds = await deliveries('ops', 1)
     const limit = new RateLimit()
-    const failing = dingtalkSender({ timeoutMs: 2000, now: clock.now })
+    const failing = createSenders({ timeoutMs: 2000, now: clock.now }).dingtalk
     ding.inject({ kind: 'status', status: 503 }, 1)
     expect((await attempt(ctx(failing, limit), { target: target(), deliveries: ds, inputs: [], messages: [md('CI failed')], digest: false })).kind).toBe('retry')
     expect(limit.snapshot('ops', clock.now())).toHaveLength(1)

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { NamedTarget } from '../../rules/compile.js'
-import { RobotError } from '../../src/delivery/robot-error.js'
-import { dingtalkSender } from '../../src/senders/dingtalk.js'
-import { dingtalkSign, signedUrl } from '../../src/senders/sign.js'
+import { RobotError } from '../../src/senders/robot-error.js'
+import { createSenders } from '../../src/senders/index.js'
+import { dingtalkSign, signedUrl } from '../../src/platforms/dingtalk/sign.js'
 import { startFakeDingTalk, type FakeDingTalk } from '../fake-im/dingtalk.js'
 import { manualClock } from '../fake-im/manual-clock.js'
 
@@ -19,7 +19,7 @@ const target = (): NamedTarget => ({ name: 'ops', type: 'dingtalk', webhook: fak
 const wrongSecret = (): NamedTarget => ({ name: 'ops', type: 'dingtalk', webhook: fake.webhook('signedtoken'), secret: 'SECwrong0000000000000000', keyword: 'CI', msgtype: 'markdown', rate_per_minute: 20 })
 const message = { msgtype: 'markdown', markdown: { title: 'CI 构建失败', text: '#### CI 构建失败' } }
 
-describe('DingTalk signing (outbound.md §1.6)', () => {
+describe('DingTalk signing (加签)', () => {
   it('matches the documented vector and is URL-encoded exactly once', () => {
     expect(dingtalkSign(SECRET, 1599360473000)).toBe('kjOV9n/gRl1AeeXnxqNB9wcQisVPOw+8ce62niAcJZ4=')
     const url = signedUrl('https://oapi.dingtalk.com/robot/send?access_token=t', SECRET, 1599360473000)
@@ -30,7 +30,7 @@ describe('DingTalk signing (outbound.md §1.6)', () => {
 
 describe('dingtalk sender', () => {
   it('signs every attempt afresh and adds msgUuid; the fake accepts both', async () => {
-    const sender = dingtalkSender({ timeoutMs: 2000, now: clock.now })
+    const sender = createSenders({ timeoutMs: 2000, now: clock.now }).dingtalk
     await sender.send(target(), message, { uuid: 'uuid-1' })
     clock.advance(2 * 3600_000) // a signature computed once would now be stale
     await sender.send(target(), message, { uuid: 'uuid-2' })
@@ -45,12 +45,12 @@ describe('dingtalk sender', () => {
   it('re-signs once on 310000 invalid timestamp, then gives up as permanent', async () => {
     const stale = () => clock.now() - 2 * 3600_000
     let calls = 0
-    const healing = dingtalkSender({ timeoutMs: 2000, now: () => (calls++ === 0 ? stale() : clock.now()) })
+    const healing = createSenders({ timeoutMs: 2000, now: () => (calls++ === 0 ? stale() : clock.now()) }).dingtalk
     const before = fake.records.length
     await healing.send(target(), message, { uuid: 'uuid-3' })
     expect(fake.records.slice(before).map((r) => r.errmsg)).toEqual(['invalid timestamp', 'ok'])
 
-    const skewed = dingtalkSender({ timeoutMs: 2000, now: stale })
+    const skewed = createSenders({ timeoutMs: 2000, now: stale }).dingtalk
     const mark = fake.records.length
     const err = await skewed.send(target(), message, { uuid: 'uuid-4' }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RobotError)
@@ -65,7 +65,7 @@ describe('dingtalk sender', () => {
     let calls = 0
     let posts = 0
     const onPost = () => void posts++
-    const healing = dingtalkSender({ timeoutMs: 2000, now: () => (calls++ === 0 ? stale() : clock.now()) })
+    const healing = createSenders({ timeoutMs: 2000, now: () => (calls++ === 0 ? stale() : clock.now()) }).dingtalk
     await healing.send(target(), message, { uuid: 'uuid-6', onPost })
     expect(posts).toBe(2)
     await healing.send(target(), message, { uuid: 'uuid-7', onPost })
@@ -75,7 +75,7 @@ describe('dingtalk sender', () => {
   })
 
   it('does not re-sign a bad signature (wrong secret is permanent at once)', async () => {
-    const sender = dingtalkSender({ timeoutMs: 2000, now: clock.now })
+    const sender = createSenders({ timeoutMs: 2000, now: clock.now }).dingtalk
     const mark = fake.records.length
     await expect(sender.send(wrongSecret(), message, { uuid: 'uuid-5' })).rejects.toMatchObject({ o: { retryable: false, errcode: 310000 } })
     expect(fake.records.length - mark).toBe(1)

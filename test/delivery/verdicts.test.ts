@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { backoff } from '../../src/delivery/backoff.js'
-import { classifyErrcode, classifyHttp } from '../../src/delivery/classify.js'
 import { RateLimit } from '../../src/delivery/rate-limit.js'
+import { classifyDingTalk } from '../../src/platforms/dingtalk/errcodes.js'
+import { httpVerdict } from '../../src/platforms/common/http-verdict.js'
+import { platforms } from '../../src/platforms/index.js'
+import { classifyWeCom } from '../../src/platforms/wecom/errcodes.js'
 
-describe('the errcode table', () => {
+describe("DingTalk's errcode table", () => {
   it.each([
     [-1, '系统繁忙', { kind: 'retry' }],
     [130101, 'send too fast, exceed 20 times per minute', { kind: 'rate_limited', waitMs: 600_000 }],
     [410100, '发送速度太快而限流', { kind: 'rate_limited', waitMs: 600_000 }],
-    [45009, 'api freq out of limit, hint: [1]', { kind: 'rate_limited', waitMs: 60_000 }],
     [310000, 'invalid timestamp', { kind: 'resign' }],
     [310000, 'invalid timestamp, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]', { kind: 'resign' }],
     [310000, 'sign not match', { kind: 'permanent' }],
@@ -19,18 +21,38 @@ describe('the errcode table', () => {
     [400402, '错误描述:参数 markdown --》 title 缺失', { kind: 'permanent' }],
     [460101, 'message too long, exceed 20000 bytes', { kind: 'permanent' }],
     [430102, '不合适的文本', { kind: 'permanent' }],
-    [93000, 'invalid webhook url', { kind: 'permanent' }],
-    [40058, 'markdown.content exceed max length 4096', { kind: 'permanent' }],
     [12345, 'something new', { kind: 'permanent' }],
   ])('%i %s', (code, msg, verdict) => {
-    expect(classifyErrcode(code, msg)).toEqual(verdict)
+    expect(classifyDingTalk(code, msg)).toEqual(verdict)
   })
 
-  it('classifies HTTP statuses', () => {
-    expect(classifyHttp(500)).toEqual({ kind: 'retry' })
-    expect(classifyHttp(503)).toEqual({ kind: 'retry' })
-    expect(classifyHttp(302)).toEqual({ kind: 'rate_limited', waitMs: 600_000 })
-    expect(classifyHttp(404)).toEqual({ kind: 'permanent' })
+  it('waits out a 302 (reported during the 10-minute block)', () => {
+    const reply = (status: number) => platforms.dingtalk.delivery.read({ status, text: '', headers: {} })
+    expect(reply(302)).toMatchObject({ ok: false, verdict: { kind: 'rate_limited', waitMs: 600_000 } })
+    expect(platforms.wecom.delivery.read({ status: 302, text: '', headers: {} })).toMatchObject({ verdict: { kind: 'permanent' } })
+  })
+})
+
+describe("WeCom's errcode table", () => {
+  it.each([
+    [-1, { kind: 'retry' }],
+    [45009, { kind: 'rate_limited', waitMs: 60_000 }],
+    [93000, { kind: 'permanent' }],
+    [40058, { kind: 'permanent' }],
+    [310000, { kind: 'permanent' }], // DingTalk's code means nothing here
+    [12345, { kind: 'permanent' }],
+  ])('%i', (code, verdict) => {
+    expect(classifyWeCom(code)).toEqual(verdict)
+  })
+})
+
+describe('HTTP statuses (any platform)', () => {
+  it('retries 5xx and 408, waits a minute on 429, gives up on the rest', () => {
+    expect(httpVerdict(500)).toEqual({ kind: 'retry' })
+    expect(httpVerdict(503)).toEqual({ kind: 'retry' })
+    expect(httpVerdict(408)).toEqual({ kind: 'retry' })
+    expect(httpVerdict(429)).toEqual({ kind: 'rate_limited', waitMs: 60_000 })
+    expect(httpVerdict(404)).toEqual({ kind: 'permanent' })
   })
 })
 

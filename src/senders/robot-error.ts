@@ -1,5 +1,5 @@
 import { DeliveryError } from '../errors.js'
-import type { Verdict } from './classify.js'
+import type { Verdict } from '../platforms/common/types.js'
 
 /**
  * A failed robot call, with the verdict from the errcode table. `errmsg` is what the robot (or the network) said,

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 
 /**
- * DingTalk 加签 (outbound.md §1.6): base64(HMAC-SHA256(key = secret, msg = timestamp + "\n" + secret)), timestamp in
+ * DingTalk 加签 (https://open.dingtalk.com/document/robots/customize-robot-security-settings): base64(HMAC-SHA256(key = secret, msg = timestamp + "\n" + secret)), timestamp in
  * ms. Returns the raw base64; the caller puts it in the query through URLSearchParams, which encodes it exactly once
  * (a pre-encoded sign becomes %253D and DingTalk answers "sign not match").
  */

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { postRobot } from '../../src/delivery/post-robot.js'
-import { RobotError } from '../../src/delivery/robot-error.js'
 import { DeliveryError } from '../../src/errors.js'
+import { platforms } from '../../src/platforms/index.js'
+import { RobotError } from '../../src/senders/robot-error.js'
+import { platformSender } from '../../src/senders/send.js'
 import { startFakeDingTalk, type FakeDingTalk } from '../fake-im/dingtalk.js'
 
 const TOKEN = 'a1b2c3d4e5f6secrettoken'
@@ -12,7 +13,9 @@ beforeAll(async () => {
 afterAll(() => fake.close())
 
 const body = { msgtype: 'markdown', markdown: { title: 't', text: 'x' } }
-const post = (url = fake.webhook(TOKEN), timeoutMs = 2_000) => postRobot(url, body, { target: 'ops', timeoutMs })
+// The transport and the reading of replies, through DingTalk's request and errcode table (no secret: no signature).
+const post = (url = fake.webhook(TOKEN), timeoutMs = 2_000) =>
+  platformSender(platforms.dingtalk.delivery, { timeoutMs }).send({ name: 'ops', webhook: url }, body, { uuid: 'u1' })
 
 async function failure(p: Promise<unknown>): Promise<RobotError> {
   const err = await p.then(
@@ -27,9 +30,10 @@ async function failure(p: Promise<unknown>): Promise<RobotError> {
   return e
 }
 
-describe('postRobot', () => {
+describe('platformSender (one transport for every platform)', () => {
   it('succeeds only on errcode 0', async () => {
-    await expect(post()).resolves.toEqual({ errmsg: 'ok' })
+    await expect(post()).resolves.toBeUndefined()
+    expect(fake.shown().at(-1)?.message).toMatchObject({ ...body, msgUuid: 'u1' })
   })
 
   it('treats HTTP 200 with a non-zero errcode as a failure, permanent per the table, URL redacted', async () => {
@@ -40,7 +44,7 @@ describe('postRobot', () => {
     expect(e.message).not.toContain('wrong-token-value')
   })
 
-  it('retries -1, 5xx, resets and bad envelopes; waits out rate limits', async () => {
+  it('retries -1, 5xx, resets and bad replies; waits out rate limits', async () => {
     fake.inject({ kind: 'errcode', errcode: -1, errmsg: '系统繁忙' }, 1)
     expect((await failure(post())).o).toMatchObject({ retryable: true, errcode: -1 })
     fake.inject({ kind: 'status', status: 502 }, 1)
@@ -48,6 +52,8 @@ describe('postRobot', () => {
     expect(e5.o.retryable).toBe(true)
     expect(e5.r.label).toBe('http_5xx')
     expect(e5.message).toContain('access_token=***')
+    fake.inject({ kind: 'status', status: 200 }, 1) // a proxy's page: no {errcode} envelope, outcome unknown
+    expect((await failure(post())).r).toMatchObject({ label: 'bad_reply', verdict: { kind: 'retry' } })
     fake.inject({ kind: 'reset' }, 1)
     expect((await failure(post())).r).toMatchObject({ label: 'network', verdict: { kind: 'retry' } })
     fake.inject({ kind: 'errcode', errcode: 130101, errmsg: 'send too fast, exceed 20 times per minute' }, 1)
