@@ -43,15 +43,18 @@ export class Worker {
   private readonly owner = randomUUID()
   private readonly tasks = new Map<string, Promise<void>>()
   private readonly holds = new Map<string, Hold>()
-  private readonly alone = new Set<number>()
-  private readonly touched = new Set<string>()
+  /** Deliveries whose last lone send may have reached the robot (StepEnv.mustResendAlone). */
+  private readonly resendAlone = new Set<number>()
+  /** Targets this process has sent to (or settled a delivery of) since it started. */
+  private readonly servedSinceStart = new Set<string>()
   private readonly abort = new AbortController()
   private seeded: Promise<void> = Promise.resolve()
   private running = false
   private stopping = false
   private ticking?: Promise<void>
   private gathering?: Promise<void>
-  private again = false
+  /** A wake came while a pass was running or gathering: make one more pass. */
+  private passRequested = false
   private cancelTimer?: () => void
   private timerAt = Infinity
 
@@ -73,13 +76,14 @@ export class Worker {
   wake(): void {
     // A requeued delivery may now be the head of a target that was waiting for a retry.
     for (const [t, h] of this.holds) if (h.reason === 'retry') this.holds.delete(t)
-    this.kick()
+    this.requestPass()
   }
 
-  private kick(): void {
+  /** Runs a pass over the due targets now, or right after the one running. */
+  private requestPass(): void {
     if (!this.running || this.stopping) return
     if (this.ticking || this.gathering) {
-      this.again = true
+      this.passRequested = true
       return
     }
     this.ticking = this.loop()
@@ -127,9 +131,9 @@ export class Worker {
   private async loop(): Promise<void> {
     try {
       do {
-        this.again = false
+        this.passRequested = false
         await this.tick()
-      } while (this.again && !this.stopping)
+      } while (this.passRequested && !this.stopping)
     } catch (err) {
       this.deps.log.error({ err }, 'delivery worker: cannot read the store; trying again shortly')
     } finally {
@@ -168,7 +172,7 @@ export class Worker {
         this.tasks.delete(target)
         // Work may have arrived while this target was busy (its tick skipped it); every stop leaves a hold or an
         // empty queue, so this cannot spin.
-        this.kick()
+        this.requestPass()
       })
       this.tasks.set(target, task)
     }
@@ -179,7 +183,7 @@ export class Worker {
     if (this.stopping) return
     this.gathering = new Promise<void>((resolve) => setTimeout(resolve, GATHER_MS)).then(() => {
       this.gathering = undefined
-      if (this.again) this.kick()
+      if (this.passRequested) this.requestPass()
     })
   }
 
@@ -194,7 +198,7 @@ export class Worker {
     this.timerAt = at
     this.cancelTimer = this.clock.setTimeout(() => {
       this.timerAt = Infinity
-      this.kick()
+      this.requestPass()
     }, at - now)
   }
 
@@ -219,12 +223,9 @@ export class Worker {
       metrics: this.deps.metrics,
       clock: this.clock,
       limit: this.limit,
-      renderers: this.renderers,
-      senders: this.senders,
-      random: this.deps.random ?? Math.random,
-      signal: this.abort.signal,
-      renew,
-      alone: this.alone,
+      platforms: { renderers: this.renderers, senders: this.senders },
+      sending: { random: this.deps.random ?? Math.random, signal: this.abort.signal, renew },
+      mustResendAlone: (id) => this.resendAlone.has(id),
       firstSinceStart: false,
     }
     try {
@@ -237,8 +238,12 @@ export class Worker {
         if ((shared.blockedUntil ?? 0) > this.clock.now()) return this.hold(name, shared.blockedUntil!, 'rate')
       }
       while (!this.stopping) {
-        const r = await step({ ...env, rules: this.deps.rules.current, firstSinceStart: !this.touched.has(name) }, name)
-        if (r.kind === 'progress') this.touched.add(name)
+        const r = await step({ ...env, rules: this.deps.rules.current, firstSinceStart: !this.servedSinceStart.has(name) }, name)
+        if (r.kind === 'progress') this.servedSinceStart.add(name)
+        if (r.kind !== 'idle' && r.resendAlone) {
+          if (r.resendAlone.alone) this.resendAlone.add(r.resendAlone.id)
+          else this.resendAlone.delete(r.resendAlone.id)
+        }
         if (r.kind === 'hold') this.hold(name, r.until, r.reason)
         const blockedUntil = r.kind === 'hold' && r.reason === 'rate' ? r.until : undefined
         await store.saveBucket?.(name, { sends: this.limit.snapshot(name, this.clock.now()), ...(blockedUntil ? { blockedUntil } : {}) })
