@@ -81,11 +81,11 @@ export async function delivery(o: { events: number; windowMs: number; robots: nu
         object_attributes: { ...fixture.object_attributes, id: n, iid: n, url: urlOf(n) },
         project: { ...fixture.project, name: `app-${n % o.robots}`, path_with_namespace: app, web_url: `https://gitlab.example.com/${app}` },
       }
-      const request = new Request('http://bench/webhooks/gitlab', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Pipeline Hook', 'idempotency-key': `bench-delivery-${n}` },
-        body: JSON.stringify(body),
-      })
+      const request = {
+        headers: new Headers({ 'content-type': 'application/json', 'x-gitlab-event': 'Pipeline Hook', 'idempotency-key': `bench-delivery-${n}` }),
+        query: new URLSearchParams(),
+        body: async () => JSON.stringify(body),
+      }
       const r = await ingest(deps, 'gitlab', request, { now: new Date(clock.now()) })
       if (r.outcome !== 'accepted') throw new Error(`event ${n} was not accepted: ${JSON.stringify(r)}`)
       await worker.whenIdle()

@@ -1,13 +1,11 @@
 import { HTTPException } from 'hono/http-exception'
 import { ZodError } from 'zod'
 import { adapters, toEvent } from '../adapters/index.js'
-import { isIgnored, type RawRequest } from '../adapters/types.js'
+import { checkMediaType } from '../adapters/media-type.js'
+import { isIgnored, type RawRequest, type RequestHead } from '../adapters/types.js'
 import type { CommonEvent, Source } from './event.js'
 import type { AppDeps } from './deps.js'
 import { AuthError, BusyError, PayloadError, TooLargeError, UnavailableError, UnsupportedMediaError } from './errors.js'
-import type { Claim } from './http/body-budget.js'
-import { checkMediaType } from './http/media-type.js'
-import { declaredLength, decodeUtf8, readBody } from './http/read-body.js'
 import { newEventId } from './ids.js'
 import { pipelineKey } from '../rules/pipeline-key.js'
 import { route } from '../rules/route.js'
@@ -20,15 +18,22 @@ export type IngestOutcome =
 
 type Deps = Pick<AppDeps, 'settings' | 'store' | 'rules' | 'log' | 'metrics' | 'wake'>
 
+/**
+ * A webhook as the transport hands it over (src/http/webhooks.ts; the bench builds one too): the head at once, the
+ * body only when ingest asks for it, once, after the head's checks.
+ */
+export type IncomingWebhook = RequestHead & {
+  /** The declared Content-Length, when there is one. */
+  declaredLength?: number
+  /** The body as strict UTF-8 text, read within BODY_LIMIT and the bytes in flight; throws TooLargeError, BusyError, PayloadError. */
+  body(): Promise<string>
+}
+
 export type IngestOptions = {
-  /** This request's share of the bytes of all bodies in flight (src/http/body-budget.ts); unbounded when absent. */
-  claim?: Claim
   /** The peer's address, for the log line of a rejection. */
   client?: string
   now?: Date
 }
-
-const unbounded: Claim = { take: () => undefined, release: () => undefined }
 
 /**
  * The accept path: media type and declared size → credential present, and right when it travels in a header or the
@@ -37,20 +42,19 @@ const unbounded: Claim = { take: () => undefined, release: () => undefined }
  * credential costs no body read when it can be told from the head, and nothing is parsed or stored before the secret
  * is checked; the event is committed before this resolves (a 202 is durable). One log line per webhook.
  */
-export async function ingest(deps: Deps, source: Source, request: Request, o: IngestOptions = {}): Promise<IngestOutcome> {
+export async function ingest(deps: Deps, source: Source, incoming: IncomingWebhook, o: IngestOptions = {}): Promise<IngestOutcome> {
   let event: CommonEvent | undefined
-  const claim = o.claim ?? unbounded
   try {
-    checkMediaType(source, request.headers.get('content-type'))
-    declaredLength(request, deps.settings.bodyLimit)
+    checkMediaType(source, incoming.headers.get('content-type'))
+    if ((incoming.declaredLength ?? 0) > deps.settings.bodyLimit) throw new TooLargeError(deps.settings.bodyLimit)
     const adapter = adapters[source]
     const secret = deps.settings.secrets[source]
-    const head = { headers: request.headers, query: new URL(request.url).searchParams }
+    const head: RequestHead = { headers: incoming.headers, query: incoming.query }
     if (secret) {
       if (!adapter.auth.present(head)) throw new AuthError(adapter.auth.missing)
       if (adapter.auth.in === 'head' && !adapter.verify({ ...head, body: '' }, secret)) throw new AuthError(adapter.auth.wrong)
     }
-    const raw: RawRequest = { ...head, body: decodeUtf8(await readBody(request, deps.settings.bodyLimit, claim)) }
+    const raw: RawRequest = { ...head, body: await incoming.body() }
     if (secret && adapter.auth.in === 'body' && !adapter.verify(raw, secret)) throw new AuthError(adapter.auth.wrong)
 
     const now = o.now ?? new Date()
@@ -87,8 +91,6 @@ export async function ingest(deps: Deps, source: Source, request: Request, o: In
       deps.log.warn({ source, client: o.client, ...fields, outcome: 'rejected', reason, error: (err as Error).message }, 'webhook rejected')
     }
     throw err
-  } finally {
-    claim.release()
   }
 }
 

@@ -1,8 +1,9 @@
 import { Hono, type Context } from 'hono'
 import type { AppDeps } from '../deps.js'
 import { Source } from '../event.js'
-import { ingest } from '../ingest.js'
-import { bodyBudget } from './body-budget.js'
+import { ingest, type IncomingWebhook } from '../ingest.js'
+import { bodyBudget, type Claim } from './body-budget.js'
+import { declaredLength, decodeUtf8, readBody } from './read-body.js'
 
 /**
  * `POST /webhooks/:source`: 202 { event_id } · 200 { ignored } · 200 { duplicate, event_id }. Rejections are typed
@@ -15,7 +16,13 @@ export function webhooks(deps: AppDeps): Hono {
   app.post('/:source', async (c) => {
     const source = Source.safeParse(c.req.param('source'))
     if (!source.success) return unknownSource(c)
-    const r = await ingest(deps, source.data, c.req.raw, { claim: budget.claim(), client: clientAddress(c) })
+    const claim = budget.claim()
+    let r
+    try {
+      r = await ingest(deps, source.data, incoming(c.req.raw, deps.settings.bodyLimit, claim), { client: clientAddress(c) })
+    } finally {
+      claim.release()
+    }
     switch (r.outcome) {
       case 'accepted':
         return c.json({ event_id: r.event_id }, 202)
@@ -30,6 +37,16 @@ export function webhooks(deps: AppDeps): Hono {
     return c.json({ error: `use POST: ${c.req.method} is not how a CI sends a webhook` }, 405, { allow: 'POST' })
   })
   return app
+}
+
+/** The request as ingest takes it: the body is read only when ingest asks, each byte counted against `claim`. */
+function incoming(req: Request, bodyLimit: number, claim: Claim): IncomingWebhook {
+  return {
+    headers: req.headers,
+    query: new URL(req.url).searchParams,
+    declaredLength: declaredLength(req, Infinity),
+    body: async () => decodeUtf8(await readBody(req, bodyLimit, claim)),
+  }
 }
 
 const unknownSource = (c: Context) =>
