@@ -1,6 +1,6 @@
 import { STAGE_LIMITS, type Job, type Omitted, type Stage } from '../src/event.js'
 
-type Limits = Pick<typeof STAGE_LIMITS, 'stages' | 'jobs' | 'failed_jobs'>
+type Limits = { stages: number; jobs: number; failed_jobs: number }
 type Bounded = { stages: Stage[]; omitted?: Omitted }
 
 const isFailed = (j: Job) => j.status === 'failed'
