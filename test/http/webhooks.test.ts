@@ -230,6 +230,34 @@ describe('ignored and duplicates', () => {
   })
 })
 
+describe('jenkins: the result is part of the dedupe key (issue 16 item 9)', () => {
+  const finalized = (result: string) => {
+    const b = JSON.parse(fixture('jenkins', 'finalized-failure-adapted.json'))
+    b.build.status = result
+    return JSON.stringify(b)
+  }
+
+  it('a FINALIZED/SUCCESS posted first does not make the real FINALIZED/FAILURE of the same build a duplicate', async () => {
+    await setup()
+    const fake = await send(jenkinsReq({ body: finalized('SUCCESS') }))
+    const real = await send(jenkinsReq({ body: finalized('FAILURE') }))
+    expect(fake.status).toBe(202)
+    expect(real.status).toBe(202)
+    expect(real.json.duplicate).toBeUndefined()
+    expect(real.json.event_id).not.toBe(fake.json.event_id)
+    expect((await deps.store.getEvent(real.json.event_id))?.event).toMatchObject({ number: 18, status: 'failed' })
+  })
+
+  it('the same FINALIZED body twice is still a duplicate', async () => {
+    await setup()
+    const first = await send(jenkinsReq({ body: finalized('FAILURE') }))
+    const again = await send(jenkinsReq({ body: finalized('FAILURE') }))
+    expect(first.status).toBe(202)
+    expect(again.status).toBe(200)
+    expect(again.json).toEqual({ duplicate: true, event_id: first.json.event_id })
+  })
+})
+
 describe('rejections', () => {
   it.each([
     ['gitlab', () => gitlabReq({ body: '{"object_kind": "pipeline",' }), /JSON/i],
