@@ -230,6 +230,18 @@ describe('ignored and duplicates', () => {
   })
 })
 
+describe('a UTF-8 BOM before the JSON (issue 16 item 15)', () => {
+  it.each(SOURCES)('%s: accepted (a GitHub signature covers the BOM, as sent)', async (source) => {
+    await setup()
+    const plain = validReq[source]()
+    const body = '\uFEFF' + String(plain.init.body)
+    const req = source === 'gitlab' ? gitlabReq({ body }) : source === 'jenkins' ? jenkinsReq({ body }) : githubReq({ body })
+    const r = await send(req)
+    expect(r.status).toBe(202)
+    expect((await deps.store.getEvent(r.json.event_id))?.event).toMatchObject({ source, status: 'failed' })
+  })
+})
+
 describe('jenkins: the result is part of the dedupe key (issue 16 item 9)', () => {
   const finalized = (result: string) => {
     const b = JSON.parse(fixture('jenkins', 'finalized-failure-adapted.json'))
@@ -274,6 +286,16 @@ describe('rejections', () => {
     expect(r.status).toBe(400)
     expect(r.json.error).toMatch(message)
     expect(await stored()).toEqual([])
+  })
+
+  it('1e309 (parses to Infinity) → 400 "number out of range", naming the field', async () => {
+    await setup()
+    const body = fixture('gitlab', 'pipeline-failed-adapted.json').replace('"id": 31,', '"id": 1e309,')
+    expect(body).toContain('1e309')
+    const r = await send(gitlabReq({ body }))
+    expect(r.status).toBe(400)
+    expect(r.json.error).toMatch(/object_attributes\.id: number out of range/)
+    expect(r.json.error).not.toMatch(/expected a number/)
   })
 
   it('invalid UTF-8 → 400', async () => {
