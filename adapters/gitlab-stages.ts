@@ -1,4 +1,4 @@
-import type { Job, Stage, Status } from '../src/event.js'
+import { STAGE_LIMITS, type Job, type Stage, type Status } from '../src/event.js'
 import type { Fields } from './json-fields.js'
 import { secondsBetween } from './parse-time.js'
 import { GITLAB_STATUS } from './gitlab-common.js'
@@ -8,19 +8,26 @@ type Build = { id: number; stage: string; job: Job; started?: string; finished?:
 
 /**
  * Stages of a pipeline from its `builds[]` (the latest job of each name), grouped by stage and ordered as
- * `object_attributes.stages` lists them; stages that appear only in builds come last.
+ * `object_attributes.stages` lists them; stages that appear only in builds come last. Linear in builds + stages (one
+ * map from stage name to its builds): a hook may list 16 000 builds each in its own stage.
  */
 export function gitlabStages(builds: Fields[], order: string[], webUrl: string | undefined): Stage[] {
-  const all = builds.map((b) => readBuild(b, webUrl)).sort((a, b) => a.id - b.id)
-  const names = [...order, ...all.map((b) => b.stage).filter((s) => !order.includes(s))]
-  return [...new Set(names)].flatMap((name) => {
-    const mine = all.filter((b) => b.stage === name)
-    if (mine.length === 0) return []
-    const starts = mine.map((b) => b.started).filter((t): t is string => !!t).sort()
-    const ends = mine.map((b) => b.finished).filter((t): t is string => !!t).sort()
-    const duration_s = mine.every((b) => b.finished) ? secondsBetween(starts[0], ends[ends.length - 1]) : undefined
-    return [{ name, status: stageStatus(mine.map((b) => b.job)), duration_s, jobs: mine.map((b) => b.job) }]
-  })
+  // a job link repeats the project URL once per job: only from a URL short enough to be a link (STAGE_LIMITS)
+  const base = webUrl && webUrl.length <= STAGE_LIMITS.link_base ? webUrl : undefined
+  const byStage = new Map<string, Build[]>(order.map((name) => [name, []]))
+  for (const b of builds.map((x) => readBuild(x, base)).sort((x, y) => x.id - y.id)) {
+    const mine = byStage.get(b.stage)
+    if (mine) mine.push(b)
+    else byStage.set(b.stage, [b])
+  }
+  return [...byStage].flatMap(([name, mine]) => (mine.length ? [toStage(name, mine)] : []))
+}
+
+function toStage(name: string, mine: Build[]): Stage {
+  const starts = mine.map((b) => b.started).filter((t): t is string => !!t).sort()
+  const ends = mine.map((b) => b.finished).filter((t): t is string => !!t).sort()
+  const duration_s = mine.every((b) => b.finished) ? secondsBetween(starts[0], ends[ends.length - 1]) : undefined
+  return { name, status: stageStatus(mine.map((b) => b.job)), duration_s, jobs: mine.map((b) => b.job) }
 }
 
 function readBuild(b: Fields, webUrl: string | undefined): Build {

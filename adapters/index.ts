@@ -1,5 +1,6 @@
 import { CommonEvent, type Source } from '../src/event.js'
 import { PayloadError } from '../src/errors.js'
+import { boundStages } from './bound-stages.js'
 import { github } from './github.js'
 import { gitlab } from './gitlab.js'
 import { jenkins } from './jenkins.js'
@@ -8,14 +9,16 @@ import { isIgnored, type Adapter, type Ignored, type RawRequest } from './types.
 export const adapters: Record<Source, Adapter> = { gitlab, jenkins, github }
 
 /**
- * Parses a request with its source's adapter and completes the event with our id and the receive time. The result
- * is validated against the CommonEvent schema, so no adapter can hand the rest of the system an invalid event.
+ * Parses a request with its source's adapter and completes the event with our id and the receive time. Its stages
+ * are bounded (bound-stages.ts: what is stored, whatever the source sent), and the result is validated against the
+ * CommonEvent schema, so no adapter can hand the rest of the system an invalid or oversized event.
  * Throws PayloadError (also when validation fails, naming the field).
  */
 export function toEvent(source: Source, req: RawRequest, o: { id: string; now: Date }): CommonEvent | Ignored {
   const parsed = adapters[source].parse(req)
   if (isIgnored(parsed)) return parsed
-  const result = CommonEvent.safeParse({ ...parsed, id: o.id, received_at: o.now.toISOString() })
+  const bounded = parsed.stages && boundStages(parsed.stages)
+  const result = CommonEvent.safeParse({ ...parsed, ...bounded, id: o.id, received_at: o.now.toISOString() })
   if (!result.success) {
     const issue = result.error.issues[0]
     throw new PayloadError(`${source} payload: ${issue?.path.join('.') || 'event'}: ${issue?.message ?? 'invalid'}`)

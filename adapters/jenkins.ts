@@ -46,7 +46,8 @@ export const jenkins: Adapter = {
     const scm = build.optObj('scm')
     const branch = scm?.optStr('branch')?.replace(/^(refs\/remotes\/origin\/|refs\/heads\/|origin\/)/, '')
     const culprits = scm?.strList('culprits') ?? []
-    const finished = statusFields(status, result ? `${phase}/${result}` : phase)
+    const native = result ? `${phase}/${result}` : phase
+    const finished = statusFields(status, native)
     const duration = build.optNum('duration')
     // build.timestamp: start for STARTED, "now" for FINALIZED (JobListener.java); duration is 0 until completed.
     const at = build.optTime('timestamp')
@@ -67,8 +68,10 @@ export const jenkins: Adapter = {
       finished_at: finished.finished ? at : undefined,
       duration_s: finished.finished && duration ? duration / 1000 : undefined,
       // `url` is relative (`job/asgard/`): two controllers can share it. The absolute build URL, when Jenkins knows its
-      // own URL, keeps their builds apart.
-      delivery_id: `${build.optStr('full_url') ?? jobUrl}#${number}#${phase}`,
+      // own URL, keeps their builds apart. The result is part of the key: a real Jenkins sends one FINALIZED per build,
+      // so a retry of that body is a duplicate, but a FINALIZED/SUCCESS posted first by anyone holding the token must not
+      // make the real FINALIZED/FAILURE a duplicate.
+      delivery_id: `${build.optStr('full_url') ?? jobUrl}#${number}#${native}`,
     }
   },
 }

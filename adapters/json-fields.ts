@@ -25,9 +25,11 @@ export type Fields = {
   optTime(key: string): string | undefined
 }
 
+/** JSON text → value. A leading UTF-8 BOM (some HTTP clients and Windows tools write one) is skipped, as RFC 8259 §8.1
+ * allows a parser to; the raw body, BOM included, is what signatures are checked over. */
 export function parseJsonBody(body: string): unknown {
   try {
-    return JSON.parse(body)
+    return JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body)
   } catch (err) {
     throw new PayloadError(`body is not valid JSON: ${(err as Error).message}`)
   }
@@ -95,7 +97,10 @@ class ObjectFields implements Fields {
   optNum(key: string): number | undefined {
     const v = this.get(key)
     if (v === undefined) return undefined
-    return typeof v === 'number' && Number.isFinite(v) ? v : this.fail(key, 'a number')
+    if (typeof v !== 'number') return this.fail(key, 'a number')
+    // JSON.parse reads 1e309 as Infinity: a number, but none we can use
+    if (!Number.isFinite(v)) throw new PayloadError(`${this.at(key)}: number out of range`)
+    return v
   }
 
   optBool(key: string): boolean | undefined {

@@ -48,6 +48,19 @@ export const Stage = z.object({
 })
 export type Stage = z.infer<typeof Stage>
 
+/**
+ * How much of a run's stages and jobs an event stores (adapters/bound-stages.ts); the rest is only counted, in
+ * `omitted`. A message shows at most a few dozen lines of either, and a stored event must not grow past its body: a
+ * 1 MB hook with 16 000 builds once became 3.4 MB of stored event. Failed jobs are kept first. A job's link is derived
+ * from the project URL only when that URL is at most `link_base` characters (the renderer drops longer links anyway):
+ * otherwise one long URL repeated per job would multiply the body.
+ */
+export const STAGE_LIMITS = { stages: 100, jobs: 200, failed_jobs: 100, link_base: 2048 } as const
+
+/** What the event does not list, by count: stages, jobs (failed ones included) and, of those, failed jobs. */
+export const Omitted = z.object({ stages: z.number(), jobs: z.number(), failed_jobs: z.number() })
+export type Omitted = z.infer<typeof Omitted>
+
 export const CommonEvent = z.object({
   /** Ours: assigned when the event is accepted. */
   id: str,
@@ -98,6 +111,8 @@ export const CommonEvent = z.object({
   queued_s: opt(z.number()),
 
   stages: opt(z.array(Stage)),
+  /** Present when `stages` lists less than the run had (STAGE_LIMITS): how many stages and jobs were left out. */
+  omitted: opt(Omitted),
 
   environment: opt(str),
   deployment: opt(

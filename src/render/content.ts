@@ -26,7 +26,14 @@ export type Seg = {
 /** A labelled value. `keep`: when shortening, facts with lower `keep` are dropped first. */
 export type Fact = { kind: 'fact'; id: string; label: string; value: Seg[]; keep: number }
 /** A list (stages, failed jobs): the first thing shortened, item by item. */
-export type List = { kind: 'list'; id: 'stages' | 'jobs' | 'events'; heading: string; items: Seg[][] }
+export type List = {
+  kind: 'list'
+  id: 'stages' | 'jobs' | 'events'
+  heading: string
+  items: Seg[][]
+  /** Items the event itself left out (CommonEvent.omitted): counted in "…and N more" with those cut here. */
+  omitted?: number
+}
 /** Pre-rendered text (a rule template's body), shortened by bytes. */
 export type Raw = { kind: 'raw'; id: 'body'; text: string }
 export type Block = Fact | List | Raw
@@ -131,6 +138,7 @@ function lists(e: CommonEvent, t: Strings): List[] {
       kind: 'list',
       id: 'stages',
       heading: t.label.stages,
+      omitted: e.omitted?.stages,
       items: stages.map((s) => [
         { text: `${MARKS[s.status]} ` },
         { text: s.name, user: true },
@@ -138,7 +146,7 @@ function lists(e: CommonEvent, t: Strings): List[] {
       ]),
     })
   }
-  if (failed.length) out.push({ kind: 'list', id: 'jobs', heading: t.label.failedJobs, items: failed })
+  if (failed.length) out.push({ kind: 'list', id: 'jobs', heading: t.label.failedJobs, items: failed, omitted: e.omitted?.failed_jobs })
   return out
 }
 

@@ -86,7 +86,8 @@ function block(b: Block, c: Content, shape: Shape, syn: Syntax, cut: { any: bool
   if (b.kind === 'fact') return syn.fact(b.label, segs(b.value, shape, syn, cut), c.t.colon)
   const shown = Math.min(shape.items[b.id] ?? b.items.length, b.items.length)
   const lines = b.items.slice(0, shown).map((item) => syn.item(segs(item, shape, syn, cut)))
-  if (shown < b.items.length) lines.push(syn.item(c.t.more(b.items.length - shown)))
+  const more = b.items.length - shown + (b.omitted ?? 0)
+  if (more > 0) lines.push(syn.item(c.t.more(more)))
   return [...(b.heading ? [syn.section(b.heading, c.t.colon)] : []), ...lines].join('\n')
 }
 

@@ -29,7 +29,7 @@ describe('jenkins notification plugin (JSON)', () => {
       number: 18,
       name: 'asgard',
       url: 'http://localhost:8080/job/asgard/18/',
-      delivery_id: 'http://localhost:8080/job/asgard/18/#18#FINALIZED',
+      delivery_id: 'http://localhost:8080/job/asgard/18/#18#FINALIZED/FAILURE',
     })
     expect(e.culprits).toBeUndefined()
   })
@@ -70,7 +70,7 @@ describe('jenkins notification plugin (JSON)', () => {
     const a = parse(fixture('jenkins/finalized-failure-adapted.json'))
     expect(parse(other).delivery_id).not.toBe(a.delivery_id)
     const bare = edited('jenkins/finalized-failure-adapted.json', (b) => delete b.build.full_url)
-    expect(parse(bare).delivery_id).toBe('job/asgard/#18#FINALIZED')
+    expect(parse(bare).delivery_id).toBe('job/asgard/#18#FINALIZED/FAILURE')
   })
 
   it('reads folder paths, display names, culprits, epoch-ms times and ms durations (current plugin)', () => {
@@ -167,7 +167,7 @@ describe('jenkins notification plugin (XML, XStream)', () => {
       url: 'https://ci.example.com/job/platform/job/backend/42/',
       finished_at: '2023-11-14T22:15:23.456Z',
       duration_s: 95,
-      delivery_id: 'https://ci.example.com/job/platform/job/backend/42/#42#FINALIZED',
+      delivery_id: 'https://ci.example.com/job/platform/job/backend/42/#42#FINALIZED/UNSTABLE',
     })
   })
 

@@ -26,6 +26,8 @@ describe('fields', () => {
     [() => a.strList('list'), 'a.list[0]: expected a string, got object'],
     [() => a.optTime('s'), 'a.s: expected a time such as'],
     [() => fields([1]), 'body: expected an object, got array'],
+    [() => fields(JSON.parse('{"a":{"n":1e309}}')).obj('a').num('n'), 'a.n: number out of range'],
+    [() => fields(JSON.parse('{"n":-1e309}')).optNum('n'), 'n: number out of range'],
   ])('names the path: %#', (read, message) => {
     expect(read).toThrow(PayloadError)
     expect(read).toThrow(message)
@@ -41,5 +43,11 @@ describe('parseJsonBody', () => {
   it('turns a JSON syntax error into a PayloadError', () => {
     expect(() => parseJsonBody('{"a":')).toThrow(PayloadError)
     expect(() => parseJsonBody('{"a":')).toThrow(/^body is not valid JSON: /)
+  })
+
+  it('skips a leading UTF-8 BOM, and only a leading one', () => {
+    expect(parseJsonBody('\uFEFF{"a":1}')).toEqual({ a: 1 })
+    expect(() => parseJsonBody('\uFEFF\uFEFF{"a":1}')).toThrow(PayloadError)
+    expect(parseJsonBody('{"a":"\uFEFF"}')).toEqual({ a: '\uFEFF' })
   })
 })

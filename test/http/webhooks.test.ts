@@ -230,6 +230,46 @@ describe('ignored and duplicates', () => {
   })
 })
 
+describe('a UTF-8 BOM before the JSON (issue 16 item 15)', () => {
+  it.each(SOURCES)('%s: accepted (a GitHub signature covers the BOM, as sent)', async (source) => {
+    await setup()
+    const plain = validReq[source]()
+    const body = '\uFEFF' + String(plain.init.body)
+    const req = source === 'gitlab' ? gitlabReq({ body }) : source === 'jenkins' ? jenkinsReq({ body }) : githubReq({ body })
+    const r = await send(req)
+    expect(r.status).toBe(202)
+    expect((await deps.store.getEvent(r.json.event_id))?.event).toMatchObject({ source, status: 'failed' })
+  })
+})
+
+describe('jenkins: the result is part of the dedupe key (issue 16 item 9)', () => {
+  const finalized = (result: string) => {
+    const b = JSON.parse(fixture('jenkins', 'finalized-failure-adapted.json'))
+    b.build.status = result
+    return JSON.stringify(b)
+  }
+
+  it('a FINALIZED/SUCCESS posted first does not make the real FINALIZED/FAILURE of the same build a duplicate', async () => {
+    await setup()
+    const fake = await send(jenkinsReq({ body: finalized('SUCCESS') }))
+    const real = await send(jenkinsReq({ body: finalized('FAILURE') }))
+    expect(fake.status).toBe(202)
+    expect(real.status).toBe(202)
+    expect(real.json.duplicate).toBeUndefined()
+    expect(real.json.event_id).not.toBe(fake.json.event_id)
+    expect((await deps.store.getEvent(real.json.event_id))?.event).toMatchObject({ number: 18, status: 'failed' })
+  })
+
+  it('the same FINALIZED body twice is still a duplicate', async () => {
+    await setup()
+    const first = await send(jenkinsReq({ body: finalized('FAILURE') }))
+    const again = await send(jenkinsReq({ body: finalized('FAILURE') }))
+    expect(first.status).toBe(202)
+    expect(again.status).toBe(200)
+    expect(again.json).toEqual({ duplicate: true, event_id: first.json.event_id })
+  })
+})
+
 describe('rejections', () => {
   it.each([
     ['gitlab', () => gitlabReq({ body: '{"object_kind": "pipeline",' }), /JSON/i],
@@ -246,6 +286,16 @@ describe('rejections', () => {
     expect(r.status).toBe(400)
     expect(r.json.error).toMatch(message)
     expect(await stored()).toEqual([])
+  })
+
+  it('1e309 (parses to Infinity) → 400 "number out of range", naming the field', async () => {
+    await setup()
+    const body = fixture('gitlab', 'pipeline-failed-adapted.json').replace('"id": 31,', '"id": 1e309,')
+    expect(body).toContain('1e309')
+    const r = await send(gitlabReq({ body }))
+    expect(r.status).toBe(400)
+    expect(r.json.error).toMatch(/object_attributes\.id: number out of range/)
+    expect(r.json.error).not.toMatch(/expected a number/)
   })
 
   it('invalid UTF-8 → 400', async () => {
