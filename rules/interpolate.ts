@@ -1,5 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, parse as parseYaml, visit, type Document } from 'yaml'
-import type { Path } from './locate.js'
+import { isScalar, parseDocument, visit, type Document } from 'yaml'
+import { pathOf, type Path } from './locate.js'
 import type { Problem } from './problems.js'
 
 export type Env = Record<string, string | undefined>
@@ -61,21 +61,13 @@ export function interpolate(
 /** The only keys that are not strings. Everywhere else a value stays text: `mobile: ${MOBILE}` is not a number. */
 const TYPED = /^(targets\.[^.]+\.rate_per_minute|rules\.#\.continue|rules\.#\.match\.finished)$/
 
-/** `rate_per_minute: ${RATE:-20}` means the number 20, as if it had been written there. */
+/**
+ * `rate_per_minute: ${RATE:-20}` means the number 20, as if it had been written there. Only a lone plain scalar is
+ * read as YAML: a value such as `[unclosed` or `*a` stays text, and the schema then says it is not a number.
+ */
 function retype(path: Path, value: string): unknown {
   if (value === '' || !TYPED.test(path.map((s) => (typeof s === 'number' ? '#' : s)).join('.'))) return value
-  const v: unknown = parseYaml(value)
+  const doc = parseDocument(value)
+  const v: unknown = doc.errors.length === 0 && isScalar(doc.contents) ? doc.contents.value : undefined
   return typeof v === 'number' || typeof v === 'boolean' ? v : value
-}
-
-function pathOf(ancestors: readonly unknown[], leaf: unknown): Path {
-  const path: Array<string | number> = []
-  const chain = [...ancestors, leaf]
-  for (let i = 0; i < chain.length - 1; i++) {
-    const a = chain[i]
-    const next = chain[i + 1]
-    if (isSeq(a)) path.push(a.items.indexOf(next as never))
-    else if (isMap(a) && isPair(next) && isScalar(next.key)) path.push(String(next.key.value))
-  }
-  return path
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { LineCounter, parseDocument, type YAMLError } from 'yaml'
 import { ConfigError } from '../src/errors.js'
 import { redactValues } from '../src/redact.js'
+import { aliasProblems } from './aliases.js'
 import { compile, type CompiledRules } from './compile.js'
 import { interpolate, type Env } from './interpolate.js'
 import { where } from './locate.js'
@@ -23,20 +24,40 @@ export type LoadOptions = {
  * YAML → `${VAR}` interpolation → schema → compiled matchers → cross-checks. Collects every problem and throws one
  * ConfigError listing them all, each as `file:line:col: path: what is wrong[, did you mean …]`. A valid file comes
  * back with its warnings (rules/warnings.ts) in the same format.
+ *
+ * Throws nothing but ConfigError, whatever the text: the server reloads this file while it runs, and a reload that
+ * threw anything else would stop it. An error we did not foresee becomes a ConfigError naming the file.
  */
 export function parseRules(text: string, o: LoadOptions): CompiledRules {
+  const fromEnv: string[] = []
+  try {
+    return parse(text, o, fromEnv)
+  } catch (err) {
+    if (err instanceof ConfigError) throw err
+    // Not a file problem we know how to name: still the file's, since the same text fails the same way each time.
+    const what = err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(err)
+    throw new ConfigError(redactValues(`${o.file}: the rules file cannot be loaded: ${what}`, fromEnv))
+  }
+}
+
+function parse(text: string, o: LoadOptions, fromEnv: string[]): CompiledRules {
   const lc = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false })
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, logLevel: 'error' })
   if (doc.errors.length > 0) {
     // After the first syntax error the parser reports every following token as unexpected: noise. Duplicate keys
     // are independent of each other, so all of them are shown.
     const shown = doc.errors.filter((e, i) => i === 0 || e.code === 'DUPLICATE_KEY')
     throw configError(o.file, shown.map((e) => `${where(o.file, lc, e.pos[0])}: ${yamlMessage(e)}`))
   }
+  // Before anything expands the aliases: a bomb is refused where it is written, not by running out of memory.
+  const aliased = aliasProblems(doc)
+  if (aliased.length > 0) throw configError(o.file, describeProblems(aliased, { file: o.file, doc, lc }))
   const problems: Problem[] = []
   const { problems: envProblems, unset, values } = interpolate(doc, text, o.env, { allowUnset: o.allowUnset })
+  fromEnv.push(...values)
   problems.push(...envProblems)
-  const data: unknown = doc.toJS() ?? {}
+  // aliasProblems() bounded the expansion; yaml's own counter would also refuse an anchor used 101 times.
+  const data: unknown = doc.toJS({ maxAliasCount: -1 }) ?? {}
   const parsed = RulesFile.safeParse(data)
   // A value whose variable is unset is reported once, as such, not again as "not a URL" or "expected number".
   const envPaths = new Set(envProblems.map((p) => p.path.join('\0')))

@@ -46,3 +46,16 @@ export function where(file: string, lc: LineCounter, offset: number): string {
   const { line, col } = lc.linePos(offset)
   return `${file}:${line}:${col}`
 }
+
+/** The path of `leaf`, from the ancestors yaml's `visit` hands a visitor. */
+export function pathOf(ancestors: readonly unknown[], leaf: unknown): Path {
+  const path: Array<string | number> = []
+  const chain = [...ancestors, leaf]
+  for (let i = 0; i < chain.length - 1; i++) {
+    const a = chain[i]
+    const next = chain[i + 1]
+    if (isSeq(a)) path.push(a.items.indexOf(next as never))
+    else if (isMap(a) && isPair(next) && isScalar(next.key)) path.push(String(next.key.value))
+  }
+  return path
+}

@@ -51,7 +51,8 @@ export class RulesRuntime {
 
   /**
    * SIGHUP, POST /-/reload and the folder watch all come here. A broken file throws its ConfigError after recording
-   * it (status, metric, log); the previous rules keep running either way.
+   * it (status, metric, log); the previous rules keep running either way. Throws nothing but ConfigError: whatever
+   * went wrong while loading is the file's problem to report, never a reason for the server to stop.
    */
   reload(): void {
     const at = this.now().toISOString()
@@ -67,8 +68,9 @@ export class RulesRuntime {
       metrics.rulesLoadError.set(0)
       log.info({ file: this.rules.file, rules: this.rules.rules.length }, 'rules reloaded')
       warn(log, this.rules)
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err
+    } catch (caught) {
+      // parseRules() promises ConfigError; this holds even if it breaks that promise.
+      const err = caught instanceof ConfigError ? caught : new ConfigError(`${this.rules.file}: the rules file cannot be loaded: ${String(caught).split('\n')[0]}`)
       this.last = { at, ok: false, error: err.message }
       metrics.rulesReloads.inc({ result: 'error' })
       metrics.rulesLoadError.set(1)
@@ -118,9 +120,8 @@ export class RulesRuntime {
     if (text === this.loadedText && this.last.ok) return
     try {
       this.reload()
-    } catch (err) {
-      // Already recorded and logged by reload(); a watch has nobody else to tell.
-      if (!(err instanceof ConfigError)) throw err
+    } catch {
+      // A ConfigError (reload() throws nothing else), already recorded and logged; a watch has nobody else to tell.
     }
   }
 

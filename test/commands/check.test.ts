@@ -35,6 +35,12 @@ describe('ci-notify check', () => {
 `)
   })
 
+  it('exit 1 for an alias bomb, located at the alias (issue 16 item 2)', async () => {
+    const levels = 'bcdefghi'.split('').map((l, i) => `  ${l}: &${l} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)
+    const f = write('bomb.yaml', ['targets: {}', 'x:', '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...levels, ''].join('\n'))
+    expect(await capture(run, [f])).toEqual({ code: 1, out: '', err: `${f}:8:10: x.f[0]: alias *e makes the file stand for more than 100000 values when expanded (nested aliases multiply); write the values out or use fewer levels of aliases\n` })
+  })
+
   it('exit 1 naming an unset variable; --allow-unset takes it as empty and says so', async () => {
     const f = write('vars.yaml', 'targets:\n  a: { type: wecom, webhook: "${OPS_HOOK_FOR_CHECK}" }\n')
     const strict = await capture(run, [f])
