@@ -23,7 +23,7 @@ export function prettyLine(line: string): string {
   try {
     rec = JSON.parse(line) as Record<string, unknown>
   } catch {
-    return line // not one of ours: pass it through untouched
+    return visibleLines(line) // not one of ours: passed through, its lines kept, its control characters shown
   }
   const time = typeof rec.time === 'number' ? new Date(rec.time).toISOString().slice(11, 19) : ''
   const head = `${time} ${LEVELS[rec.level as number] ?? String(rec.level)} ${String(rec.msg ?? '')}`
@@ -35,8 +35,28 @@ export function prettyLine(line: string): string {
     else if (multiline(v)) blocks.push(outline(`${k}:`, v, 2).join('\n'))
     else pairs.push(`${k}=${inline(v)}`)
   }
-  return [head + (pairs.length ? ' ' + pairs.join(' ') : ''), ...blocks].join('\n') + '\n'
+  // Every line goes through visible(): payload text (a project path, a commit title) reaches the terminal here.
+  return [visible(head + (pairs.length ? ' ' + pairs.join(' ') : '')), ...blocks.map(visibleLines)].join('\n') + '\n'
 }
+
+/**
+ * Characters a terminal acts on instead of printing, written as escapes: C0 controls but tab (ESC starts colour,
+ * title and clear-screen sequences; CR and BS overwrite what came before), DEL, the C1 controls (U+009B is an 8-bit
+ * CSI), the line and paragraph separators, and the bidi controls that reorder what follows them on screen.
+ * `\x1b` → `\x1b`, U+202E → `\u202e`: an operator sees what was sent, and nothing it sent acts on their terminal.
+ */
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+
+export const visible = (s: string): string =>
+  s.replace(CONTROL, (c) => {
+    const n = c.charCodeAt(0)
+    if (c === '\n') return '\\n'
+    if (c === '\r') return '\\r'
+    return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`
+  })
+
+/** visible() on each line: the line breaks of a multi-line block stay, everything else in it is shown. */
+const visibleLines = (s: string): string => s.split('\n').map(visible).join('\n')
 
 function inline(v: unknown): string {
   return typeof v === 'string' && v !== '' && !/\s/.test(v) ? v : JSON.stringify(v)

@@ -30,7 +30,7 @@ const keywordOf = (target: Target): string | undefined => (target.type === 'ding
 /** One DingTalk body for `c` at `shape`. An actionCard needs a URL for its button; without one it is markdown. */
 export function dingtalkMessage(c: Content, shape: Shape, o: { msgtype: MsgType; keyword?: string; mentions: Mention[]; all: boolean }): RobotMessage {
   const type = o.msgtype === 'actionCard' && !c.link ? 'markdown' : o.msgtype
-  const m = dingtalkMentions(o.mentions, o.all, shape.mentions, type !== 'text')
+  const m = dingtalkMentions(o.mentions, o.all, shape.mentions, type !== 'text', shape.cap)
   const count = mentionCount(o.mentions, 'dingtalk')
   const extras = { keyword: o.keyword, mentionLine: m.line, mentionCount: count }
   const title = titleLine(c, shape, o.keyword)

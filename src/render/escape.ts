@@ -20,8 +20,9 @@ const LOOKALIKE: Record<string, string> = {
   '&': '＆',
 }
 const SYNTAX = /[[\]<>@*`&]/g
-// C0/C1 controls, DEL, line/paragraph separators, zero-width and bidi formatting characters
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+/g
+// C0/C1 controls, DEL, line/paragraph separators, zero-width spaces and bidi formatting characters. The joiners
+// U+200C/U+200D stay: emoji sequences (👨‍👩‍👧) and Indic and Persian writing need them, and they build no syntax.
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+/g
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
 
 /** Replace lone surrogates with U+FFFD so the text encodes to valid UTF-8 (and JSON.stringify emits no `\udXXX`). */

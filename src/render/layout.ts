@@ -1,8 +1,9 @@
 import { cutBytes, utf8Length } from './bytes.js'
 import type { Block, Content, Seg } from './content.js'
-import { neutral, safeUrl } from './escape.js'
+import { safeUrl } from './escape.js'
 import { isNarrowed, type Shape } from './shape.js'
 import type { Syntax } from './syntax.js'
+import { userText } from './user-text.js'
 
 export type Extras = {
   /** DingTalk's custom keyword, written verbatim at the start of the heading so the robot accepts the message
@@ -12,23 +13,6 @@ export type Extras = {
   mentionLine?: string
   /** The mention count before shortening (to tell whether mentions were cut). */
   mentionCount: number
-}
-
-/** User text, neutralised and clipped to `cap` bytes with a `…`. `cut` is set when anything was lost. */
-export function userText(raw: string, cap: number, cut: { any: boolean }): string {
-  // Neutralise only as much as the cap can use: a prefix a little longer than `cap` units almost always gives
-  // more than `cap` bytes; when whitespace collapsing ate too much of it, take twice as much.
-  for (let take = cap + 16; ; take *= 2) {
-    let head = raw.length > take ? raw.slice(0, take) : raw
-    const last = head.charCodeAt(head.length - 1)
-    if (head !== raw && last >= 0xd800 && last <= 0xdbff) head = head.slice(0, -1) // keep the pair whole
-    const safe = neutral(head)
-    if (head === raw && utf8Length(safe) <= cap) return safe
-    if (head === raw || utf8Length(safe) > cap) {
-      cut.any = true
-      return cutBytes(safe, Math.max(0, cap - 3)) + '…'
-    }
-  }
 }
 
 // fit.ts renders the same content many times while it narrows the shape; each piece is neutralised once per cap.

@@ -1,5 +1,5 @@
 import type { Mention } from '../../rules/types.js'
-import { neutral } from './escape.js'
+import { userText } from './user-text.js'
 
 /**
  * Who can be @-mentioned on each platform, in a stable order: people with a platform id or mobile first, then the
@@ -41,6 +41,12 @@ export function distinctMentions(ms: Mention[]): Mention[] {
 export const mentionCount = (ms: Mention[], platform: 'dingtalk' | 'wecom'): number =>
   people(ms, (m) => m[platform]).length
 
+/**
+ * An unresolved person's name as the mention line shows it: user text like any other (the actor's display name, a
+ * commit author's), so neutralised and clipped to the shape's cap, which fit.ts narrows before it drops any fact.
+ */
+const nameText = (name: string, cap: number): string => userText(name, cap, { any: false })
+
 export type DingTalkAt = { atMobiles: string[]; atUserIds: string[]; isAtAll: boolean }
 
 /**
@@ -49,9 +55,9 @@ export type DingTalkAt = { atMobiles: string[]; atUserIds: string[]; isAtAll: bo
  * (they would show as raw numbers), and an actionCard needs the `@所有人` token. `text` messages get the `at`
  * object only: DingTalk appends the mention itself.
  */
-export function dingtalkMentions(ms: Mention[], all: boolean, keep: number, withTokens: boolean): { at: DingTalkAt; line: string } {
+export function dingtalkMentions(ms: Mention[], all: boolean, keep: number, withTokens: boolean, nameCap: number): { at: DingTalkAt; line: string } {
   const ps = people(ms, (m) => m.dingtalk).slice(0, keep)
-  const names = ps.filter((p) => p.kind === 'name').map((p) => neutral(p.value))
+  const names = ps.filter((p) => p.kind === 'name').map((p) => nameText(p.value, nameCap))
   if (all) return { at: { atMobiles: [], atUserIds: [], isAtAll: true }, line: withTokens ? '@所有人' : '' }
   const at = {
     atMobiles: ps.filter((p) => p.kind === 'mobile').map((p) => p.value),
@@ -68,12 +74,12 @@ export type WeComMentions = { ids: string[]; mobiles: string[]; all: boolean; li
  * WeCom: markdown takes only inline `<@userid>`; a person known only by mobile, and @all, need the lists of a `text`
  * message (outbound.md §2.3). `line` is what the markdown (or a text body) shows.
  */
-export function wecomMentions(ms: Mention[], all: boolean, keep: number, inline: boolean): WeComMentions {
+export function wecomMentions(ms: Mention[], all: boolean, keep: number, inline: boolean, nameCap: number): WeComMentions {
   const ps = people(ms, (m) => m.wecom).slice(0, keep)
   const ids = ps.filter((p) => p.kind === 'id').map((p) => p.value)
   const line = [
     ...(inline ? ids.map((id) => `<@${id}>`) : []),
-    ...ps.filter((p) => p.kind === 'name').map((p) => neutral(p.value)),
+    ...ps.filter((p) => p.kind === 'name').map((p) => nameText(p.value, nameCap)),
   ].join(' ')
   return { ids, mobiles: ps.filter((p) => p.kind === 'mobile').map((p) => p.value), all, line }
 }

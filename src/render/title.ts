@@ -1,7 +1,7 @@
 import type { Content } from './content.js'
 import { plain } from './syntax.js'
 import type { Shape } from './shape.js'
-import { userText } from './layout.js'
+import { userText } from './user-text.js'
 
 /** One plain line naming the message: keyword, heading, project and number (DingTalk's `title`, WeCom's follow-up). */
 export function titleLine(c: Content, shape: Shape, keyword?: string): string {

@@ -84,6 +84,30 @@ describe('pretty format', () => {
     )
   })
 
+  it('shows control characters from payload text as escapes, so none reaches the terminal (issue 16 item 14)', () => {
+    // a project path that sets the window title and clears the screen, then an 8-bit CSI, DEL and a bidi override
+    const path = 'grp/app\x1b]0;pwned\x07\x1b[2J\x9b31m\x7f\u202eexe.txt'
+    const shownPath = 'grp/app\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\x7f\\u202eexe.txt'
+    const title = `fix\rover\u2028x ${path}`
+    const line = JSON.stringify({ level: 30, time: 0, msg: `accepted ${path}`, project: path, event: { title, text: `a\n${title}` } })
+    const out = prettyLine(line)
+    expect(out).toBe(
+      [
+        `00:00:00 INFO  accepted ${shownPath} project=${shownPath}`,
+        '  event:',
+        // JSON.stringify already wrote the C0 characters as \u00XX; the rest is shown by the pretty stream
+        '    title: "fix\\rover\\u2028x grp/app\\u001b]0;pwned\\u0007\\u001b[2J\\x9b31m\\x7f\\u202eexe.txt"',
+        '    text: |',
+        '      a',
+        `      fix\\rover\\u2028x ${shownPath}`,
+        '',
+      ].join('\n'),
+    )
+    // nothing a terminal acts on is left but the breaks between lines
+    expect(out).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/)
+    expect(prettyLine(`not json ${path}\n`)).toBe(`not json ${shownPath}\n`)
+  })
+
   it('passes a line that is not JSON through', () => {
     expect(prettyLine('plain\n')).toBe('plain\n')
   })

@@ -40,6 +40,23 @@ describe('cutBytes', () => {
     }
     expect(cutBytes(s, 8000)).toBe(s)
   })
+
+  it('never splits a user-perceived character: ZWJ sequences, flags, skin tones, combining marks (issue 16 item 11)', () => {
+    for (const unit of ['👨‍👩‍👧', '🇨🇳', '👍🏽', 'e\u0301', '\u1100\u1161\u11a8']) {
+      const s = unit.repeat(50)
+      for (let max = 0; max <= utf8Length(unit) * 3 + 1; max++) {
+        const out = cutBytes(s, max)
+        expect(utf8Length(out)).toBeLessThanOrEqual(max)
+        expect(out.length % unit.length).toBe(0)
+        // the longest such prefix
+        expect(utf8Length(out + unit)).toBeGreaterThan(max)
+      }
+    }
+    // a cluster longer than the window looked at is cut between code points: still valid text
+    const zalgo = 'a' + '\u0301'.repeat(200)
+    expect(valid(cutBytes(zalgo, 100))).toBe(true)
+    expect(utf8Length(cutBytes(zalgo, 100))).toBeGreaterThan(90)
+  })
 })
 
 describe('clip', () => {

@@ -119,6 +119,56 @@ describe('limits hold for huge inputs', () => {
     expect(m.markdown.content).toContain('> 触发人：Administrator')
   })
 
+  describe('a huge unresolved actor name is clipped with … before any fact is dropped (issue 16 item 11)', () => {
+    const family = '👨‍👩‍👧'
+    const names = [
+      ['5000 × N', 'N'.repeat(5000), 'N'],
+      ['30 000 × N', 'N'.repeat(30_000), 'N'],
+      ['ZWJ family emoji', family.repeat(4000), family],
+      ['letters with combining accents', 'e\u0301'.repeat(6000), 'e\u0301'],
+    ] as const
+    const facts = ['分支：master', '编号：#31', '名称：Pipeline for branch: master', '提交：', '耗时：']
+    /** The name as shown after `label`: whole units of `unit`, then `…`, never part of a character. */
+    const clipped = (text: string, label: string, unit: string) => {
+      const line = text.split('\n').find((l) => l.includes(label))!
+      const shown = line.slice(line.indexOf(label) + label.length)
+      expect(shown.endsWith('…')).toBe(true)
+      expect(shown.slice(0, -1).split(unit).every((x) => x === '')).toBe(true)
+      expect(shown.length).toBeGreaterThan(20)
+    }
+    for (const [what, name, unit] of names) {
+      const event = { ...f.gitlabPipelineFailed(), actor: { name, username: 'nn' } }
+      const route = f.route({ mentions: [{ as: 'actor', name, resolved: false }] })
+      it(`${what}: DingTalk markdown, actionCard and text`, () => {
+        for (const msgtype of ['markdown', 'actionCard', 'text'] as const) {
+          const [m] = renderers.dingtalk.render(f.input(event, { route, target: f.dingtalkTarget({ msgtype }) }))
+          expect(bytes(dingBody(m))).toBeLessThanOrEqual(DINGTALK_BODY_LIMIT)
+          const text = ((m.markdown ?? m.actionCard ?? m.text) as { text?: string; content?: string })
+          const body = text.text ?? text.content!
+          for (const fact of facts) expect(body).toContain(fact)
+          clipped(body, '触发人：', unit)
+          // the mention line (the last line) shows the name clipped too
+          if (msgtype !== 'text') {
+            const last = body.split('\n').at(-1)!
+            expect(last.endsWith('…')).toBe(true)
+            expect(last.slice(0, -1).split(unit).every((x) => x === '')).toBe(true)
+          }
+        }
+      })
+      it(`${what}: WeCom markdown and text`, () => {
+        for (const msgtype of ['markdown', 'text'] as const) {
+          const ms = renderers.wecom.render(f.input(event, { route, target: f.wecomTarget({ msgtype }) })) as { markdown?: { content: string }; text?: { content: string } }[]
+          expect(ms).toHaveLength(1)
+          const body = ms[0].markdown?.content ?? ms[0].text!.content
+          expect(bytes(body)).toBeLessThanOrEqual(msgtype === 'text' ? WECOM_TEXT_LIMIT : WECOM_MARKDOWN_LIMIT)
+          for (const fact of facts) expect(body).toContain(fact)
+          clipped(body, '触发人：', unit)
+          expect(body).toContain('查看详情')
+        }
+      })
+    }
+  })
+
   it('a keyword survives any shortening', () => {
     checkDingTalk(f.input(hugeEvent({ jobs: 10_000, text: '很长'.repeat(9000) }), { route: allMentions }), { keyword: '【CI构建机器人】', full: true })
   })
