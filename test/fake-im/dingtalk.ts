@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
-import { isIPv4 } from 'node:net'
 import { MSG_TYPES, missingField, resolveMentions, visibleText, type Json, type Member, type Resolution } from './dingtalk-checks.js'
+import { ipMatches } from './ip.js'
 import { noteInjected, serveFake, type Call, type Failure, type Reply } from './serve.js'
 import { SlidingWindow } from './window.js'
 
@@ -171,14 +171,4 @@ export type FakeDingTalk = Awaited<ReturnType<typeof startFakeDingTalk>>
 /** base64(HMAC-SHA256(key = secret, msg = timestamp + "\n" + secret)), not URL-encoded (outbound.md §1.6). */
 export function dingSign(secret: string, timestamp: string): string {
   return createHmac('sha256', secret).update(`${timestamp}\n${secret}`, 'utf8').digest('base64')
-}
-
-function ipMatches(ip: string, entry: string): boolean {
-  const [base, bitsText] = entry.split('/')
-  if (!bitsText) return ip === base
-  if (!isIPv4(ip) || !isIPv4(base)) return false
-  const toInt = (a: string) => a.split('.').reduce((n, p) => (n << 8) + Number(p), 0) >>> 0
-  const bits = Number(bitsText)
-  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0
-  return (toInt(ip) & mask) === (toInt(base) & mask)
 }

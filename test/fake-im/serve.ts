@@ -8,15 +8,30 @@ export function noteInjected(rec: { injected?: Failure['kind']; errcode?: number
   if (f.kind === 'status') rec.http = f.status
 }
 
-/** Failure injection shared by both fakes: what the next requests get instead of the real checks. */
+/**
+ * Failure injection shared by the fakes: what the next requests get instead of the real checks.
+ * `status` answers an HTML page unless it carries its own `body` (say Slack's `rollup_error`) and `headers`
+ * (say a `Retry-After`); `errcode` answers in the platform's own shape (each fake passes `errcodeReply`), with
+ * HTTP `status` where that platform sends errors with one (Feishu's 9499 comes with 400).
+ */
 export type Failure =
-  | { kind: 'status'; status: number }
+  | { kind: 'status'; status: number; body?: string; contentType?: string; headers?: Record<string, string> }
   | { kind: 'hang' }
   | { kind: 'reset' }
-  | { kind: 'errcode'; errcode: number; errmsg: string }
+  | { kind: 'errcode'; errcode: number; errmsg: string; status?: number }
 
 export type Call = { method: string; path: string; query: URLSearchParams; rawQuery: string; headers: Record<string, string | string[] | undefined>; body: string; bytes: number; ip: string }
-export type Reply = { status: number; json?: unknown }
+/** An answer: JSON when `json` is set, else `text` (or no body); `headers` add to the content type. */
+export type Reply = { status: number; json?: unknown; text?: string; contentType?: string; headers?: Record<string, string> }
+
+/** DingTalk's and WeCom's shape for an injected errcode: HTTP 200 `{errcode, errmsg}`. */
+const errcodeJson = (f: Extract<Failure, { kind: 'errcode' }>): Reply => ({ status: f.status ?? 200, json: { errcode: f.errcode, errmsg: f.errmsg } })
+
+/** What an injected `status` failure answers: its own body and headers, or a bare HTML page. */
+export function statusReply(f: Extract<Failure, { kind: 'status' }>): Reply {
+  if (f.body === undefined) return { status: f.status, text: `<html>${f.status}</html>`, contentType: 'text/html', headers: f.headers }
+  return { status: f.status, text: f.body, contentType: f.contentType ?? 'text/plain', headers: f.headers }
+}
 
 export type FakeHttp = {
   url: string
@@ -33,11 +48,13 @@ export type FakeHttp = {
 
 /**
  * A loopback HTTP server on a random port. `handle` answers every request the injected failures let through;
- * `onFailure` records the injected ones.
+ * `onFailure` records the injected ones, with the reply they got (none for a hang or a reset).
+ * `errcodeReply` writes an injected errcode in the platform's shape (default: DingTalk's and WeCom's).
  */
 export async function serveFake(
   handle: (c: Call) => Reply,
-  onFailure: (c: Call, f: Failure) => void,
+  onFailure: (c: Call, f: Failure, reply?: Reply) => void,
+  o: { errcodeReply?: (f: Extract<Failure, { kind: 'errcode' }>) => Reply } = {},
 ): Promise<FakeHttp> {
   const queue: { failure: Failure; times: number; when?: (c: Call) => boolean }[] = []
   const sockets = new Set<Socket>()
@@ -64,12 +81,12 @@ export async function serveFake(
       const head = queue[at]
       if (head) {
         if (--head.times <= 0) queue.splice(at, 1)
-        onFailure(call, head.failure)
         const f = head.failure
+        const reply = f.kind === 'status' ? statusReply(f) : f.kind === 'errcode' ? (o.errcodeReply ?? errcodeJson)(f) : undefined
+        onFailure(call, f, reply)
         if (f.kind === 'hang') return void hanging.add(res)
         if (f.kind === 'reset') return void req.socket.destroy()
-        if (f.kind === 'status') return void res.writeHead(f.status, { 'content-type': 'text/html' }).end(`<html>${f.status}</html>`)
-        return send(res, { status: 200, json: { errcode: f.errcode, errmsg: f.errmsg } })
+        return send(res, reply!)
       }
       const reply = handle(call)
       if (latencyMs > 0) setTimeout(() => send(res, reply), latencyMs)
@@ -98,6 +115,10 @@ export async function serveFake(
 
 function send(res: ServerResponse, r: Reply): void {
   if (res.destroyed) return
-  if (r.json === undefined) return void res.writeHead(r.status).end()
-  res.writeHead(r.status, { 'content-type': 'application/json' }).end(JSON.stringify(r.json))
+  if (r.json !== undefined) return void res.writeHead(r.status, { ...r.headers, 'content-type': 'application/json' }).end(JSON.stringify(r.json))
+  if (r.text !== undefined) return void res.writeHead(r.status, { ...r.headers, 'content-type': r.contentType ?? 'text/plain' }).end(r.text)
+  res.writeHead(r.status, r.headers).end()
 }
+
+/** The body a reply carries, as the sender reads it: what the new fakes record beside the status. */
+export const replyText = (r: Reply): string => (r.json !== undefined ? JSON.stringify(r.json) : (r.text ?? ''))
