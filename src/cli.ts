@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 /**
- * `ci-notify <command> …`. Each command lives in src/commands/<name>.ts and exports
+ * `ci-notify <command> …`. Each command lives in src/commands/<name>.ts (or <name>/index.ts) and exports
  * `run(argv: string[]): Promise<number>` (the exit code). Loaded lazily so `ci-notify check` does not start a server.
  */
 const commands: Record<string, { describe: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   serve: { describe: 'start the webhook receiver and delivery worker', load: () => import('./commands/serve.js') },
   normalize: { describe: 'print the common event a webhook payload becomes', load: () => import('./commands/normalize.js') },
   check: { describe: 'validate a rules file', load: () => import('./commands/check.js') },
-  test: { describe: 'show how a rules file routes a payload, or replay a cases folder', load: () => import('./commands/test.js') },
+  test: { describe: 'show how a rules file routes a payload, or replay a cases folder', load: () => import('./commands/test/index.js') },
   schema: { describe: 'print the JSON Schema of the rules file', load: () => import('./commands/schema.js') },
   deliveries: { describe: 'list or retry deliveries (dead letters)', load: () => import('./commands/deliveries.js') },
 }

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { run } from '../../src/commands/test.js'
+import { run } from '../../src/commands/test/index.js'
 import { capture } from '../rules/capture.js'
 
 const EXAMPLE = 'rules.example.yaml'

@@ -1,10 +1,10 @@
-import type { CommonEvent } from '../src/event.js'
-import type { Decision } from '../src/store/types.js'
-import type { CompiledRules } from './compile.js'
-import { matchInput } from './match.js'
-import { route } from './route.js'
-import { compare } from './transition.js'
-import type { PipelineState } from './types.js'
+import type { CommonEvent } from '../../event.js'
+import type { Decision } from '../../store/types.js'
+import type { CompiledRules } from '../../../rules/compile.js'
+import { matchInput } from '../../../rules/match.js'
+import { route } from '../../../rules/route.js'
+import { compare } from '../../../rules/transition.js'
+import type { PipelineState } from '../../../rules/types.js'
 
 /** What happened to one rule for one event, as `ci-notify test` shows it. */
 export type Verdict =

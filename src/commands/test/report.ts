@@ -1,9 +1,9 @@
-import type { CommonEvent, Person } from '../src/event.js'
-import { detailsUrl } from '../src/render/content.js'
-import type { RobotMessage } from '../src/render/types.js'
+import type { CommonEvent, Person } from '../../event.js'
+import { detailsUrl } from '../../render/content.js'
+import type { RobotMessage } from '../../render/types.js'
 import type { Verdict } from './explain.js'
-import type { Mention, PipelineState, Routing } from './types.js'
-import type { NamedTarget } from './compile.js'
+import type { Mention, PipelineState, Routing } from '../../../rules/types.js'
+import type { NamedTarget } from '../../../rules/compile.js'
 
 /** Text blocks of `ci-notify test`: what a person reviewing a rules change needs to see, nothing more. */
 
