@@ -3,7 +3,7 @@ import { compilePattern, type Pattern } from './glob.js'
 import type { Path } from './locate.js'
 import type { Problem } from './problems.js'
 import type { Match } from './schema.js'
-import type { Transition } from './types.js'
+import type { Transition } from '../src/routing.js'
 import { VOUCHED_ACTOR_EMAIL } from './people.js'
 
 /** The values a pattern key is matched against; a missing field (no branch on a tag build) never matches. */

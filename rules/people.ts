@@ -1,6 +1,6 @@
 import { SOURCES, type CommonEvent, type Person, type Source } from '../src/event.js'
 import type { PeopleMatch, PersonEntry } from './schema.js'
-import type { Mention } from './types.js'
+import type { Mention } from '../src/routing.js'
 
 /** Roles a rule's `mention` may name, besides names from `people`. `all` is @all, not a person. */
 export const ROLES = ['author', 'actor', 'culprits', 'all'] as const

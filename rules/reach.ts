@@ -3,7 +3,7 @@ import type { CompiledRule } from './compile.js'
 import type { MatchInput } from './match.js'
 import type { Problem } from './problems.js'
 import type { Match, RulesFile } from './schema.js'
-import type { Transition } from './types.js'
+import type { Transition } from '../src/routing.js'
 
 const TRANSITIONS: readonly (Transition | null)[] = ['broken', 'fixed', 'still_failing', 'first', null]
 

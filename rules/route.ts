@@ -1,11 +1,11 @@
 import type { CommonEvent } from '../src/event.js'
-import type { Decision } from '../src/store/types.js'
+import type { Decision } from '../src/routing.js'
 import type { CompiledRule, CompiledRules } from './compile.js'
 import { mentionsFor, unionMentions } from './people.js'
 import { compare } from './transition.js'
 import { matchInput, type Condition, type MatchInput } from './match.js'
 import { candidates } from './rule-index.js'
-import type { PipelineState, TargetRoute } from './types.js'
+import type { PipelineState, TargetRoute } from '../src/routing.js'
 
 /** Every condition of the rule, the index aside: what `ci-notify test` judges by, and what the index must agree with. */
 export const matches = (rule: CompiledRule, m: MatchInput): boolean => rule.conditions.every((c) => c.test(m))

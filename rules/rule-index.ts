@@ -1,7 +1,7 @@
 import { KINDS, SOURCES, STATUSES } from '../src/event.js'
 import type { CompiledRule, CompiledRules } from './compile.js'
 import type { MatchInput } from './match.js'
-import type { Transition } from './types.js'
+import type { Transition } from '../src/routing.js'
 
 /**
  * The rules an event can match, in file order, per key: source, kind, status, finished and transition. A rule whose

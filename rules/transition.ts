@@ -1,5 +1,5 @@
 import type { CommonEvent, Status } from '../src/event.js'
-import type { PipelineState, Transition } from './types.js'
+import type { PipelineState, Transition } from '../src/routing.js'
 
 /** Only these say something about a pipeline's health; a canceled or skipped run neither breaks nor fixes it. */
 const HEALTH: readonly Status[] = ['success', 'failed', 'unstable']

@@ -1,5 +1,5 @@
 import type { Status } from '../event.js'
-import type { Mention } from '../../rules/types.js'
+import type { Mention } from '../routing.js'
 import type { Content, Seg, Tone } from './content.js'
 import { detailsUrl, TONES } from './content.js'
 import { dingtalkLoad, dingtalkMessage } from './dingtalk.js'

@@ -10,7 +10,7 @@ import { dingtalkCard, dingtalkMarkdown, plain } from './syntax.js'
 import { contentFor } from './template.js'
 import { titleLine } from './title.js'
 import type { Renderer, RenderInput, RobotMessage } from './types.js'
-import type { Mention } from '../../rules/types.js'
+import type { Mention } from '../routing.js'
 
 // DingTalk rejects a body over 20 000 bytes (460101 "message too long, exceed 20000 bytes", outbound.md §1.5), the
 // whole JSON as sent; the sender adds `"msgUuid":"<uuid>"` (≈ 50 bytes), so we leave it room.

@@ -1,5 +1,5 @@
 import type { Target } from '../../rules/schema.js'
-import type { TargetRoute, Transition } from '../../rules/types.js'
+import type { TargetRoute, Transition } from '../routing.js'
 import type { CommonEvent } from '../event.js'
 import { buildSucceeded, deploySucceeded, pipelineFailed } from './example-events.js'
 import { drain } from './gradual.js'

@@ -1,6 +1,6 @@
 import type { Kind, Status } from '../event.js'
 import type { Locale } from '../../rules/schema.js'
-import type { Transition } from '../../rules/types.js'
+import type { Transition } from '../routing.js'
 
 export type Strings = {
   kind: Record<Kind, string>

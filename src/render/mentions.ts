@@ -1,4 +1,4 @@
-import type { Mention } from '../../rules/types.js'
+import type { Mention } from '../routing.js'
 import { userText } from './user-text.js'
 
 /**

@@ -1,6 +1,6 @@
 import type { CommonEvent } from '../event.js'
 import type { Target } from '../../rules/schema.js'
-import type { TargetRoute, Transition } from '../../rules/types.js'
+import type { TargetRoute, Transition } from '../routing.js'
 import type { Gradual } from './gradual.js'
 
 /** Everything a renderer needs for one event to one target. */

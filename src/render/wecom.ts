@@ -1,4 +1,4 @@
-import type { Mention } from '../../rules/types.js'
+import type { Mention } from '../routing.js'
 import { utf8Length } from './bytes.js'
 import type { Content } from './content.js'
 import { digest } from './digest.js'

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { PipelineState } from '../../rules/types.js'
+import type { PipelineState } from '../routing.js'
 import { msgUuid } from './msg-uuid.js'
 import { pgText, query, transaction } from './pg-query.js'
 import type { AcceptInput, AcceptResult } from './types.js'

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { UnavailableError } from '../errors.js'
-import type { PipelineState } from '../../rules/types.js'
+import type { PipelineState } from '../routing.js'
 import { migrate } from './sqlite-migrate.js'
 import type { Checkpointer } from './checkpointer.js'
 import type { WalSync } from './wal-sync.js'

@@ -1,5 +1,5 @@
 import type { CommonEvent } from '../event.js'
-import type { PipelineState, Routing, TargetRoute } from '../../rules/types.js'
+import type { Decision, PipelineState, Routing, TargetRoute } from '../routing.js'
 
 export const DELIVERY_STATUSES = ['pending', 'retrying', 'sent', 'dead', 'dry_run'] as const
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
@@ -43,13 +43,6 @@ export type StoredEvent = EventParts & { deliveries: Delivery[] }
 
 /** An event as stored, with its routing: what the worker renders from. */
 export type EventParts = { event: CommonEvent; routing: Routing }
-
-/** What the ingest path decides, given the pipeline's previous state; pure, runs inside the store's transaction. */
-export type Decision = {
-  routing: Routing
-  /** New state for the pipeline, or undefined to leave it (not finished, or older than what we have). */
-  state?: PipelineState
-}
 
 export type AcceptInput = {
   event: CommonEvent

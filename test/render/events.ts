@@ -3,7 +3,7 @@ import { toEvent } from '../../adapters/index.js'
 import { isIgnored } from '../../adapters/types.js'
 import type { CommonEvent, Source } from '../../src/event.js'
 import type { Target } from '../../rules/schema.js'
-import type { Mention, TargetRoute, Transition } from '../../rules/types.js'
+import type { Mention, TargetRoute, Transition } from '../../src/routing.js'
 import type { RenderInput } from '../../src/render/types.js'
 
 /** A real fixture through its real adapter, with a fixed id and receive time. */

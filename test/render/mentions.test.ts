@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { dingtalkMentions, distinctMentions, mentionCount, wecomMentions } from '../../src/render/mentions.js'
-import type { Mention } from '../../rules/types.js'
+import type { Mention } from '../../src/routing.js'
 
 const mention = fc.record({
   as: fc.constantFrom('author', 'actor', 'culprits', 'oncall'),

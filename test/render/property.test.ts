@@ -5,7 +5,7 @@ import type { CommonEvent } from '../../src/event.js'
 import { drain } from '../../src/render/gradual.js'
 import { renderers } from '../../src/render/index.js'
 import type { RenderInput, RobotMessage } from '../../src/render/types.js'
-import type { Mention } from '../../rules/types.js'
+import type { Mention } from '../../src/routing.js'
 import * as f from './events.js'
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8')

@@ -13,7 +13,7 @@ import { matchInput } from '../../rules/match.js'
 import { PROJECT_MEMO_MAX } from '../../rules/rule-index.js'
 import { matches, route } from '../../rules/route.js'
 import { compare } from '../../rules/transition.js'
-import type { PipelineState } from '../../rules/types.js'
+import type { PipelineState } from '../../src/routing.js'
 
 /**
  * route() walks only the rules the index offers for an event's source, kind, status, finished and transition, and

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { route } from '../../rules/route.js'
 import { pipelineKey } from '../../rules/pipeline-key.js'
-import type { PipelineState } from '../../rules/types.js'
+import type { PipelineState } from '../../src/routing.js'
 import type { Status } from '../../src/event.js'
 import { makeEvent } from './make-event.js'
 import { rulesWith } from './rules-yaml.js'

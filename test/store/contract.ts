@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { UnavailableError } from '../../src/errors.js'
 import { msgUuid } from '../../src/store/msg-uuid.js'
 import type { AcceptResult, Store } from '../../src/store/types.js'
-import type { PipelineState } from '../../rules/types.js'
+import type { PipelineState } from '../../src/routing.js'
 import { acceptInput, route, routing, sampleEvent } from './sample.js'
 
 /** A store kept between opens (a file, a database schema): for the "after a restart" cases. */

@@ -1,7 +1,8 @@
 import type { CommonEvent } from '../../src/event.js'
 import { newEventId } from '../../src/ids.js'
-import type { Routing, TargetRoute } from '../../rules/types.js'
-import type { AcceptInput, Decision } from '../../src/store/types.js'
+import type { Routing, TargetRoute } from '../../src/routing.js'
+import type { Decision } from '../../src/routing.js'
+import type { AcceptInput } from '../../src/store/types.js'
 
 let n = 0
 

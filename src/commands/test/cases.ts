@@ -11,7 +11,7 @@ import { lineDiff } from './line-diff.js'
 import { renderRoute } from './render-route.js'
 import { mentionLine } from './report.js'
 import { route } from '../../../rules/route.js'
-import type { PipelineState } from '../../../rules/types.js'
+import type { PipelineState } from '../../routing.js'
 
 /**
  * A cases folder: `NAME.expected.yaml` beside its payload (`NAME.json`, or the file its `payload:` names). The

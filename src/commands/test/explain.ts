@@ -1,10 +1,10 @@
 import type { CommonEvent } from '../../event.js'
-import type { Decision } from '../../store/types.js'
+import type { Decision } from '../../routing.js'
 import type { CompiledRules } from '../../../rules/compile.js'
 import { matchInput } from '../../../rules/match.js'
 import { route } from '../../../rules/route.js'
 import { compare } from '../../../rules/transition.js'
-import type { PipelineState } from '../../../rules/types.js'
+import type { PipelineState } from '../../routing.js'
 
 /** What happened to one rule for one event, as `ci-notify test` shows it. */
 export type Verdict =

@@ -8,7 +8,7 @@ import { explain } from './explain.js'
 import { loadRulesFile } from '../../../rules/load.js'
 import { renderRoute } from './render-route.js'
 import { eventBrief, eventFlags, targetBlock, verdictLines } from './report.js'
-import type { PipelineState } from '../../../rules/types.js'
+import type { PipelineState } from '../../routing.js'
 import { ConfigError } from '../../errors.js'
 import { Source, Status } from '../../event.js'
 

@@ -2,7 +2,7 @@ import type { CommonEvent, Person } from '../../event.js'
 import { detailsUrl } from '../../render/content.js'
 import type { RobotMessage } from '../../render/types.js'
 import type { Verdict } from './explain.js'
-import type { Mention, PipelineState, Routing } from '../../../rules/types.js'
+import type { Mention, PipelineState, Routing } from '../../routing.js'
 import type { NamedTarget } from '../../../rules/compile.js'
 
 /** Text blocks of `ci-notify test`: what a person reviewing a rules change needs to see, nothing more. */

@@ -1,4 +1,7 @@
-import type { Status } from '../src/event.js'
+import type { Status } from './event.js'
+
+// What routing decides for an event, shared by the rules (which decide it), the store (which keeps it) and the
+// renderers (which read it). Types only, beside src/event.ts, so none of those folders imports another for them.
 
 /** Build-state transition of a finished event against the last finished run of the same pipeline. */
 export type Transition = 'broken' | 'fixed' | 'still_failing' | 'first'
@@ -56,4 +59,11 @@ export type Routing = {
   targets: TargetRoute[]
   /** Mentions that did not resolve through the directory (by name), for the test CLI and the API. */
   unresolved: string[]
+}
+
+/** What the ingest path decides, given the pipeline's previous state; pure, runs inside the store's transaction. */
+export type Decision = {
+  routing: Routing
+  /** New state for the pipeline, or undefined to leave it (not finished, or older than what we have). */
+  state?: PipelineState
 }
