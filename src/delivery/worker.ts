@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Dispatcher } from 'undici'
 import type { TargetType } from '../../rules/schema.js'
-import type { AppDeps, TargetState } from '../deps.js'
+import type { AppDeps, TargetState } from '../app/deps.js'
 import { renderers as builtInRenderers } from '../render/index.js'
 import type { Renderer } from '../render/types.js'
 import { createSenders } from '../senders/index.js'

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import type { AppDeps } from '../deps.js'
+import type { AppDeps } from '../app/deps.js'
 import { PayloadError } from '../errors.js'
 import { deliveryView } from './delivery-view.js'
 import { parseLimit } from './query-limit.js'

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import type { AppDeps } from '../deps.js'
+import type { AppDeps } from '../app/deps.js'
 import type { StoredEvent } from '../store/types.js'
 import { deliveryView } from './delivery-view.js'
 import { parseLimit } from './query-limit.js'

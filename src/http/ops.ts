@@ -1,13 +1,13 @@
 import { ConfigError } from '../errors.js'
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import type { AppDeps } from '../deps.js'
+import type { AppDeps } from '../app/deps.js'
 import { readiness } from './readiness.js'
 import { status } from './status.js'
 
 /**
  * Operations surface: `/healthz` (the process answers), `/readyz` (it can take events), `/metrics` (Prometheus),
- * `/api/status` and `POST /-/reload` (admin token, mounted behind adminAuth in src/server.ts).
+ * `/api/status` and `POST /-/reload` (admin token, mounted behind adminAuth in src/http/server.ts).
  */
 export function opsRoutes(deps: AppDeps): Hono {
   const app = new Hono()

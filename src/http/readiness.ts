@@ -1,4 +1,4 @@
-import type { AppDeps } from '../deps.js'
+import type { AppDeps } from '../app/deps.js'
 
 /** Why the instance cannot take events right now; empty when it can. Each reason names the failing part. */
 export async function readiness(deps: AppDeps): Promise<string[]> {

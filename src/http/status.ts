@@ -1,4 +1,4 @@
-import type { AppDeps, TargetState } from '../deps.js'
+import type { AppDeps, TargetState } from '../app/deps.js'
 import type { BucketState } from '../store/types.js'
 import { UnavailableError } from '../errors.js'
 import { redactUrl, redactValues } from '../redact.js'

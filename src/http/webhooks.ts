@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono'
-import type { AppDeps } from '../deps.js'
+import type { AppDeps } from '../app/deps.js'
 import { Source } from '../event.js'
-import { ingest, type IncomingWebhook } from '../ingest.js'
+import { ingest, type IncomingWebhook } from '../app/ingest.js'
 import { bodyBudget, type Claim } from './body-budget.js'
 import { declaredLength, decodeUtf8, readBody } from './read-body.js'
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { run } from '../../src/commands/deliveries.js'
 import type { CommonEvent } from '../../src/event.js'
-import { createApp } from '../../src/server.js'
+import { createApp } from '../../src/http/server.js'
 import { testDeps, type TestDeps } from '../helpers/deps.js'
 
 let deps: TestDeps | undefined

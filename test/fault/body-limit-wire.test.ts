@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createApp } from '../../src/server.js'
+import { createApp } from '../../src/http/server.js'
 import type { TestDeps } from '../helpers/deps.js'
 import { fileDeps, listen } from './app.js'
 import { SECRETS } from './bad-requests.js'

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { Agent, request } from 'undici'
-import { createApp } from '../../src/server.js'
+import { createApp } from '../../src/http/server.js'
 import type { TestDeps } from '../helpers/deps.js'
 import { counting, fileDeps, listen } from './app.js'
 import { badRequests, SECRETS, webhook } from './bad-requests.js'

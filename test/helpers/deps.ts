@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../src/deps.js'
+import type { AppDeps } from '../../src/app/deps.js'
 import { createLogger } from '../../src/log.js'
 import { createMetrics } from '../../src/metrics.js'
 import { defaultSettings, type Settings } from '../../src/settings.js'

@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve, type ServerType } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../../src/server.js'
+import { createApp } from '../../src/http/server.js'
 import { testDeps, type TestDeps } from '../helpers/deps.js'
 import { gitlabReq } from './requests.js'
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createApp } from '../../src/server.js'
+import { createApp } from '../../src/http/server.js'
 import { testDeps, type TestDeps } from '../helpers/deps.js'
 import { gitlabReq, githubReq, jenkinsReq } from './requests.js'
 

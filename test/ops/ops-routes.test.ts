@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createApp } from '../../src/server.js'
+import { createApp } from '../../src/http/server.js'
 import { RulesRuntime } from '../../rules/runtime.js'
 import { testDeps, type TestDeps } from '../helpers/deps.js'
 

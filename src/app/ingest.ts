@@ -1,14 +1,14 @@
 import { HTTPException } from 'hono/http-exception'
 import { ZodError } from 'zod'
-import { adapters, toEvent } from '../adapters/index.js'
-import { checkMediaType } from '../adapters/media-type.js'
-import { isIgnored, type RawRequest, type RequestHead } from '../adapters/types.js'
-import type { CommonEvent, Source } from './event.js'
+import { adapters, toEvent } from '../../adapters/index.js'
+import { checkMediaType } from '../../adapters/media-type.js'
+import { isIgnored, type RawRequest, type RequestHead } from '../../adapters/types.js'
+import type { CommonEvent, Source } from '../event.js'
 import type { AppDeps } from './deps.js'
-import { AuthError, BusyError, PayloadError, TooLargeError, UnavailableError, UnsupportedMediaError } from './errors.js'
-import { newEventId } from './ids.js'
-import { pipelineKey } from '../rules/pipeline-key.js'
-import { route } from '../rules/route.js'
+import { AuthError, BusyError, PayloadError, TooLargeError, UnavailableError, UnsupportedMediaError } from '../errors.js'
+import { newEventId } from '../ids.js'
+import { pipelineKey } from '../../rules/pipeline-key.js'
+import { route } from '../../rules/route.js'
 
 /** What became of one webhook that was not rejected. Rejections are thrown as typed HTTP errors (4xx/503). */
 export type IngestOutcome =

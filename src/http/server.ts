@@ -1,11 +1,11 @@
 import { Hono } from 'hono'
-import type { AppDeps } from './deps.js'
-import { adminAuth } from './http/admin-auth.js'
-import { onError } from './http/on-error.js'
-import { webhooks } from './http/webhooks.js'
-import { eventsApi } from './http/events-api.js'
-import { deliveriesApi } from './http/deliveries-api.js'
-import { opsRoutes } from './http/ops.js'
+import type { AppDeps } from '../app/deps.js'
+import { adminAuth } from './admin-auth.js'
+import { onError } from './on-error.js'
+import { webhooks } from './webhooks.js'
+import { eventsApi } from './events-api.js'
+import { deliveriesApi } from './deliveries-api.js'
+import { opsRoutes } from './ops.js'
 
 /** The HTTP surface. Tests call `createApp(deps).request(…)` without opening a port. */
 export function createApp(deps: AppDeps): Hono {

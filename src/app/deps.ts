@@ -1,8 +1,8 @@
-import type { Logger } from './log.js'
-import type { Metrics } from './metrics.js'
-import type { Settings } from './settings.js'
-import type { Store } from './store/types.js'
-import type { RulesRuntime } from '../rules/runtime.js'
+import type { Logger } from '../log.js'
+import type { Metrics } from '../metrics.js'
+import type { Settings } from '../settings.js'
+import type { Store } from '../store/types.js'
+import type { RulesRuntime } from '../../rules/runtime.js'
 
 /** What the worker knows of a target that the store does not: a rate-limit block it is waiting out. */
 export type TargetState = { rateLimitedUntil?: string }
