@@ -6,11 +6,28 @@ import type { Match } from './schema.js'
 import type { Transition } from '../src/routing.js'
 import { VOUCHED_ACTOR_EMAIL } from './people.js'
 
+const one = (v: string | undefined): string[] => (v === undefined ? [] : [v])
+const isSha = (ref: string, e: CommonEvent) => ref === e.sha || /^([0-9a-f]{40}|[0-9a-f]{64})$/i.test(ref)
+
+/**
+ * The branch `branch:` sees. A deployment's ref counts as its branch unless the source says it is a tag: GitLab's
+ * Deployment Hook and GitHub's deployment_status send a bare ref (branch, tag, or for GitHub a commit SHA) and say not
+ * which, so `branch: "release/*"` would otherwise never match a release deploy. A ref that is the commit SHA is no
+ * branch. The event itself keeps the ref unqualified (its message says 引用 / Ref, not 分支).
+ */
+function branchOf(e: CommonEvent): string | undefined {
+  if (e.branch !== undefined || e.kind !== 'deploy' || e.tag !== undefined) return e.branch
+  const ref = e.ref ?? e.deployment?.ref
+  return ref === undefined || isSha(ref, e) ? undefined : ref
+}
+
 /** The values a pattern key is matched against; a missing field (no branch on a tag build) never matches. */
 const fields = {
   project: (e: CommonEvent) => [e.project.path],
-  branch: (e: CommonEvent) => (e.branch === undefined ? [] : [e.branch]),
-  tag: (e: CommonEvent) => (e.tag === undefined ? [] : [e.tag]),
+  branch: (e: CommonEvent) => one(branchOf(e)),
+  tag: (e: CommonEvent) => one(e.tag),
+  // whatever names the ref: the branch, the tag, or a deployment's ref, whatever the source knows it to be
+  ref: (e: CommonEvent) => [...new Set([e.branch, e.tag, e.ref, e.deployment?.ref].filter((v): v is string => v !== undefined))],
   environment: (e: CommonEvent) => {
     const env = e.environment ?? e.deployment?.environment
     return env === undefined ? [] : [env]

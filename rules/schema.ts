@@ -94,6 +94,7 @@ export const Match = z
     project: oneOrMany(Pattern),
     branch: oneOrMany(Pattern),
     tag: oneOrMany(Pattern),
+    ref: oneOrMany(Pattern).meta(d('The branch, the tag, or a deployment\'s ref, whichever the event has')),
     environment: oneOrMany(Pattern),
     name: oneOrMany(Pattern),
     actor: oneOrMany(Pattern),

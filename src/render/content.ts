@@ -105,7 +105,8 @@ function facts(e: CommonEvent, input: RenderInput, t: Strings): Fact[] {
   const started = formatTime(e.started_at, input.timezone)
   return [
     ...fact('project', L.project, 100, [{ text: e.project.path, user: true, url: e.project.url }]),
-    ...(e.tag ? fact('tag', L.tag, 90, text(e.tag)) : fact('branch', L.branch, 90, text(e.branch ?? e.ref))),
+    // the label says what the event knows: a tag, a branch, or a ref the source did not qualify (deployments)
+    ...(e.tag ? fact('tag', L.tag, 90, text(e.tag)) : e.branch ? fact('branch', L.branch, 90, text(e.branch)) : fact('ref', L.ref, 90, text(e.ref))),
     ...fact('number', L.number, 80, number ? [{ text: number }] : undefined),
     // a name that only repeats the project (Jenkins) or the environment (deploys) says nothing new
     ...fact('name', L.name, 20, e.name && ![e.project.path, e.project.name, env].includes(e.name) ? text(e.name) : undefined),

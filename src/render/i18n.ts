@@ -12,6 +12,8 @@ export type Strings = {
     project: string
     branch: string
     tag: string
+    /** A ref the source does not say is a branch or a tag (a deployment's). */
+    ref: string
     number: string
     name: string
     commit: string
@@ -56,6 +58,7 @@ const zh: Strings = {
     project: '项目',
     branch: '分支',
     tag: '标签',
+    ref: '引用',
     number: '编号',
     name: '名称',
     commit: '提交',
@@ -99,6 +102,7 @@ const en: Strings = {
     project: 'Project',
     branch: 'Branch',
     tag: 'Tag',
+    ref: 'Ref',
     number: 'Number',
     name: 'Name',
     commit: 'Commit',

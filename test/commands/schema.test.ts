@@ -17,7 +17,7 @@ describe('ci-notify schema', () => {
     expect(s.required).toEqual(['targets'])
     const rule = s.properties.rules.items
     expect(rule.additionalProperties).toBe(false)
-    expect(Object.keys(rule.properties.match.properties)).toEqual(['source', 'kind', 'status', 'project', 'branch', 'tag', 'environment', 'name', 'actor', 'transition', 'finished'])
+    expect(Object.keys(rule.properties.match.properties)).toEqual(['source', 'kind', 'status', 'project', 'branch', 'tag', 'ref', 'environment', 'name', 'actor', 'transition', 'finished'])
     const types = s.properties.targets.additionalProperties.oneOf ?? s.properties.targets.additionalProperties.anyOf
     expect(types.map((t: any) => t.properties.type.const)).toEqual(['dingtalk', 'wecom'])
   })

@@ -26,6 +26,7 @@ rules
   fixed                    not reached: "main-broken" matched first and has no continue
   production-deploys       not reached: "main-broken" matched first and has no continue
   staging-deploy-failures  not reached: "main-broken" matched first and has no continue
+  release-deploy-failures  not reached: "main-broken" matched first and has no continue
   release-tags             not reached: "main-broken" matched first and has no continue
   other-failures           not reached: "main-broken" matched first and has no continue (this rule would also match)
 
@@ -130,7 +131,7 @@ describe('ci-notify test --cases', () => {
   it('the example cases folder passes against rules.example.yaml', async () => {
     const r = await capture(run, [EXAMPLE, '--cases', 'examples/cases'])
     expect(r.err).toBe('')
-    expect(r.out).toMatch(/\n12 cases: 12 ok, 0 failed\n$/)
+    expect(r.out).toMatch(/\n14 cases: 14 ok, 0 failed\n$/)
     expect(r.code).toBe(0)
   })
 
@@ -155,7 +156,7 @@ describe('ci-notify test --cases', () => {
       -       - culprits → 王五 (by email)
       +       - culprits → 王五 (by jenkins username)
 `)
-    expect(r.out).toMatch(/\n12 cases: 11 ok, 1 failed\n$/)
+    expect(r.out).toMatch(/\n14 cases: 13 ok, 1 failed\n$/)
 
     const u = await capture(run, [EXAMPLE, '--cases', dir, '--update'])
     expect(u.code).toBe(0)
