@@ -1,6 +1,8 @@
+import { compileRegex } from './re2.js'
+
 /**
  * One pattern from a `match` value: a glob (`*` inside a path segment, `**` across segments, `?` one character),
- * or `/regex/flags`. A leading `!` is handled by the caller (see match.ts). Compiled once, at load.
+ * or `/regex/flags` (RE2, rules/re2.ts). A leading `!` is handled by the caller (see match.ts). Compiled once, at load.
  */
 export type Pattern = { source: string; test: (value: string) => boolean }
 
@@ -10,12 +12,12 @@ const MAX_VALUE = 1024
 
 export function compilePattern(source: string): Pattern {
   const re = REGEX.exec(source)
-  // Values come from webhooks (a fork's branch name is anyone's to choose): bound what a backtracking pattern from
-  // the rules file can be made to chew on. No real branch, project path or job name comes near this length.
+  // Values come from webhooks (a fork's branch name is anyone's to choose). RE2 runs in linear time; the bound keeps
+  // even that short. No real branch, project path or job name comes near this length.
   // A regular expression is unanchored, as ops know them from grep; a glob must match the whole value.
   if (re) {
-    const regex = new RegExp(re[1], re[2])
-    return { source, test: (value) => value.length <= MAX_VALUE && regex.test(value) }
+    const regex = compileRegex(re[1], re[2])
+    return { source, test: (value) => value.length <= MAX_VALUE && regex(value) }
   }
   // A large rules file is mostly `team-x/**`, `main`, `prod-3`: a string comparison rejects nearly every value before
   // the regular expression runs. Without wildcards a glob is the value itself; with them, the text before the first

@@ -114,7 +114,7 @@ function patternCondition(key: Field, sources: string[], path: Path, problems: P
     try {
       ;(negated ? exclude : include).push(compilePattern(negated ? s.slice(1) : s))
     } catch (err) {
-      problems.push({ path: sources.length > 1 ? [...path, i] : path, message: `${quoted(s)} is not a valid regular expression: ${(err as Error).message}` })
+      problems.push({ path: sources.length > 1 ? [...path, i] : path, message: `${quoted(s)} is not a regular expression RE2 can run: ${(err as Error).message}` })
     }
   })
   const get = fields[key]

@@ -80,11 +80,11 @@ export const PeopleMatch = z
   .meta(d('Unauthenticated ways to match people, off by default'))
 export type PeopleMatch = z.infer<typeof PeopleMatch>
 
-/** A pattern: glob (`*` within a path segment, `**` across), `/regex/`, a leading `!` negates. */
+/** A pattern: glob (`*` within a path segment, `**` across), `/regex/` (RE2, rules/re2.ts), a leading `!` negates. */
 const Pattern = z
   .string()
   .min(1)
-  .meta(d('Glob (`*` within a path segment, `**` across), /regex/, or !pattern to exclude'))
+  .meta(d('Glob (`*` within a path segment, `**` across), /regex/ (RE2), or !pattern to exclude'))
 
 export const Match = z
   .object({

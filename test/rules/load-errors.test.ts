@@ -114,8 +114,8 @@ rules:
     notify: [dev-group]
     template: { title: "{{#commit}}{{title}}", body: "{{sha}}" }
 `)).toEqual([
-      'rules.yaml:6:22: rules[0].match.branch: "/[/" is not a valid regular expression: Invalid regular expression: /[/: Unterminated character class',
-      'rules.yaml:6:43: rules[0].match.project[1]: "/(/" is not a valid regular expression: Invalid regular expression: /(/: Unterminated group',
+      'rules.yaml:6:22: rules[0].match.branch: "/[/" is not a regular expression RE2 can run: missing closing ]: `[`',
+      'rules.yaml:6:43: rules[0].match.project[1]: "/(/" is not a regular expression RE2 can run: missing closing ): `(`',
       'rules.yaml:8:24: rules[0].template.title: template does not parse: Unclosed section "commit" at 20',
     ])
   })
@@ -158,7 +158,7 @@ rules:
     match: { brnch: main, project: "/[/", status: [failed, borked] }
 `)).toEqual([
       'rules.yaml:7:14: rules[0].match.brnch: unknown key "brnch", did you mean "branch"?',
-      'rules.yaml:7:36: rules[0].match.project: "/[/" is not a valid regular expression: Invalid regular expression: /[/: Unterminated character class',
+      'rules.yaml:7:36: rules[0].match.project: "/[/" is not a regular expression RE2 can run: missing closing ]: `[`',
       'rules.yaml:7:60: rules[0].match.status[1]: "borked" is not one of queued, running, success, failed, unstable, canceled, skipped, manual',
     ])
   })
