@@ -62,7 +62,7 @@ export const TONES: Record<Status, Tone> = {
 
 export function headline(input: RenderInput, t: Strings): string {
   const { event, transition } = input
-  const badge = transition && transition !== 'first' ? ` · ${t.transition[transition]}` : ''
+  const badge = transition && transition !== 'first' ? ` · ${t.transition(transition, event.kind)}` : ''
   return `${MARKS[event.status]} ${t.headline(t.kind[event.kind], t.status[event.status])}${badge}`
 }
 

@@ -3,7 +3,7 @@ import { utf8Length } from './bytes.js'
 import type { Content } from './content.js'
 import { digest } from './digest.js'
 import { fit } from './fit.js'
-import { layout } from './layout.js'
+import { layout, shownUrl } from './layout.js'
 import { dingtalkMentions, mentionCount } from './mentions.js'
 import type { Shape } from './shape.js'
 import { dingtalkCard, dingtalkMarkdown, plain } from './syntax.js'
@@ -29,7 +29,8 @@ const keywordOf = (target: Target): string | undefined => (target.type === 'ding
 
 /** One DingTalk body for `c` at `shape`. An actionCard needs a URL for its button; without one it is markdown. */
 export function dingtalkMessage(c: Content, shape: Shape, o: { msgtype: MsgType; keyword?: string; mentions: Mention[]; all: boolean }): RobotMessage {
-  const type = o.msgtype === 'actionCard' && !c.link ? 'markdown' : o.msgtype
+  const button = shownUrl(c.link?.url, shape, { any: false })
+  const type = o.msgtype === 'actionCard' && !button ? 'markdown' : o.msgtype
   const m = dingtalkMentions(o.mentions, o.all, shape.mentions, type !== 'text', shape.cap)
   const count = mentionCount(o.mentions, 'dingtalk')
   const extras = { keyword: o.keyword, mentionLine: m.line, mentionCount: count }
@@ -37,7 +38,7 @@ export function dingtalkMessage(c: Content, shape: Shape, o: { msgtype: MsgType;
   if (type === 'text') return { msgtype: 'text', text: { content: layout(c, shape, plain, extras) }, at: m.at }
   if (type === 'actionCard') {
     const text = layout(c, shape, dingtalkCard, extras)
-    const card = { title, text, singleTitle: c.t.label.details, singleURL: c.link!.url, btnOrientation: '0' }
+    const card = { title, text, singleTitle: c.t.label.details, singleURL: button!, btnOrientation: '0' }
     return { msgtype: 'actionCard', actionCard: card, at: m.at }
   }
   return { msgtype: 'markdown', markdown: { title, text: layout(c, shape, dingtalkMarkdown, extras) }, at: m.at }

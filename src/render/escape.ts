@@ -1,3 +1,5 @@
+import { MAX_URL, shortUrl } from './short-url.js'
+
 /**
  * Neutralising user-controlled text (commit titles, branch, job and people names) before it goes into a message.
  *
@@ -37,15 +39,17 @@ export function neutral(s: string): string {
     .trim()
 }
 
-const MAX_URL = 2048
+// Longer input is not parsed at all: no link is that long, and parsing a megabyte per render costs.
+const MAX_RAW_URL = 64 * 1024
 
 /**
- * A link target we are willing to write: http(s) only, at most 2 KB, without user:password, with the characters that
- * would end a markdown link `(…)` or an attribute, and `@`, percent-encoded. Anything else is no link (the label is
- * still shown).
+ * A link target we are willing to write: http(s) only, without user:password, with the characters that would end a
+ * markdown link `(…)` or an attribute, and `@`, percent-encoded, and at most MAX_URL characters as written (after the
+ * encoding, which can make a link of `@` or CJK characters three to nine times longer): a longer one is shortened to
+ * its origin and path prefix. Anything else is no link (the label is still shown).
  */
 export function safeUrl(raw: string | undefined): string | undefined {
-  if (!raw || raw.length > MAX_URL) return undefined
+  if (!raw || raw.length > MAX_RAW_URL) return undefined
   let url: URL
   try {
     url = new URL(raw)
@@ -57,5 +61,6 @@ export function safeUrl(raw: string | undefined): string | undefined {
   // credentials have no place in a chat message, and an `@` left in the link could read as a DingTalk mention token
   url.username = ''
   url.password = ''
-  return url.href.replace(/[()\s'"<>@]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'))
+  const href = url.href.replace(/[()\s'"<>@]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'))
+  return shortUrl(href, MAX_URL)
 }

@@ -1,5 +1,5 @@
 import type { Content } from './content.js'
-import { fullShape, type Shape } from './shape.js'
+import { fullShape, LINKS, type Shape } from './shape.js'
 
 type Fits = (s: Shape) => boolean
 
@@ -33,15 +33,32 @@ const body: Step = (s, fits) => {
 const drop =
   (id: string): Step =>
   (s) => ({ ...s, dropped: [...s.dropped, id] })
+const urls =
+  (max: number): Step =>
+  (s, fits) => {
+    const at = (n: number): Shape => ({ ...s, urlCap: n })
+    return at(largest(max, (n) => fits(at(n))))
+  }
 const mentions: Step = (s, fits) => {
   const at = (n: number): Shape => ({ ...s, mentions: n })
   return at(largest(s.mentions, (n) => fits(at(n))))
 }
+/**
+ * Links shortened (short-url.ts: origin and path prefix) when that is enough; else as many mentions as fit beside
+ * the shortest links, and then the links as long as those mentions leave room for: a person is notified before a
+ * link is kept whole.
+ */
+const urlsThenMentions: Step = (s, fits) => {
+  const shorter = urls(s.urlCap)(s, fits)
+  if (fits(shorter)) return shorter
+  return urls(s.urlCap)(mentions(shorter, fits), fits)
+}
 
 /**
- * The shortening order, least important first (after a 512-byte cap on any one piece of user text): the failed-job list, the commit title, the stage list, a template
- * body, all user text, then whole facts by their `keep` rank, then mentions. The heading (with the keyword), the
- * project and the details link stay to the end.
+ * The shortening order, least important first (after a 512-byte cap on any one piece of user text): the failed-job
+ * list, the commit title, the stage list, a template body, all user text, then whole facts by their `keep` rank, then
+ * link lengths and mentions, the project, and at the very end the links themselves. The heading (with the keyword)
+ * is never shortened.
  */
 function steps(c: Content): Step[] {
   const facts = c.blocks.flatMap((b) => (b.kind === 'fact' && b.id !== 'project' ? [b] : []))
@@ -60,14 +77,18 @@ function steps(c: Content): Step[] {
     drop('stages'),
     ...byKeep,
     set({ cap: 24, commitCap: 24 }),
-    mentions,
+    // A link of kilobytes (a 2 KB pipeline URL in a 2048-byte WeCom text) is shortened only now, then dropped last:
+    // no event is refused for its size unless the heading and keyword alone are too big.
+    urlsThenMentions,
     drop('project'),
+    drop(LINKS),
   ]
 }
 
 /**
- * The fullest rendering of `c` that `fits`. Throws when even the bare heading, keyword and link do not fit, which
- * only a keyword or heading of several kilobytes can cause: better no message than one the robot rejects.
+ * The fullest rendering of `c` that `fits`. Throws when even the bare heading and keyword do not fit, which only a
+ * keyword of several kilobytes can cause (a template title is clipped to 256 bytes): better no message than one the
+ * robot rejects.
  */
 export function fit<M>(
   c: Content,
@@ -85,5 +106,5 @@ export function fit<M>(
     out = render(shape)
     if (fits(out)) return out
   }
-  throw new Error('message does not fit the platform limit even when shortened to its heading and link')
+  throw new Error('message does not fit the platform limit even when shortened to its heading')
 }

@@ -7,7 +7,8 @@ export type Strings = {
   status: Record<Status, string>
   /** "流水线失败" / "Pipeline failed": how kind and status join. */
   headline(kind: string, status: string): string
-  transition: Record<Exclude<Transition, 'first'>, string>
+  /** The transition badge, "💥 构建被破坏": worded for the kind, since a deploy is not a build ("💥 部署被破坏"). */
+  transition(tr: Exclude<Transition, 'first'>, kind: Kind): string
   label: {
     project: string
     branch: string
@@ -53,7 +54,12 @@ const zh: Strings = {
     manual: '待手动',
   },
   headline: (kind, status) => `${kind}${status}`,
-  transition: { fixed: '🎉 已修复', broken: '💥 构建被破坏', still_failing: '🔁 仍然失败' },
+  transition: (tr, kind) =>
+    ({
+      fixed: kind === 'deploy' ? '🎉 部署已修复' : '🎉 已修复',
+      broken: kind === 'deploy' ? '💥 部署被破坏' : '💥 构建被破坏',
+      still_failing: '🔁 仍然失败',
+    })[tr],
   label: {
     project: '项目',
     branch: '分支',
@@ -97,7 +103,12 @@ const en: Strings = {
     manual: 'waiting for manual action',
   },
   headline: (kind, status) => `${kind} ${status}`,
-  transition: { fixed: '🎉 Fixed', broken: '💥 Broken', still_failing: '🔁 Still failing' },
+  transition: (tr, kind) =>
+    ({
+      fixed: kind === 'deploy' ? '🎉 Deploy fixed' : '🎉 Fixed',
+      broken: kind === 'deploy' ? '💥 Deploy broken' : '💥 Broken',
+      still_failing: '🔁 Still failing',
+    })[tr],
   label: {
     project: 'Project',
     branch: 'Branch',

@@ -1,8 +1,9 @@
 import { cutBytes, utf8Length } from './bytes.js'
 import type { Block, Content, Seg } from './content.js'
 import { safeUrl } from './escape.js'
-import { isNarrowed, type Shape } from './shape.js'
+import { isNarrowed, LINKS, type Shape } from './shape.js'
 import type { Syntax } from './syntax.js'
+import { shortUrl } from './short-url.js'
 import { userText } from './user-text.js'
 
 export type Extras = {
@@ -39,17 +40,25 @@ function piece(s: Seg, cap: number, cut: { any: boolean }): string {
 
 const links = new WeakMap<Seg, string | undefined>()
 
-function link(s: Seg): string | undefined {
+/** What a link in the message points to at `shape`: shortened to its cap, none once links are dropped. */
+export function shownUrl(url: string | undefined, shape: Shape, cut: { any: boolean }): string | undefined {
+  if (url === undefined || shape.dropped.includes(LINKS)) return undefined
+  const short = shortUrl(url, shape.urlCap)
+  if (short !== url) cut.any = true
+  return short
+}
+
+function link(s: Seg, shape: Shape, cut: { any: boolean }): string | undefined {
   if (!s.url) return undefined
   if (!links.has(s)) links.set(s, safeUrl(s.url))
-  return links.get(s)
+  return shownUrl(links.get(s), shape, cut)
 }
 
 function segs(value: Seg[], shape: Shape, syn: Syntax, cut: { any: boolean }): string {
   return value
     .map((s) => {
       const text = s.user ? piece(s, s.commit ? Math.min(shape.cap, shape.commitCap) : shape.cap, cut) : s.text
-      const url = link(s)
+      const url = link(s, shape, cut)
       return url ? syn.link(text, url, s.showUrl ?? false) : text
     })
     .join('')
@@ -85,9 +94,10 @@ export function layout(c: Content, shape: Shape, syn: Syntax, x: Extras): string
     const out = block(b, c, shape, syn, cut)
     if (out !== undefined) (b.kind === 'fact' ? facts : rest).push(out)
   }
+  const url = shownUrl(c.link?.url, shape, cut)
+  const details = c.link && url && syn.details(c.link.label, url)
   const tail: string[] = []
   if (cut.any || isNarrowed(c, shape, x.mentionCount)) tail.push(c.t.truncated)
-  const details = c.link && syn.details(c.link.label, c.link.url)
   if (details) tail.push(details)
   const parts = [
     heading,

@@ -1,5 +1,6 @@
 import { utf8Length } from './bytes.js'
 import type { Content } from './content.js'
+import { MAX_URL } from './short-url.js'
 
 /** How much of the content a rendering shows. fit.ts narrows it step by step until the message fits. */
 export type Shape = {
@@ -15,7 +16,12 @@ export type Shape = {
   bodyCap: number
   /** People mentioned (unresolved names are the first to go). */
   mentions: number
+  /** Characters per link target (short-url.ts shortens a longer one to its origin and path prefix). */
+  urlCap: number
 }
+
+/** The id in Shape.dropped that leaves every link out, the details link too (fit.ts's very last resort). */
+export const LINKS = 'links'
 
 // Nobody reads more than 1 KB of one name or title: longer user text is clipped from the start.
 export const MAX_PIECE = 1024
@@ -30,7 +36,7 @@ export function fullShape(c: Content, mentions: number): Shape {
     if (b.kind === 'list') items[b.id] = b.id === 'events' ? b.items.length : Math.min(b.items.length, MAX_ITEMS)
     if (b.kind === 'raw') bodyCap = utf8Length(b.text)
   }
-  return { cap: MAX_PIECE, commitCap: MAX_PIECE, items, dropped: [], bodyCap, mentions }
+  return { cap: MAX_PIECE, commitCap: MAX_PIECE, items, dropped: [], bodyCap, mentions, urlCap: MAX_URL }
 }
 
 /** True when `s` shows less than everything. */

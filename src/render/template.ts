@@ -28,7 +28,7 @@ export function templateView(input: RenderInput): Record<string, unknown> {
     status_text: t.status[e.status],
     kind_text: t.kind[e.kind],
     transition: input.transition ?? '',
-    transition_text: input.transition && input.transition !== 'first' ? t.transition[input.transition] : '',
+    transition_text: input.transition && input.transition !== 'first' ? t.transition(input.transition, e.kind) : '',
     short_sha: e.sha?.slice(0, 8) ?? '',
     branch_or_tag: neutral(e.tag ?? e.branch ?? e.ref ?? ''),
     duration_text: e.duration_s !== undefined ? formatDuration(e.duration_s, t) : '',

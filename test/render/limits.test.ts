@@ -6,6 +6,7 @@ import { renderers } from '../../src/render/index.js'
 import type { RenderInput, RobotMessage } from '../../src/render/types.js'
 import { WECOM_MARKDOWN_LIMIT, WECOM_TEXT_LIMIT } from '../../src/render/wecom.js'
 import * as f from './events.js'
+import { fixtureEvent } from './events.js'
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8')
 const valid = (s: string) => Buffer.from(s, 'utf8').toString('utf8') === s
@@ -167,6 +168,77 @@ describe('limits hold for huge inputs', () => {
         }
       })
     }
+  })
+
+  describe('a link too long for the message is shortened or, last, dropped: never refused (issue 16 item 10)', () => {
+    type Any = { markdown?: { text?: string; content?: string }; actionCard?: { text: string; singleURL: string }; text?: { content: string } }
+    const bodyOf = (m: Any) => m.markdown?.text ?? m.markdown?.content ?? m.actionCard?.text ?? m.text!.content
+    /** Every DingTalk type and WeCom type renders within its limit; returns the bodies by `platform/msgtype`. */
+    function renderAll(event: CommonEvent, keyword?: string): Record<string, string> {
+      const out: Record<string, string> = {}
+      for (const msgtype of ['markdown', 'actionCard', 'text'] as const) {
+        const [m] = renderers.dingtalk.render(f.input(event, { target: f.dingtalkTarget({ msgtype, keyword }) }))
+        expect(bytes(dingBody(m))).toBeLessThanOrEqual(DINGTALK_BODY_LIMIT)
+        out[`dingtalk/${msgtype}`] = bodyOf(m as Any) + ((m as Any).actionCard ? `\n[button](${(m as Any).actionCard!.singleURL})` : '')
+      }
+      for (const msgtype of ['markdown', 'text'] as const) {
+        const ms = renderers.wecom.render(f.input(event, { target: f.wecomTarget({ msgtype }) })) as Any[]
+        const body = bodyOf(ms[0])
+        expect(bytes(body)).toBeLessThanOrEqual(msgtype === 'text' ? WECOM_TEXT_LIMIT : WECOM_MARKDOWN_LIMIT)
+        out[`wecom/${msgtype}`] = body
+      }
+      return out
+    }
+    const deploy = (url: string): CommonEvent => {
+      const e = fixtureEvent('github', 'deployment_status-created-success.json')
+      // what the adapter makes of target_url (and environment_url) = url
+      return { ...e, url, deployment: { ...e.deployment!, url } }
+    }
+
+    for (const [what, tail] of [
+      ['2000 × @', '@'.repeat(2000)],
+      ['1900 × 长', '长'.repeat(1900)],
+    ] as const) {
+      it(`GitHub deployment_status with target_url https://ci.example/ + ${what}: every platform, the link shortened to its origin`, () => {
+        for (const [where, body] of Object.entries(renderAll(deploy(`https://ci.example/${tail}`)))) {
+          expect(body, where).toContain('https://ci.example/')
+          expect(body, where).not.toContain('%40%40')
+          expect(body, where).not.toContain('%E9%95%BF')
+          expect(body, where).toMatch(/部署成功/)
+        }
+      })
+    }
+
+    it('a 2040-character pipeline URL: whole where it fits, shortened to its path in a 2048-byte WeCom text', () => {
+      const base = 'https://ci.example.com/group/app/-/pipelines/31?ref='
+      const url = base + 'a'.repeat(2040 - base.length)
+      const bodies = renderAll({ ...f.gitlabPipelineFailed(), url })
+      for (const where of ['dingtalk/markdown', 'dingtalk/actionCard', 'dingtalk/text', 'wecom/markdown']) expect(bodies[where], where).toContain(url)
+      const text = bodies['wecom/text']
+      expect(text).not.toContain(url)
+      expect(text).toMatch(/查看详情 https:\/\/ci\.example\.com\/group\/app\/-\/pipelines\/31$/)
+      expect(text).toContain('…(已截断)')
+      expect(text).toMatch(/^❌ 流水线失败\n项目：gitlab-org\/gitlab-test\n/)
+    })
+
+    it('the link is shortened, then dropped, and the message still goes out, when little more than the heading fits', () => {
+      // the keyword is written twice (title and text): 19 600 of DingTalk's 20 000 bytes
+      const keyword = 'K'.repeat(9_800)
+      const url = 'https://ci.example.com/' + 'p/'.repeat(300)
+      const out = (msgtype: 'markdown' | 'actionCard') => {
+        const [m] = renderers.dingtalk.render(f.input({ ...f.gitlabPipelineFailed(), url }, { target: f.dingtalkTarget({ msgtype, keyword }) }))
+        expect(bytes(dingBody(m))).toBeLessThanOrEqual(DINGTALK_BODY_LIMIT)
+        expect(JSON.stringify(m)).toContain(keyword)
+        expect(JSON.stringify(m)).toContain('❌ 流水线失败')
+        return m as { msgtype: string; markdown: { text: string } }
+      }
+      expect(out('markdown').markdown.text).toMatch(/\[查看详情\]\(https:\/\/ci\.example\.com\/\)$/)
+      // a button costs more than a link line: the card has no room for one, and goes out as markdown without it
+      const card = out('actionCard')
+      expect(card.msgtype).toBe('markdown')
+      expect(card.markdown.text).not.toContain('ci.example.com')
+      expect(card.markdown.text).toContain('…(已截断)')
+    })
   })
 
   it('a keyword survives any shortening', () => {

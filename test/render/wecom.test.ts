@@ -87,7 +87,7 @@ describe('wecom markdown, exact text from real fixtures', () => {
     )
     expect(render(f.input(f.gitlabDeploy(), { locale: 'en', transition: 'fixed' }))[0].markdown!.content).toBe(
       lines(
-        '### <font color="info">✅ Deploy succeeded · 🎉 Fixed</font>',
+        '### <font color="info">✅ Deploy succeeded · 🎉 Deploy fixed</font>',
         '',
         '> Project: [root/test-deployment-webhooks](http://10.126.0.2:3000/root/test-deployment-webhooks)',
         '> Number: #15',
