@@ -11,6 +11,11 @@ export class SlidingWindow {
     return this.stamps.length
   }
 
+  /** Requests in the last `ms` (at most the window's span). */
+  within(now: number, ms: number): number {
+    return this.stamps.filter((t) => now - t < Math.min(ms, this.spanMs)).length
+  }
+
   full(now: number): boolean {
     return this.count(now) >= this.limit
   }
