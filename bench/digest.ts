@@ -6,7 +6,7 @@ import { isIgnored } from '../adapters/types.js'
 import { parseRules } from '../rules/load.js'
 import { route } from '../rules/route.js'
 import type { TargetType } from '../rules/schema.js'
-import { renderers } from '../src/render/index.js'
+import { renderers } from '../src/platforms/index.js'
 import type { RenderInput } from '../src/render/types.js'
 import { median } from './load.js'
 

@@ -1,7 +1,8 @@
 import type { z } from 'zod'
 import type { Path } from './locate.js'
 import type { Problem } from './problems.js'
-import { DingTalkTarget, Defaults, Match, PeopleMatch, PersonEntry, Rule, RulesFile, WeComTarget } from './schema.js'
+import { platforms } from '../src/platforms/index.js'
+import { Defaults, Match, PeopleMatch, PersonEntry, Rule, RulesFile, targetSchemaOf } from './schema.js'
 import { didYouMean } from './suggest.js'
 
 type Issue = z.core.$ZodIssue
@@ -72,7 +73,11 @@ function knownKeys(path: Path, data: unknown): string[] {
   const at = p.join('.')
   if (at === '') return keysOf(RulesFile)
   if (at === 'defaults') return keysOf(Defaults)
-  if (p[0] === 'targets' && p.length === 2) return valueAt(data, [...path, 'type']) === 'wecom' ? keysOf(WeComTarget) : keysOf(DingTalkTarget)
+  if (p[0] === 'targets' && p.length === 2) {
+    const schema = targetSchemaOf(String(valueAt(data, [...path, 'type'])))
+    // An unknown or missing type: every key some platform's target has.
+    return schema ? keysOf(schema) : [...new Set(Object.values(platforms).flatMap((pl) => keysOf(pl.target as { shape: Record<string, unknown> })))]
+  }
   if (at === 'people.#') return keysOf(PersonEntry)
   if (at === 'people_match') return keysOf(PeopleMatch)
   if (at === 'rules.#') return keysOf(Rule)

@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import { KINDS, SOURCES, STATUSES } from '../src/event.js'
+import { Locale } from '../src/locale.js'
+import { platforms, type PlatformName } from '../src/platforms/index.js'
 
 /**
  * The rules file, as ops write it. `.strict()` everywhere: an unknown key is a typo, and a typo must be an error,
@@ -9,8 +11,7 @@ import { KINDS, SOURCES, STATUSES } from '../src/event.js'
 const oneOrMany = <T extends z.ZodTypeAny>(t: T) => z.union([t, z.array(t).min(1)])
 const d = (description: string) => ({ description })
 
-export const Locale = z.enum(['zh-CN', 'en'])
-export type Locale = z.infer<typeof Locale>
+export { Locale }
 
 export const Defaults = z
   .object({
@@ -20,38 +21,23 @@ export const Defaults = z
   .strict()
   .meta(d('Message language and time zone, unless a target sets its own'))
 
-const targetCommon = {
-  /** Robot webhook URL. Empty: the target only logs what it would send (dry run). */
-  webhook: z.string().meta(d('Robot webhook URL (carries the token: use ${VAR}); empty = dry run, messages are only logged')),
-  /** Messages per minute this robot may take (both platforms allow 20). */
-  rate_per_minute: z.number().int().min(1).max(20).default(20).meta(d('Messages per minute this robot may take (both platforms allow 20)')),
-  locale: Locale.optional(),
-  timezone: z.string().optional(),
-}
-
-export const DingTalkTarget = z
-  .object({
-    type: z.literal('dingtalk'),
-    ...targetCommon,
-    /** 加签 secret (SEC…); empty = robot without signing. */
-    secret: z.string().optional().meta(d('加签 secret (SEC…); empty = robot without signing')),
-    /** The robot's custom keyword; always written into the message. */
-    keyword: z.string().optional().meta(d("The robot's custom keyword, always written into the message")),
-    msgtype: z.enum(['markdown', 'actionCard', 'text']).default('markdown'),
-  })
-  .strict()
-
-export const WeComTarget = z
-  .object({
-    type: z.literal('wecom'),
-    ...targetCommon,
-    msgtype: z.enum(['markdown', 'text']).default('markdown'),
-  })
-  .strict()
-
-export const Target = z.discriminatedUnion('type', [DingTalkTarget, WeComTarget])
-export type Target = z.infer<typeof Target>
+type TargetOf<K extends PlatformName> = z.infer<(typeof platforms)[K]['target']>
+/** A target of any registered platform (src/platforms/index.ts), told apart by `type`. */
+export type Target = { [K in PlatformName]: TargetOf<K> }[PlatformName]
 export type TargetType = Target['type']
+
+type AnyTarget = z.ZodObject<{ type: z.ZodLiteral<string> }>
+const targetSchemas = Object.values(platforms).map((p) => p.target) as unknown as [AnyTarget, ...AnyTarget[]]
+export const Target = z.discriminatedUnion('type', targetSchemas) as unknown as z.ZodType<Target>
+
+/** Each platform's target schema, by type (for "did you mean" on a target's keys). */
+export const targetSchemaOf = (type: string): AnyTarget | undefined =>
+  (platforms as Record<string, { target: unknown }>)[type]?.target as AnyTarget | undefined
+
+/** A person's id on each platform (`dingtalk: …`, `wecom: …`): what an @-mention there is written with. */
+const platformIds = Object.fromEntries(
+  Object.entries(platforms).map(([name, p]) => [name, z.string().optional().meta(d(`The person's ${p.label} user id, for @-mentions there`))]),
+) as Record<PlatformName, z.ZodOptional<z.ZodString>>
 
 export const PersonEntry = z
   .object({
@@ -61,8 +47,7 @@ export const PersonEntry = z
     jenkins: z.string().optional(),
     emails: z.array(z.string()).optional().meta(d("Matched against GitLab's public e-mail (a confirmed one), and against commit authors' e-mails only with people_match.commit_emails")),
     mobile: z.string().optional(),
-    dingtalk: z.string().optional(),
-    wecom: z.string().optional(),
+    ...platformIds,
   })
   .strict()
 export type PersonEntry = z.infer<typeof PersonEntry>

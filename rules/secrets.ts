@@ -1,9 +1,11 @@
 import type { CompiledRules } from './compile.js'
+import { platformOf } from '../src/platforms/index.js'
 import type { Target } from './schema.js'
 
 /**
- * Secret values a rules file brings, for redaction: each robot webhook URL whole, its credential query values
- * (DingTalk `access_token`, WeCom `key`) and DingTalk signing secrets. The logger asks for them on every line.
+ * Secret values a rules file brings, for redaction: each robot webhook URL whole, its query values (where DingTalk
+ * and WeCom carry their credential) and what each platform adds (a signing secret). The logger asks for them on every
+ * line.
  */
 export function rulesSecrets(rules: CompiledRules | undefined): string[] {
   return rules ? Object.values(rules.targets).flatMap(targetSecrets) : []
@@ -21,6 +23,6 @@ export function targetSecrets(t: Target): string[] {
       // Not a URL (the sender rejects it with a redacted error); the whole string is already listed.
     }
   }
-  if (t.type === 'dingtalk' && t.secret) out.push(t.secret)
+  out.push(...platformOf(t.type).secrets(t))
   return out
 }

@@ -16,7 +16,7 @@ export const TEMPLATE_NAMES: readonly string[] = (() => {
     event,
     route: { target: 'x', rules: [], mentions: [], all: false },
     transition: null,
-    target: { type: 'wecom', webhook: '', rate_per_minute: 20, msgtype: 'markdown' },
+    target: { type: 'wecom', msgtype: 'markdown' },
     locale: 'en',
     timezone: 'UTC',
   }

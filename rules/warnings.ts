@@ -2,7 +2,8 @@ import type { CompiledRule } from './compile.js'
 import type { Problem } from './problems.js'
 import { reachProblems } from './reach.js'
 import type { RulesFile } from './schema.js'
-import { otherPlatformOf, WEBHOOK_SHAPES } from './webhook-shapes.js'
+import { platformOf } from '../src/platforms/index.js'
+import { otherPlatformOf } from './webhook-shapes.js'
 
 /**
  * What is valid but almost certainly not meant: `ci-notify check` prints these and still exits 0; `serve` logs them at
@@ -11,15 +12,15 @@ import { otherPlatformOf, WEBHOOK_SHAPES } from './webhook-shapes.js'
 export function warnings(config: RulesFile, rules: CompiledRule[]): Problem[] {
   const out: Problem[] = []
   for (const [name, t] of Object.entries(config.targets)) {
-    const shape = WEBHOOK_SHAPES[t.type]
+    const platform = platformOf(t.type)
     const other = t.webhook ? otherPlatformOf(t.type, t.webhook) : undefined
     if (other) {
-      const theirs = WEBHOOK_SHAPES[other.type].label
-      out.push({ path: ['targets', name, 'webhook'], message: `a ${t.type} target whose webhook is on ${theirs}'s host (${other.host}): set type: ${other.type}, or use the ${shape.label} robot's webhook` })
+      out.push({ path: ['targets', name, 'webhook'], message: `a ${t.type} target whose webhook is on ${other.label}'s host (${other.host}): set type: ${other.type}, or use the ${platform.label} robot's webhook` })
     }
     const secret = 'secret' in t ? t.secret : undefined
-    if (shape.secretPrefix && secret && !secret.startsWith(shape.secretPrefix)) {
-      out.push({ path: ['targets', name, 'secret'], message: `does not start with ${shape.secretPrefix}: the ${shape.label} robot's 加签 secret is the ${shape.secretPrefix}… string in its security settings (with another, every message is refused: 310000 sign not match)` })
+    const shape = platform.secretPrefix
+    if (shape && typeof secret === 'string' && secret && !secret.startsWith(shape.prefix)) {
+      out.push({ path: ['targets', name, 'secret'], message: `does not start with ${shape.prefix}: ${shape.where}` })
     }
   }
   config.rules.forEach((r, i) => {

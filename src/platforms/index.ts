@@ -1,14 +1,19 @@
-import { dingtalkDelivery } from './dingtalk/delivery.js'
-import type { PlatformDelivery } from './common/types.js'
-import { wecomDelivery } from './wecom/delivery.js'
+import type { Renderer } from '../render/types.js'
+import type { Platform, TargetBase } from './common/types.js'
+import { dingtalk } from './dingtalk/index.js'
+import { wecom } from './wecom/index.js'
 
-/** A chat platform: everything that is that platform's lives in its folder; this registry is the only list of them. */
-export type Platform = { delivery: PlatformDelivery }
-
-/** The chat platforms. Adding one is a folder beside these and one line here. */
-export const platforms = {
-  dingtalk: { delivery: dingtalkDelivery },
-  wecom: { delivery: wecomDelivery },
-} as const satisfies Record<string, Platform>
+/**
+ * The chat platforms. Adding one is a folder beside these (its target schema, delivery, renderer) and one line here;
+ * the rules schema, people's ids, `check`, redaction, the worker and the docs read this.
+ */
+export const platforms = { dingtalk, wecom } as const
 
 export type PlatformName = keyof typeof platforms
+export const PLATFORM_NAMES = Object.keys(platforms) as PlatformName[]
+
+/** The platform of a target's `type` (the rules schema only admits registered types). */
+export const platformOf = (type: string): Platform<TargetBase> => platforms[type as PlatformName] as unknown as Platform<TargetBase>
+
+/** Each platform's renderer, by target type. */
+export const renderers = Object.fromEntries(PLATFORM_NAMES.map((n) => [n, platforms[n].renderer])) as Record<PlatformName, Renderer>

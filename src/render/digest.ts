@@ -61,7 +61,7 @@ function part(platform: Platform, inputs: RenderInput[], lines: Lines, title: st
     const o = { msgtype, keyword: target.keyword || undefined, mentions, all } as const
     return { c, count, render: (s) => [dingtalkMessage(c, s, o)], load: ([m]) => dingtalkLoad(m) }
   }
-  const o = { msgtype: target.msgtype, mentions, all }
+  const o = { msgtype: target.msgtype === 'text' ? ('text' as const) : ('markdown' as const), mentions, all }
   return { c, count, render: (s) => wecomMessages(c, s, o), load: wecomLoad }
 }
 

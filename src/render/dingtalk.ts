@@ -1,4 +1,3 @@
-import type { Target } from '../../rules/schema.js'
 import { utf8Length } from './bytes.js'
 import type { Content } from './content.js'
 import { digest } from './digest.js'
@@ -9,7 +8,7 @@ import type { Shape } from './shape.js'
 import { dingtalkCard, dingtalkMarkdown, plain } from './syntax.js'
 import { contentFor } from './template.js'
 import { titleLine } from './title.js'
-import type { Renderer, RenderInput, RobotMessage } from './types.js'
+import type { Renderer, RenderInput, RenderTarget, RobotMessage } from './types.js'
 import type { Mention } from '../routing.js'
 
 // DingTalk rejects a body over 20 000 bytes (460101 "message too long, exceed 20000 bytes", outbound.md §1.5), the
@@ -24,8 +23,8 @@ export const dingtalkFits = (m: RobotMessage): boolean => dingtalkLoad(m) <= 1
 
 type MsgType = 'markdown' | 'actionCard' | 'text'
 
-const msgtypeOf = (target: Target): MsgType => (target.type === 'dingtalk' ? target.msgtype : 'markdown')
-const keywordOf = (target: Target): string | undefined => (target.type === 'dingtalk' && target.keyword ? target.keyword : undefined)
+const msgtypeOf = (target: RenderTarget): MsgType => (target.msgtype as MsgType | undefined) ?? 'markdown'
+const keywordOf = (target: RenderTarget): string | undefined => target.keyword || undefined
 
 /** One DingTalk body for `c` at `shape`. An actionCard needs a URL for its button; without one it is markdown. */
 export function dingtalkMessage(c: Content, shape: Shape, o: { msgtype: MsgType; keyword?: string; mentions: Mention[]; all: boolean }): RobotMessage {

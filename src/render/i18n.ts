@@ -1,5 +1,5 @@
 import type { Kind, Status } from '../event.js'
-import type { Locale } from '../../rules/schema.js'
+import type { Locale } from '../locale.js'
 import type { Transition } from '../routing.js'
 
 export type Strings = {

@@ -1,14 +1,19 @@
 import type { CommonEvent } from '../event.js'
-import type { Target } from '../../rules/schema.js'
 import type { TargetRoute, Transition } from '../routing.js'
 import type { Gradual } from './gradual.js'
+
+/**
+ * What the renderers read of a target: its type and the message options some platforms have. Each platform's own
+ * schema (src/platforms/<name>/target.ts) says which it has.
+ */
+export type RenderTarget = { type: string; msgtype?: string; keyword?: string }
 
 /** Everything a renderer needs for one event to one target. */
 export type RenderInput = {
   event: CommonEvent
   route: TargetRoute
   transition: Transition | null
-  target: Target
+  target: RenderTarget
   locale: 'zh-CN' | 'en'
   timezone: string
   /**

@@ -63,7 +63,7 @@ export function wecomMessages(c: Content, shape: Shape, o: { msgtype: 'markdown'
 export const wecom: Renderer = {
   render(input: RenderInput): RobotMessage[] {
     const c = contentFor(input)
-    const msgtype = input.target.type === 'wecom' ? input.target.msgtype : 'markdown'
+    const msgtype = (input.target.msgtype as 'markdown' | 'text' | undefined) ?? 'markdown'
     const o = { msgtype, mentions: input.route.mentions, all: input.route.all }
     return fit(c, mentionCount(o.mentions, 'wecom'), (s) => wecomMessages(c, s, o), wecomFits)
   },

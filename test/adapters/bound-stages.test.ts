@@ -3,7 +3,7 @@ import { boundStages } from '../../adapters/bound-stages.js'
 import { toEvent } from '../../adapters/index.js'
 import { isIgnored } from '../../adapters/types.js'
 import { STAGE_LIMITS, type CommonEvent, type Job, type Stage } from '../../src/event.js'
-import { renderers } from '../../src/render/index.js'
+import { renderers } from '../../src/platforms/index.js'
 import * as f from '../render/events.js'
 import { req } from './request.js'
 

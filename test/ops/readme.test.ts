@@ -44,7 +44,7 @@ describe('README', () => {
 
 describe('README message examples', () => {
   it('show exactly what the renderers produce today (regenerate from renderExamples() when they change)', async () => {
-    const { renderExamples } = await import('../../src/render/examples.js')
+    const { renderExamples } = await import('../../src/platforms/examples.js')
     const bodies = renderExamples()
       .split(/^--- message \d+ \(\w+\)\n/m)
       .slice(1)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { CommonEvent } from '../../src/event.js'
 import { drain } from '../../src/render/gradual.js'
-import { renderers } from '../../src/render/index.js'
+import { renderers } from '../../src/platforms/index.js'
 import type { RenderInput } from '../../src/render/types.js'
 import type { Mention } from '../../src/routing.js'
 import * as f from './events.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { deploySucceeded, pipelineFailed } from '../../src/render/example-events.js'
-import { renderExamples } from '../../src/render/examples.js'
+import { renderExamples } from '../../src/platforms/examples.js'
 import { fixtureEvent } from './events.js'
 
 const { id: _a, received_at: _b, ...pipelineFields } = pipelineFailed

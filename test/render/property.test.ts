@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { CommonEvent } from '../../src/event.js'
 import { drain } from '../../src/render/gradual.js'
-import { renderers } from '../../src/render/index.js'
+import { renderers, type PlatformName } from '../../src/platforms/index.js'
 import type { RenderInput, RobotMessage } from '../../src/render/types.js'
 import type { Mention } from '../../src/routing.js'
 import * as f from './events.js'
@@ -84,7 +84,7 @@ function check(platform: 'dingtalk' | 'wecom', ms: RobotMessage[]) {
 describe('properties', () => {
   it('any event text, any mentions, any target: every message fits its limit, is valid UTF-8, and has no forged mentions', () => {
     fc.assert(
-      fc.property(input, (i) => check(i.target.type, renderers[i.target.type].render(i))),
+      fc.property(input, (i) => check(i.target.type as PlatformName, renderers[i.target.type as PlatformName].render(i))),
       { numRuns: 150, seed: 20260101 },
     )
   })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { CommonEvent } from '../../src/event.js'
-import { renderers } from '../../src/render/index.js'
+import { renderers } from '../../src/platforms/index.js'
 import { templateView } from '../../src/render/template.js'
 import * as f from './events.js'
 

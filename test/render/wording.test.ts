@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { renderers } from '../../src/render/index.js'
+import { renderers } from '../../src/platforms/index.js'
 import type { RenderInput, RobotMessage } from '../../src/render/types.js'
 import * as f from './events.js'
 

@@ -1,5 +1,5 @@
 import type { CommonEvent } from '../../event.js'
-import { renderers } from '../../render/index.js'
+import { renderers } from '../../platforms/index.js'
 import type { RobotMessage } from '../../render/types.js'
 import type { CompiledRules } from '../../../rules/compile.js'
 import { knownActor } from '../../../rules/people.js'

@@ -1,4 +1,5 @@
-import type { RobotMessage } from '../../render/types.js'
+import type { z } from 'zod'
+import type { Renderer, RenderTarget, RobotMessage } from '../../render/types.js'
 
 /** What a failed robot call means for the next attempt. */
 export type Verdict =
@@ -30,4 +31,29 @@ export type Reading = { ok: true } | { ok: false; verdict: Verdict; errmsg: stri
 export interface PlatformDelivery {
   request(target: RobotTarget, message: RobotMessage, at: { uuid: string; nowMs: number }): RobotRequest
   read(reply: RobotReply): Reading
+}
+
+/** What every target has, whatever its platform (src/platforms/common/target.ts). */
+export type TargetBase = { type: string; webhook: string; rate_per_minute: number; locale?: 'zh-CN' | 'en'; timezone?: string }
+
+/**
+ * One chat platform: everything that is that platform's, read through the registry (src/platforms/index.ts) by the
+ * rules schema, `ci-notify check`, redaction, the renderers and the sender. Nothing outside its folder names it.
+ */
+export type Platform<T extends TargetBase = TargetBase> = {
+  /** How people and docs call it: "DingTalk". */
+  label: string
+  /** The target's keys in the rules file, `type` being the platform's name. */
+  target: z.ZodType<T>
+  /** The public API hosts of its webhooks: `check` warns about a target whose URL is another platform's. */
+  hosts: readonly string[]
+  /** How a signing secret starts, when the platform gives it a prefix, and where ops find it (`check` warns otherwise). */
+  secretPrefix?: { prefix: string; where: string }
+  /** A target's secret values beyond its webhook URL and that URL's query values (a signing secret…). */
+  secrets(target: T): string[]
+  /** Its messages, from the shared content model (src/render/) under its own syntax, mentions and limits. */
+  renderer: Renderer
+  /** The target the docs' message gallery renders for (src/platforms/examples.ts). */
+  exampleTarget: T & RenderTarget
+  delivery: PlatformDelivery
 }

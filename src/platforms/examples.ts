@@ -1,10 +1,9 @@
-import type { Target } from '../../rules/schema.js'
-import type { TargetRoute, Transition } from '../routing.js'
 import type { CommonEvent } from '../event.js'
-import { buildSucceeded, deploySucceeded, pipelineFailed } from './example-events.js'
-import { drain } from './gradual.js'
-import { renderers } from './index.js'
-import type { RenderInput, RobotMessage } from './types.js'
+import { buildSucceeded, deploySucceeded, pipelineFailed } from '../render/example-events.js'
+import { drain } from '../render/gradual.js'
+import type { RenderInput, RenderTarget, RobotMessage } from '../render/types.js'
+import type { TargetRoute, Transition } from '../routing.js'
+import { PLATFORM_NAMES, platforms } from '../platforms/index.js'
 
 const route: TargetRoute = {
   target: 'team',
@@ -16,12 +15,7 @@ const route: TargetRoute = {
     { as: 'culprits', name: 'wangwu', resolved: false },
   ],
 }
-const targets: Record<'dingtalk' | 'wecom', Target> = {
-  dingtalk: { type: 'dingtalk', webhook: '', rate_per_minute: 20, msgtype: 'markdown', keyword: 'CI' },
-  wecom: { type: 'wecom', webhook: '', rate_per_minute: 20, msgtype: 'markdown' },
-}
-
-const input = (event: CommonEvent, target: Target, transition: Transition | null, locale: RenderInput['locale']): RenderInput => ({
+const input = (event: CommonEvent, target: RenderTarget, transition: Transition | null, locale: RenderInput['locale']): RenderInput => ({
   event,
   route,
   transition,
@@ -40,7 +34,7 @@ function show(m: RobotMessage): string {
 
 /**
  * The built-in messages for each kind on each platform, plus a digest, as the README shows them. Deterministic:
- * fixed sample events, mentions, keyword `CI` and timezone Asia/Shanghai.
+ * fixed sample events and mentions, each platform's example target, timezone Asia/Shanghai.
  */
 export function renderExamples(): string {
   const cases: [string, CommonEvent, Transition | null, RenderInput['locale']][] = [
@@ -49,13 +43,14 @@ export function renderExamples(): string {
     ['deploy succeeded', deploySucceeded, null, 'zh-CN'],
   ]
   const out: string[] = []
-  for (const platform of ['dingtalk', 'wecom'] as const) {
+  for (const platform of PLATFORM_NAMES) {
+    const { renderer, exampleTarget } = platforms[platform]
     for (const [name, event, transition, locale] of cases) {
-      const messages = renderers[platform].render(input(event, targets[platform], transition, locale))
+      const messages = renderer.render(input(event, exampleTarget, transition, locale))
       out.push(`## ${platform} · ${name} · ${locale}`, ...messages.map((m, i) => `--- message ${i + 1} (${String(m.msgtype)})\n${show(m)}`), '')
     }
-    const burst = [pipelineFailed, buildSucceeded, deploySucceeded].map((e) => input(e, targets[platform], null, 'zh-CN'))
-    const digest = drain(renderers[platform].digest(burst))
+    const burst = [pipelineFailed, buildSucceeded, deploySucceeded].map((e) => input(e, exampleTarget, null, 'zh-CN'))
+    const digest = drain(renderer.digest(burst))
     out.push(`## ${platform} · digest of 3 · zh-CN`, ...digest.map((m, i) => `--- message ${i + 1} (${String(m.msgtype)})\n${show(m)}`), '')
   }
   return out.join('\n')
