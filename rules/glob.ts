@@ -1,8 +1,11 @@
+import { RE2JS } from 're2js'
 import { compileRegex } from './re2.js'
 
 /**
- * One pattern from a `match` value: a glob (`*` inside a path segment, `**` across segments, `?` one character),
- * or `/regex/flags` (RE2, rules/re2.ts). A leading `!` is handled by the caller (see match.ts). Compiled once, at load.
+ * One pattern from a `match` value: a glob (`*` any run of characters but `/`, `**` any run of characters, `?` one
+ * character but `/`), or `/regex/flags` (RE2, rules/re2.ts). A leading `!` is handled by the caller (see match.ts):
+ * since a glob's wildcards match every character there is (newlines, `\r`, U+2028/9 included), `!glob` holds for
+ * exactly the values `glob` does not. Compiled once, at load.
  */
 export type Pattern = { source: string; test: (value: string) => boolean }
 
@@ -25,36 +28,45 @@ export function compilePattern(source: string): Pattern {
   const wild = source.search(/[*?]/)
   if (wild === -1) return { source, test: (value) => value.length <= MAX_VALUE && value === source }
   const prefix = source.slice(0, wild).replace(/\/$/, '')
-  const regex = globToRegExp(source)
+  const regex = globToRE2(source)
   return { source, test: (value) => value.length <= MAX_VALUE && value.startsWith(prefix) && regex.test(value) }
 }
 
-export function globToRegExp(glob: string): RegExp {
-  let out = ''
+/**
+ * The glob as an anchored RE2 expression in dot-all mode: `.` and `[^/]` match every character but (for `[^/]`) the
+ * slash, so no character in a value can step outside a wildcard. RE2 also keeps a glob with several `**` linear in
+ * the value, where a backtracking engine tries every split.
+ */
+const SEGMENTS = '(?:.*/)?'
+
+export function globToRE2(glob: string): RE2JS {
+  const out: string[] = []
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]
     if (c === '*' && glob[i + 1] === '*') {
       i++
       const atStart = i === 1
       const slashAfter = glob[i + 1] === '/'
-      const slashBefore = glob[i - 2] === '/'
-      if (slashAfter && (atStart || slashBefore)) {
+      // A `/` written before, as itself: not one a `**/` already took (`**/**` is not `a/**`).
+      const slashBefore = out[out.length - 1] === '/'
+      const afterSegments = out[out.length - 1] === SEGMENTS
+      if (slashAfter && (atStart || slashBefore || afterSegments)) {
         // `**/x` and `a/**/x`: zero or more whole segments.
-        out += '(?:.*/)?'
+        out.push(SEGMENTS)
         i++
       } else if (slashBefore && i === glob.length - 1) {
         // `a/**` also matches `a` itself.
-        out = out.slice(0, -1) + '(?:/.*)?'
+        out[out.length - 1] = '(?:/.*)?'
       } else {
-        out += '.*'
+        out.push('.*')
       }
     } else if (c === '*') {
-      out += '[^/]*'
+      out.push('[^/]*')
     } else if (c === '?') {
-      out += '[^/]'
+      out.push('[^/]')
     } else {
-      out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      out.push(RE2JS.quote(c))
     }
   }
-  return new RegExp(`^${out}$`)
+  return RE2JS.compile(`^${out.join('')}$`, RE2JS.DOTALL)
 }

@@ -8,7 +8,24 @@ export type Env = Record<string, string | undefined>
 const REF = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$\{[^}]*\}?/g
 
 /**
- * Fills `${VAR}` and `${VAR:-default}` in every scalar value of the document, in place, from `env`. Keys are never
+ * Where `${VAR}` is filled: what configures a robot (its URL, signing secret and rate) and the ids a person is
+ * @-mentioned by. Nowhere else, because everywhere else a value is text that a message posts to a group or the API
+ * returns (a template, a keyword, a rule name, a pattern): `title: "${ADMIN_TOKEN}"` must be an error, not a leak.
+ */
+const FILLED: Record<string, readonly string[]> = {
+  targets: ['webhook', 'secret', 'rate_per_minute'],
+  people: ['mobile', 'dingtalk', 'wecom'],
+}
+const WHERE_FILLED = "targets' webhook, secret and rate_per_minute, and people's mobile, dingtalk and wecom"
+
+/** `targets.<name>.webhook`, `people[<i>].mobile`…: a value `${VAR}` may fill (see FILLED). */
+export function fillable(path: Path): boolean {
+  return path.length === 3 && typeof path[2] === 'string' && (FILLED[String(path[0])]?.includes(path[2]) ?? false)
+}
+
+/**
+ * Fills `${VAR}` and `${VAR:-default}` in the scalar values FILLED names, in place, from `env`; a reference anywhere
+ * else is a problem at its place (`$$` stays a literal `$` everywhere). Keys are never
  * interpolated. An unset variable without a default is a problem at the exact place of its use — unless
  * `allowUnset`, which `ci-notify check --allow-unset` uses in a rules repository's CI where robot secrets are absent:
  * then it becomes empty and its name is reported in `unset`. `values` are what came from the environment, so
@@ -32,10 +49,15 @@ export function interpolate(
         const i = src.indexOf(ref)
         return node.range && i >= 0 ? node.range[0] + i : undefined
       }
+      const filled = fillable(path)
       const value = node.value.replace(REF, (ref, name: string | undefined, def: string | undefined) => {
         if (ref === '$$') return '$'
         if (name === undefined) {
           problems.push({ path, offset: at(ref), message: `"${ref}" is not a variable reference: write \${NAME} or \${NAME:-default} (or $\${ for a literal \${)` })
+          return ref
+        }
+        if (!filled) {
+          problems.push({ path, offset: at(ref), message: `\${${name}} is not filled here: only ${WHERE_FILLED} take \${VAR}, so that no environment value (often a token) reaches a message or the API; write the text itself (or $\${ for a literal \${)` })
           return ref
         }
         const v = env[name]
@@ -58,15 +80,13 @@ export function interpolate(
   return { problems, unset: [...unset], values: [...values] }
 }
 
-/** The only keys that are not strings. Everywhere else a value stays text: `mobile: ${MOBILE}` is not a number. */
-const TYPED = /^(targets\.[^.]+\.rate_per_minute|rules\.#\.continue|rules\.#\.match\.finished)$/
-
 /**
- * `rate_per_minute: ${RATE:-20}` means the number 20, as if it had been written there. Only a lone plain scalar is
- * read as YAML: a value such as `[unclosed` or `*a` stays text, and the schema then says it is not a number.
+ * `rate_per_minute: ${RATE:-20}` means the number 20, as if it had been written there: the one filled value that is
+ * not text (`mobile: ${MOBILE}` is not a number). Only a lone plain scalar is read as YAML: a value such as
+ * `[unclosed` or `*a` stays text, and the schema then says it is not a number.
  */
 function retype(path: Path, value: string): unknown {
-  if (value === '' || !TYPED.test(path.map((s) => (typeof s === 'number' ? '#' : s)).join('.'))) return value
+  if (value === '' || path[0] !== 'targets' || path[2] !== 'rate_per_minute') return value
   const doc = parseDocument(value)
   const v: unknown = doc.errors.length === 0 && isScalar(doc.contents) ? doc.contents.value : undefined
   return typeof v === 'number' || typeof v === 'boolean' ? v : value

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/http/server.js'
+import { ConfigError } from '../../src/errors.js'
 import { testDeps, type TestDeps } from '../helpers/deps.js'
 import { gitlabReq, githubReq, jenkinsReq } from './requests.js'
 
@@ -61,5 +62,32 @@ describe('GET /api/events', () => {
     const ok = await app.request('/api/events', { headers: { authorization: `Bearer ${ADMIN}` } })
     expect(ok.status).toBe(200)
     expect(await ok.text()).not.toContain(ADMIN)
+  })
+})
+
+describe('GET /api/events/:id holds no secret (issue 16 item 13)', () => {
+  const env = { OPS_HOOK: 'https://oapi.dingtalk.com/robot/send?access_token=hook-tok-31337', OPS_SECRET: 'SECsign31337', ADMIN_TOKEN: ADMIN, GITLAB_WEBHOOK_TOKEN: 'gl-tok-31337' }
+  const rules = (template: string) => `targets:
+  ops: { type: dingtalk, webhook: "\${OPS_HOOK}", secret: "\${OPS_SECRET}", keyword: CI }
+rules:
+  - { name: everything, notify: [ops], template: ${template} }
+`
+
+  it('a template or keyword asking for a secret by ${VAR} is refused when the rules load', async () => {
+    await expect(testDeps({ rulesYaml: rules('{ title: "deploy \${ADMIN_TOKEN}" }'), env })).rejects.toThrow(ConfigError)
+    await expect(testDeps({ rulesYaml: rules('{ title: "x" }').replace('keyword: CI', 'keyword: "\${GITLAB_WEBHOOK_TOKEN}"'), env })).rejects.toThrow(ConfigError)
+  })
+
+  it('the stored routing names the target, never its webhook or secret; $${X} stays literal text', async () => {
+    deps = await testDeps({ rulesYaml: rules('{ title: "{{project.path}} $\${ADMIN_TOKEN}" }'), env, settings: { secrets: {} } })
+    const app = createApp(deps)
+    const r = gitlabReq()
+    const res = await app.request(r.path, r.init)
+    expect(res.status).toBe(202)
+    const one = await app.request(`/api/events/${(await res.json()).event_id}`)
+    const text = await one.text()
+    expect(JSON.parse(text)).toMatchObject({ routing: { targets: [{ target: 'ops', template: { title: '{{project.path}} ${ADMIN_TOKEN}' } }] }, deliveries: [{ target: 'ops' }] })
+    for (const secret of Object.values(env)) expect(text).not.toContain(secret)
+    expect(text).not.toContain('hook-tok')
   })
 })

@@ -53,19 +53,57 @@ describe('${VAR} interpolation', () => {
     )
   })
 
-  it('numbers and booleans come out typed where the file expects them, text everywhere else', () => {
+  it('rate_per_minute comes out a number, a person\'s id stays text', () => {
     const text = `targets:
   dev: { type: dingtalk, webhook: "", rate_per_minute: "\${RATE:-5}" }
 people:
-  - { name: A, mobile: "\${MOBILE}" }
-rules:
-  - { name: r, notify: [dev], continue: "\${CONT:-true}", match: { finished: "\${FIN}" } }
+  - { name: A, mobile: "\${MOBILE}", dingtalk: "\${DT}", wecom: "\${WC:-wc-a}" }
 `
-    const r = load(text, { MOBILE: '13800138000', FIN: 'false' })
+    const r = load(text, { MOBILE: '13800138000', DT: '0123' })
     expect(r.targets.dev.rate_per_minute).toBe(5)
-    expect(r.config.people[0].mobile).toBe('13800138000')
-    expect(r.config.rules[0].continue).toBe(true)
-    expect(r.config.rules[0].match?.finished).toBe(false)
+    expect(r.config.people[0]).toMatchObject({ mobile: '13800138000', dingtalk: '0123', wecom: 'wc-a' })
+  })
+
+  it('${VAR} anywhere else is an error at its place: a message or the API would show the value (issue 16 item 13)', () => {
+    const text = `defaults: { timezone: "\${TZ}" }
+targets:
+  dev: { type: dingtalk, webhook: "\${HOOK}", keyword: "\${GITLAB_WEBHOOK_TOKEN}" }
+people:
+  - { name: "\${BOSS}", gitlab: "\${BOSS_LOGIN}", emails: ["\${BOSS_MAIL}"] }
+rules:
+  - name: "deploy \${ENV_NAME}"
+    match: { project: "\${PROJECT}", finished: "\${FIN}" }
+    notify: [dev]
+    continue: "\${CONT}"
+    template: { title: "token \${ADMIN_TOKEN}", body: "$\${LITERAL} is fine" }
+`
+    const env = { TZ: 'UTC', HOOK: 'https://oapi.dingtalk.com/robot/send?access_token=tok-123456', GITLAB_WEBHOOK_TOKEN: 'gl-secret-987', ADMIN_TOKEN: 'admin-secret-555', BOSS: 'B', BOSS_LOGIN: 'b', BOSS_MAIL: 'b@x', ENV_NAME: 'prod', PROJECT: 'a/b', FIN: 'true', CONT: 'true' }
+    let caught: unknown
+    try {
+      load(text, env)
+    } catch (err) {
+      caught = err
+    }
+    expect(caught).toBeInstanceOf(ConfigError)
+    const hint = "is not filled here: only targets' webhook, secret and rate_per_minute, and people's mobile, dingtalk and wecom take ${VAR}, so that no environment value (often a token) reaches a message or the API; write the text itself (or $${ for a literal ${)"
+    expect((caught as ConfigError).problems).toEqual([
+      `r.yaml:1:24: defaults.timezone: \${TZ} ${hint}`,
+      `r.yaml:3:56: targets.dev.keyword: \${GITLAB_WEBHOOK_TOKEN} ${hint}`,
+      `r.yaml:5:14: people[0].name: \${BOSS} ${hint}`,
+      `r.yaml:5:33: people[0].gitlab: \${BOSS_LOGIN} ${hint}`,
+      `r.yaml:5:59: people[0].emails[0]: \${BOSS_MAIL} ${hint}`,
+      `r.yaml:7:19: rules[0].name: \${ENV_NAME} ${hint}`,
+      `r.yaml:8:24: rules[0].match.project: \${PROJECT} ${hint}`,
+      `r.yaml:8:48: rules[0].match.finished: \${FIN} ${hint}`,
+      `r.yaml:10:16: rules[0].continue: \${CONT} ${hint}`,
+      `r.yaml:11:31: rules[0].template.title: \${ADMIN_TOKEN} ${hint}`,
+    ])
+    for (const v of ['tok-123456', 'gl-secret-987', 'admin-secret-555']) expect((caught as Error).message).not.toContain(v)
+  })
+
+  it('$${X} in a template is the literal text ${X}', () => {
+    const r = load(`${file('""')}rules:\n  - { name: r, notify: [dev], template: { title: "cost $\${X} $$5" } }\n`, { X: 'secret-x-value' })
+    expect(r.rules[0].template).toEqual({ title: 'cost ${X} $5' })
   })
 
   it('keys and comments are not interpolated', () => {
@@ -90,12 +128,12 @@ rules:
   })
 
   it('a value from the environment quoted in an error is redacted', () => {
-    const text = `targets:\n  dev: { type: dingtalk, webhook: "", msgtype: "\${TYPE}" }\n`
+    const text = `targets:\n  dev: { type: dingtalk, webhook: "", rate_per_minute: "\${RATE}" }\n`
     try {
-      load(text, { TYPE: 'SECxyz-987' })
+      load(text, { RATE: 'SECxyz-987' })
       expect.unreachable()
     } catch (err) {
-      expect((err as ConfigError).problems[0]).toMatch(/^r\.yaml:2:48: targets\.dev\.msgtype: "\S+" is not one of markdown, actionCard, text$/)
+      expect((err as ConfigError).problems[0]).toBe('r.yaml:2:56: targets.dev.rate_per_minute: expected number, got string "***"')
       expect((err as Error).message).not.toContain('SECxyz-987')
     }
   })
