@@ -1,6 +1,7 @@
 import { isScalar, parseDocument, visit, type Document } from 'yaml'
 import { pathOf, type Path } from './locate.js'
 import type { Problem } from './problems.js'
+import { PLATFORM_NAMES } from '../src/platforms/index.js'
 
 export type Env = Record<string, string | undefined>
 
@@ -14,9 +15,9 @@ const REF = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$\{[^}]*\}?/g
  */
 const FILLED: Record<string, readonly string[]> = {
   targets: ['webhook', 'secret', 'rate_per_minute'],
-  people: ['mobile', 'dingtalk', 'wecom'],
+  people: ['mobile', ...PLATFORM_NAMES],
 }
-const WHERE_FILLED = "targets' webhook, secret and rate_per_minute, and people's mobile, dingtalk and wecom"
+const WHERE_FILLED = `targets' webhook, secret and rate_per_minute, and people's ${FILLED.people.join(', ').replace(/, ([^,]*)$/, ' and $1')}`
 
 /** `targets.<name>.webhook`, `people[<i>].mobile`…: a value `${VAR}` may fill (see FILLED). */
 export function fillable(path: Path): boolean {
