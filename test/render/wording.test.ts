@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { renderers } from '../../src/render/index.js'
 import type { RenderInput, RobotMessage } from '../../src/render/types.js'
+import { drain } from '../../src/render/gradual.js'
 import * as f from './events.js'
 
 /** Issue 16 item 12: what the messages say, on both platforms. */
@@ -35,5 +36,27 @@ describe('a deploy is not a build: its transition says deploy (a)', () => {
     for (const [where, text] of Object.entries(b)) expect(text, where).toContain('❌ 流水线失败 · 💥 构建被破坏')
     const en = bodies(f.input({ ...f.gitlabPipelineFailed(), status: 'success' }, { transition: 'fixed', locale: 'en' }))
     for (const [where, text] of Object.entries(en)) expect(text, where).toContain('✅ Pipeline succeeded · 🎉 Fixed')
+  })
+})
+
+describe('the keyword is not written again where the heading already holds it (b)', () => {
+  const keyword = '构建'
+  const target = (msgtype: 'markdown' | 'text') => f.dingtalkTarget({ keyword, msgtype })
+  it('a digest: 16 条构建通知, not 构建 16 条构建通知', () => {
+    for (const msgtype of ['markdown', 'text'] as const) {
+      const inputs = Array.from({ length: 16 }, (_, n) => f.input({ ...f.gitlabPipelineFailed(), number: n + 1, id: `e${n}` }, { target: target(msgtype) }))
+      const [m] = drain(renderers.dingtalk.digest(inputs)) as Any[]
+      const text = body(m as RobotMessage)
+      expect(text.match(/构建/g), msgtype).toHaveLength(1)
+      expect(text, msgtype).toMatch(/^(#### <font color=#[0-9A-F]+>)?16 条构建通知/)
+      if (m.markdown) expect(m.markdown.title).toBe('16 条构建通知')
+    }
+  })
+  it('a single message: prefixed unless its heading says 构建', () => {
+    const [pipeline] = renderers.dingtalk.render(f.input(f.gitlabPipelineFailed(), { target: target('markdown') })) as Any[]
+    expect(pipeline.markdown!.title).toBe('构建 ❌ 流水线失败 gitlab-org/gitlab-test #31')
+    const [build] = renderers.dingtalk.render(f.input({ ...f.jenkinsFailed(), kind: 'build' }, { target: target('markdown') })) as Any[]
+    expect(build.markdown!.title).toMatch(/^❌ 构建失败 /)
+    expect(build.markdown!.text).toMatch(/^#### <font color=#F5222D>❌ 构建失败<\/font>/)
   })
 })
