@@ -1,6 +1,6 @@
 import Mustache from 'mustache'
 import { clip } from './bytes.js'
-import { buildContent, type Content } from './content.js'
+import { actorOf, buildContent, type Content } from './content.js'
 import { neutral, safeUrl } from './escape.js'
 import { formatDuration, formatTime } from './format.js'
 import { MARKS, strings } from './i18n.js'
@@ -31,6 +31,8 @@ export function templateView(input: RenderInput): Record<string, unknown> {
     transition_text: input.transition && input.transition !== 'first' ? t.transition(input.transition, e.kind) : '',
     short_sha: e.sha?.slice(0, 8) ?? '',
     branch_or_tag: neutral(e.tag ?? e.branch ?? e.ref ?? ''),
+    // the name the built-in 触发人 line shows; `actor.name` is only what the CI sent (none from GitHub)
+    actor_text: neutral(actorOf(input) ?? ''),
     duration_text: e.duration_s !== undefined ? formatDuration(e.duration_s, t) : '',
     finished_at_local: formatTime(e.finished_at, input.timezone) ?? '',
     started_at_local: formatTime(e.started_at, input.timezone) ?? '',

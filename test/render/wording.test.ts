@@ -60,3 +60,23 @@ describe('the keyword is not written again where the heading already holds it (b
     expect(build.markdown!.text).toMatch(/^#### <font color=#F5222D>❌ 构建失败<\/font>/)
   })
 })
+
+describe('the actor is named the same way on every source, in templates too (c)', () => {
+  const github = { ...f.githubRunFailed(), actor: { username: 'chenjing-gh' } }
+  const gitlab = { ...f.gitlabPipelineFailed(), actor: { username: 'chenjing', name: 'Jing C.' } }
+  it('the 触发人 line shows the directory name on GitHub and GitLab alike, on both platforms', () => {
+    for (const e of [github, gitlab]) for (const [where, b] of Object.entries(bodies(f.input(e, { actorName: '陈静' })))) expect(b, where).toContain('触发人：陈静')
+    for (const [where, b] of Object.entries(bodies(f.input(github)))) expect(b, where).toContain('触发人：chenjing-gh')
+  })
+  it('{{actor_text}} says what the 触发人 line says', () => {
+    const template = { title: '{{actor_text}} 触发了 {{project.path}}' }
+    for (const e of [github, gitlab]) {
+      const [d] = renderers.dingtalk.render(f.input(e, { actorName: '陈静', route: f.route({ template }) })) as Any[]
+      expect(d.markdown!.text).toMatch(/^#### <font color=#[0-9A-F]+>陈静 触发了 /)
+      const [w] = renderers.wecom.render(f.input(e, { actorName: '陈静', route: f.route({ template }), target: f.wecomTarget() })) as Any[]
+      expect(w.markdown!.content).toMatch(/^### <font color="\w+">陈静 触发了 /)
+    }
+    const [plain] = renderers.wecom.render(f.input(github, { route: f.route({ template }), target: f.wecomTarget({ msgtype: 'text' }) })) as Any[]
+    expect(plain.text!.content).toMatch(/^chenjing-gh 触发了 /)
+  })
+})
