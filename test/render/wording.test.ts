@@ -80,3 +80,23 @@ describe('the actor is named the same way on every source, in templates too (c)'
     expect(plain.text!.content).toMatch(/^chenjing-gh 触发了 /)
   })
 })
+
+describe('people known only by name are set apart in the mention line (d)', () => {
+  const wang = { as: 'author', name: 'Contractor Wang', resolved: false }
+  const bot = { as: 'actor', name: 'Renovate Bot', resolved: false }
+  const route = f.route({ mentions: [f.people.alice, wang, bot] })
+  const last = (b: string) => b.split('\n').at(-1)
+  it('zh-CN: 、 between names, a space before the first', () => {
+    const b = bodies(f.input(f.gitlabPipelineFailed(), { route }))
+    expect(last(b['dingtalk/markdown'])).toBe('@alice01 Contractor Wang、Renovate Bot')
+    expect(last(b['dingtalk/actionCard'])).toBe('@alice01 Contractor Wang、Renovate Bot')
+    expect(last(b['dingtalk/text'])).toBe('Contractor Wang、Renovate Bot')
+    expect(last(b['wecom/markdown'])).toBe('<@AliceW> Contractor Wang、Renovate Bot')
+    expect(last(b['wecom/text'])).toBe('Contractor Wang、Renovate Bot')
+  })
+  it('en: a comma between names', () => {
+    const b = bodies(f.input(f.gitlabPipelineFailed(), { route, locale: 'en' }))
+    expect(last(b['dingtalk/markdown'])).toBe('@alice01 Contractor Wang, Renovate Bot')
+    expect(last(b['wecom/text'])).toBe('Contractor Wang, Renovate Bot')
+  })
+})
