@@ -58,7 +58,7 @@ function link(s: Seg, shape: Shape, cut: { any: boolean }): string | undefined {
 function segs(value: Seg[], shape: Shape, syn: Syntax, cut: { any: boolean }): string {
   return value
     .map((s) => {
-      const text = s.user ? piece(s, s.commit ? Math.min(shape.cap, shape.commitCap) : shape.cap, cut) : s.text
+      const text = s.user ? syn.text(piece(s, s.commit ? Math.min(shape.cap, shape.commitCap) : shape.cap, cut)) : s.text
       const url = link(s, shape, cut)
       return url ? syn.link(text, url, s.showUrl ?? false) : text
     })

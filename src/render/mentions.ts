@@ -47,15 +47,18 @@ export const mentionCount = (ms: Mention[], platform: 'dingtalk' | 'wecom'): num
  */
 const nameText = (name: string, cap: number): string => userText(name, cap, { any: false })
 
-/** How unresolved names are written: clipped to `cap` bytes each, joined by `sep` ("、" / ", "; strings.listSep). */
-export type Names = { cap: number; sep: string }
+/**
+ * How unresolved names are written: clipped to `cap` bytes each, as the message's format writes user text (`text`,
+ * Syntax.text: a name can start the line), joined by `sep` ("、" / ", "; strings.listSep).
+ */
+export type Names = { cap: number; sep: string; text: (value: string) => string }
 
 /**
  * The mention line: the platform's tokens, space-separated as the robots parse them, then the people known only by
  * name, set apart from each other ("Contractor Wang、Renovate Bot", never "Contractor Wang Renovate Bot").
  */
 function mentionLine(tokens: string[], ps: Person[], names: Names): string {
-  const named = ps.filter((p) => p.kind === 'name').map((p) => nameText(p.value, names.cap))
+  const named = ps.filter((p) => p.kind === 'name').map((p) => names.text(nameText(p.value, names.cap)))
   return [...tokens, ...(named.length ? [named.join(names.sep)] : [])].join(' ')
 }
 

@@ -100,3 +100,43 @@ describe('people known only by name are set apart in the mention line (d)', () =
     expect(last(b['wecom/text'])).toBe('Contractor Wang, Renovate Bot')
   })
 })
+
+describe('markup from CI data is shown, not rendered, on each platform (e)', () => {
+  const project = (path: string) => ({ ...f.gitlabPipelineFailed().project, path })
+  it('a trailing \\ in a project name cannot break the link around it', () => {
+    const b = bodies(f.input({ ...f.gitlabPipelineFailed(), project: project('grp/x\\') }))
+    expect(b['dingtalk/markdown']).toContain('项目：[grp/x＼](http://192.168.64.1:3005/gitlab-org/gitlab-test)')
+    expect(b['wecom/markdown']).toContain('项目：[grp/x＼](http://192.168.64.1:3005/gitlab-org/gitlab-test)')
+    // plain text renders nothing: the name as it is
+    expect(b['dingtalk/text']).toContain('项目：grp/x\\\n')
+    expect(b['wecom/text']).toContain('项目：grp/x\\\n')
+  })
+
+  it('_x_ and ~~x~~ do not become italics or strike-through on DingTalk; words with _ stay as they are', () => {
+    const e = { ...f.gitlabPipelineFailed(), branch: 'feature_login', commit: { ...f.gitlabPipelineFailed().commit, title: '_x_ and ~~y~~ in __init__.py' } }
+    const b = bodies(f.input(e))
+    for (const where of ['dingtalk/markdown', 'dingtalk/actionCard']) {
+      expect(b[where], where).toContain(' ＿x＿ and ～～y～～ in ＿＿init＿＿.py\n')
+      expect(b[where], where).toContain('分支：feature_login\n')
+    }
+    // WeCom markdown (v1) has no italics or strike-through: nothing to change; plain text never changes
+    for (const where of ['wecom/markdown', 'dingtalk/text', 'wecom/text']) expect(b[where], where).toContain(' _x_ and ~~y~~ in __init__.py\n')
+  })
+
+  it('a template value at a line start cannot make a heading or a list item', () => {
+    const template = { body: '{{commit.title}}\n{{branch}}\n{{actor.name}}\n{{name}}' }
+    const e = { ...f.gitlabPipelineFailed(), branch: '- not a list', actor: { name: '1. not a list' }, name: '===', commit: { title: '# not a heading' } }
+    const lines = ['＃ not a heading', '－ not a list', '1． not a list', '＝==']
+    for (const [where, b] of Object.entries(bodies(f.input(e, { route: f.route({ template }) })))) {
+      for (const l of lines) expect(b.split('\n'), where).toContain(l)
+    }
+  })
+
+  it('a name that starts the mention line cannot make it a heading', () => {
+    const route = f.route({ mentions: [{ as: 'actor', name: '# Bot', resolved: false }] })
+    const b = bodies(f.input(f.gitlabPipelineFailed(), { route }))
+    expect(b['dingtalk/markdown'].split('\n').at(-1)).toBe('＃ Bot')
+    expect(b['wecom/markdown'].split('\n').at(-1)).toBe('＃ Bot')
+    expect(b['dingtalk/text']).not.toContain('＃')
+  })
+})
