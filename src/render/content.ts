@@ -73,6 +73,12 @@ export const subject = (e: CommonEvent): Seg[] => [
 
 export const detailsUrl = (e: CommonEvent): string | undefined => safeUrl(e.url) ?? safeUrl(e.project.url)
 
+/**
+ * Who triggered the run, as every message names them: the directory's name for a person `people` knows by a trusted
+ * means (RenderInput.actorName), else the CI's display name, else the username (GitHub sends only the login).
+ */
+export const actorOf = (input: RenderInput): string | undefined => input.actorName ?? input.event.actor?.name ?? input.event.actor?.username
+
 /** A commit title is one line, even when a source sends the whole message as the title. */
 function firstLine(s: string | undefined): string | undefined {
   if (s === undefined) return undefined
@@ -88,7 +94,7 @@ const text = (s: string | undefined, extra: Partial<Seg> = {}): Seg[] | undefine
 
 function facts(e: CommonEvent, input: RenderInput, t: Strings): Fact[] {
   const L = t.label
-  const who = input.actorName ?? e.actor?.name ?? e.actor?.username
+  const who = actorOf(input)
   const commitTitle = firstLine(e.commit?.title ?? e.commit?.message)
   const commit: Seg[] = [
     ...(e.sha ? [{ text: e.sha.slice(0, 8), user: true, url: e.commit?.url }] : []),

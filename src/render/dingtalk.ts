@@ -30,7 +30,7 @@ const keywordOf = (target: RenderTarget): string | undefined => target.keyword |
 export function dingtalkMessage(c: Content, shape: Shape, o: { msgtype: MsgType; keyword?: string; mentions: Mention[]; all: boolean }): RobotMessage {
   const button = shownUrl(c.link?.url, shape, { any: false })
   const type = o.msgtype === 'actionCard' && !button ? 'markdown' : o.msgtype
-  const m = dingtalkMentions(o.mentions, o.all, shape.mentions, type !== 'text', shape.cap)
+  const m = dingtalkMentions(o.mentions, o.all, shape.mentions, type !== 'text', { cap: shape.cap, sep: c.t.listSep, text: (type === 'text' ? plain : dingtalkMarkdown).text })
   const count = mentionCount(o.mentions, 'dingtalk')
   const extras = { keyword: o.keyword, mentionLine: m.line, mentionCount: count }
   const title = titleLine(c, shape, o.keyword)

@@ -9,7 +9,8 @@ import { MAX_URL, shortUrl } from './short-url.js'
  * to a person and can never form a link (`[…](…)`), an image, a tag (`<font>`, WeCom's `<@userid>`), a DingTalk
  * `@mobile` / `@userId` mention token, bold or inline code. Line breaks and control characters become spaces so a
  * value cannot start a heading, quote or list line of its own; bidi overrides are removed so text cannot disguise
- * what follows it.
+ * what follows it. What only a markdown message reads as syntax (`\`, `_x_`, `~~x~~`, a `#` or `- ` that starts a
+ * line), and only on the platform that renders it, is markdown-text.ts's job.
  */
 const LOOKALIKE: Record<string, string> = {
   '[': '［',

@@ -33,6 +33,8 @@ export type Strings = {
   }
   /** After a label: `：` / `: `. */
   colon: string
+  /** Between the items of a run-in list (people named in the mention line): `、` / `, `. */
+  listSep: string
   attempt(n: number): string
   more(n: number): string
   truncated: string
@@ -82,6 +84,7 @@ const zh: Strings = {
     details: '查看详情',
   },
   colon: '：',
+  listSep: '、',
   attempt: (n) => `第 ${n} 次尝试`,
   more: (n) => `…另有 ${n} 项`,
   truncated: '…(已截断)',
@@ -131,6 +134,7 @@ const en: Strings = {
     details: 'View details',
   },
   colon: ': ',
+  listSep: ', ',
   attempt: (n) => `attempt ${n}`,
   more: (n) => `…and ${n} more`,
   truncated: '…(truncated)',

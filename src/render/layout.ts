@@ -4,11 +4,12 @@ import { safeUrl } from './escape.js'
 import { isNarrowed, LINKS, type Shape } from './shape.js'
 import type { Syntax } from './syntax.js'
 import { shortUrl } from './short-url.js'
+import { keyed } from './title.js'
 import { userText } from './user-text.js'
 
 export type Extras = {
-  /** DingTalk's custom keyword, written verbatim at the start of the heading so the robot accepts the message
-   * (310000 "keywords not in content" otherwise, outbound.md §5.2). Never shortened. */
+  /** DingTalk's custom keyword, written verbatim at the start of the heading (unless the heading holds it) so the
+   * robot accepts the message (310000 "keywords not in content" otherwise, outbound.md §5.2). Never shortened. */
   keyword?: string
   /** Mention tokens and names, already in the platform's syntax. */
   mentionLine?: string
@@ -57,7 +58,7 @@ function link(s: Seg, shape: Shape, cut: { any: boolean }): string | undefined {
 function segs(value: Seg[], shape: Shape, syn: Syntax, cut: { any: boolean }): string {
   return value
     .map((s) => {
-      const text = s.user ? piece(s, s.commit ? Math.min(shape.cap, shape.commitCap) : shape.cap, cut) : s.text
+      const text = s.user ? syn.text(piece(s, s.commit ? Math.min(shape.cap, shape.commitCap) : shape.cap, cut)) : s.text
       const url = link(s, shape, cut)
       return url ? syn.link(text, url, s.showUrl ?? false) : text
     })
@@ -87,7 +88,7 @@ function block(b: Block, c: Content, shape: Shape, syn: Syntax, cut: { any: bool
 /** The message text: heading, facts, lists, the truncation marker, the details link, mentions. */
 export function layout(c: Content, shape: Shape, syn: Syntax, x: Extras): string {
   const cut = { any: false }
-  const heading = syn.heading((x.keyword ? `${x.keyword} ` : '') + c.headline, c.tone)
+  const heading = syn.heading(keyed(c.headline, x.keyword), c.tone)
   const facts: string[] = []
   const rest: string[] = []
   for (const b of c.blocks) {

@@ -47,6 +47,21 @@ export const mentionCount = (ms: Mention[], platform: 'dingtalk' | 'wecom'): num
  */
 const nameText = (name: string, cap: number): string => userText(name, cap, { any: false })
 
+/**
+ * How unresolved names are written: clipped to `cap` bytes each, as the message's format writes user text (`text`,
+ * Syntax.text: a name can start the line), joined by `sep` ("、" / ", "; strings.listSep).
+ */
+export type Names = { cap: number; sep: string; text: (value: string) => string }
+
+/**
+ * The mention line: the platform's tokens, space-separated as the robots parse them, then the people known only by
+ * name, set apart from each other ("Contractor Wang、Renovate Bot", never "Contractor Wang Renovate Bot").
+ */
+function mentionLine(tokens: string[], ps: Person[], names: Names): string {
+  const named = ps.filter((p) => p.kind === 'name').map((p) => names.text(nameText(p.value, names.cap)))
+  return [...tokens, ...(named.length ? [named.join(names.sep)] : [])].join(' ')
+}
+
 export type DingTalkAt = { atMobiles: string[]; atUserIds: string[]; isAtAll: boolean }
 
 /**
@@ -55,9 +70,8 @@ export type DingTalkAt = { atMobiles: string[]; atUserIds: string[]; isAtAll: bo
  * (they would show as raw numbers), and an actionCard needs the `@所有人` token. `text` messages get the `at`
  * object only: DingTalk appends the mention itself.
  */
-export function dingtalkMentions(ms: Mention[], all: boolean, keep: number, withTokens: boolean, nameCap: number): { at: DingTalkAt; line: string } {
+export function dingtalkMentions(ms: Mention[], all: boolean, keep: number, withTokens: boolean, names: Names): { at: DingTalkAt; line: string } {
   const ps = people(ms, (m) => m.dingtalk).slice(0, keep)
-  const names = ps.filter((p) => p.kind === 'name').map((p) => nameText(p.value, nameCap))
   if (all) return { at: { atMobiles: [], atUserIds: [], isAtAll: true }, line: withTokens ? '@所有人' : '' }
   const at = {
     atMobiles: ps.filter((p) => p.kind === 'mobile').map((p) => p.value),
@@ -65,7 +79,7 @@ export function dingtalkMentions(ms: Mention[], all: boolean, keep: number, with
     isAtAll: false,
   }
   const tokens = withTokens ? ps.filter((p) => p.kind !== 'name').map((p) => `@${p.value}`) : []
-  return { at, line: [...tokens, ...names].join(' ') }
+  return { at, line: mentionLine(tokens, ps, names) }
 }
 
 export type WeComMentions = { ids: string[]; mobiles: string[]; all: boolean; line: string }
@@ -74,12 +88,9 @@ export type WeComMentions = { ids: string[]; mobiles: string[]; all: boolean; li
  * WeCom: markdown takes only inline `<@userid>`; a person known only by mobile, and @all, need the lists of a `text`
  * message (outbound.md §2.3). `line` is what the markdown (or a text body) shows.
  */
-export function wecomMentions(ms: Mention[], all: boolean, keep: number, inline: boolean, nameCap: number): WeComMentions {
+export function wecomMentions(ms: Mention[], all: boolean, keep: number, inline: boolean, names: Names): WeComMentions {
   const ps = people(ms, (m) => m.wecom).slice(0, keep)
   const ids = ps.filter((p) => p.kind === 'id').map((p) => p.value)
-  const line = [
-    ...(inline ? ids.map((id) => `<@${id}>`) : []),
-    ...ps.filter((p) => p.kind === 'name').map((p) => nameText(p.value, nameCap)),
-  ].join(' ')
+  const line = mentionLine(inline ? ids.map((id) => `<@${id}>`) : [], ps, names)
   return { ids, mobiles: ps.filter((p) => p.kind === 'mobile').map((p) => p.value), all, line }
 }

@@ -1,7 +1,10 @@
 import type { Tone } from './content.js'
+import { dingtalkMarkdownText, wecomMarkdownText } from './markdown-text.js'
 
 /** How one message format writes the parts of the content model. All text passed in is already safe. */
 export type Syntax = {
+  /** User text (already neutral, escape.ts) as this format must write it: markdown-text.ts, or as it is. */
+  text(value: string): string
   heading(text: string, tone: Tone): string
   fact(label: string, value: string, colon: string): string
   section(heading: string, colon: string): string
@@ -22,6 +25,7 @@ const mdLink = (label: string, url: string) => `[${label}](${url})`
 
 /** DingTalk markdown: headings, bold, links and `- ` lists are in its documented subset (outbound.md §1.4). */
 export const dingtalkMarkdown: Syntax = {
+  text: dingtalkMarkdownText,
   heading: (text, tone) => `#### <font color=${DING_COLORS[tone]}>${text}</font>`,
   fact: (label, value, colon) => `- ${label}${colon}${value}`,
   section: (heading) => `**${heading}**`,
@@ -36,6 +40,7 @@ export const dingtalkCard: Syntax = { ...dingtalkMarkdown, details: () => undefi
 
 /** WeCom markdown (v1) has no lists; `>` quote lines are its documented way to set off facts (outbound.md §2.2). */
 export const wecomMarkdown: Syntax = {
+  text: wecomMarkdownText,
   heading: (text, tone) => `### <font color="${WECOM_COLORS[tone]}">${text}</font>`,
   fact: (label, value, colon) => `> ${label}${colon}${value}`,
   section: (heading) => `**${heading}**`,
@@ -47,6 +52,7 @@ export const wecomMarkdown: Syntax = {
 
 /** Plain text (DingTalk and WeCom `text` messages). */
 export const plain: Syntax = {
+  text: (value) => value,
   heading: (text) => text,
   fact: (label, value, colon) => `${label}${colon}${value}`,
   section: (heading, colon) => `${heading}${colon.trim()}`,

@@ -1,17 +1,24 @@
 import Mustache from 'mustache'
 import { clip } from './bytes.js'
-import { buildContent, type Content } from './content.js'
+import { actorOf, buildContent, type Content } from './content.js'
 import { neutral, safeUrl } from './escape.js'
+import { dingtalkMarkdownText } from './markdown-text.js'
 import { formatDuration, formatTime } from './format.js'
 import { MARKS, strings } from './i18n.js'
 import type { RenderInput } from './types.js'
+
+/**
+ * A value for a template: neutral, and safe in markdown wherever the template puts it (a value at a line's start
+ * cannot make a heading or list). Templates are written in markdown for both robots: DingTalk's rules, the wider set.
+ */
+const safe = (v: string): string => dingtalkMarkdownText(neutral(v))
 
 /**
  * Event data for a rule template: every string neutralised like any user text (URL fields made safe instead), so
  * `{{commit.title}}` — or `{{{commit.title}}}` — cannot inject a link, tag or mention into the message.
  */
 function safeData(v: unknown, key = ''): unknown {
-  if (typeof v === 'string') return /(^|_)url$/.test(key) ? (safeUrl(v) ?? '') : neutral(v)
+  if (typeof v === 'string') return /(^|_)url$/.test(key) ? (safeUrl(v) ?? '') : safe(v)
   if (Array.isArray(v)) return v.map((x) => safeData(x, key))
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, safeData(x, k)]))
   return v
@@ -30,7 +37,9 @@ export function templateView(input: RenderInput): Record<string, unknown> {
     transition: input.transition ?? '',
     transition_text: input.transition && input.transition !== 'first' ? t.transition(input.transition, e.kind) : '',
     short_sha: e.sha?.slice(0, 8) ?? '',
-    branch_or_tag: neutral(e.tag ?? e.branch ?? e.ref ?? ''),
+    branch_or_tag: safe(e.tag ?? e.branch ?? e.ref ?? ''),
+    // the name the built-in 触发人 line shows; `actor.name` is only what the CI sent (none from GitHub)
+    actor_text: safe(actorOf(input) ?? ''),
     duration_text: e.duration_s !== undefined ? formatDuration(e.duration_s, t) : '',
     finished_at_local: formatTime(e.finished_at, input.timezone) ?? '',
     started_at_local: formatTime(e.started_at, input.timezone) ?? '',

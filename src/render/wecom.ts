@@ -51,10 +51,10 @@ export function wecomText(content: string, m: Pick<WeComMentions, 'ids' | 'mobil
 export function wecomMessages(c: Content, shape: Shape, o: { msgtype: 'markdown' | 'text'; mentions: Mention[]; all: boolean }): RobotMessage[] {
   const count = mentionCount(o.mentions, 'wecom')
   if (o.msgtype === 'text') {
-    const m = wecomMentions(o.mentions, o.all, shape.mentions, false, shape.cap)
+    const m = wecomMentions(o.mentions, o.all, shape.mentions, false, { cap: shape.cap, sep: c.t.listSep, text: plain.text })
     return [wecomText(layout(c, shape, plain, { mentionLine: m.line, mentionCount: count }), m)]
   }
-  const m = wecomMentions(o.mentions, o.all, shape.mentions, true, shape.cap)
+  const m = wecomMentions(o.mentions, o.all, shape.mentions, true, { cap: shape.cap, sep: c.t.listSep, text: wecomMarkdown.text })
   const md: RobotMessage = { msgtype: 'markdown', markdown: { content: layout(c, shape, wecomMarkdown, { mentionLine: m.line, mentionCount: count }) } }
   if (!m.all && !m.mobiles.length) return [md]
   return [md, wecomText(titleLine(c, shape), { ids: [], mobiles: m.mobiles, all: m.all })]

@@ -26,8 +26,8 @@ describe('distinctMentions', () => {
     fc.assert(
       fc.property(fc.array(mention, { maxLength: 40 }), fc.boolean(), fc.integer({ min: 0, max: 10 }), (ms, all, keep) => {
         const d = distinctMentions(ms)
-        expect(dingtalkMentions(d, all, keep, true, 1024)).toEqual(dingtalkMentions(ms, all, keep, true, 1024))
-        expect(wecomMentions(d, all, keep, true, 1024)).toEqual(wecomMentions(ms, all, keep, true, 1024))
+        expect(dingtalkMentions(d, all, keep, true, { cap: 1024, sep: '、', text: (v: string) => v })).toEqual(dingtalkMentions(ms, all, keep, true, { cap: 1024, sep: '、', text: (v: string) => v }))
+        expect(wecomMentions(d, all, keep, true, { cap: 1024, sep: '、', text: (v: string) => v })).toEqual(wecomMentions(ms, all, keep, true, { cap: 1024, sep: '、', text: (v: string) => v }))
         expect(mentionCount(d, 'dingtalk')).toBe(mentionCount(ms, 'dingtalk'))
         expect(mentionCount(d, 'wecom')).toBe(mentionCount(ms, 'wecom'))
       }),
