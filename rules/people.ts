@@ -1,6 +1,7 @@
 import { SOURCES, type CommonEvent, type Person, type Source } from '../src/event.js'
 import type { PeopleMatch, PersonEntry } from './schema.js'
 import type { Mention } from '../src/routing.js'
+import { PLATFORM_NAMES } from '../src/platforms/index.js'
 
 /** Roles a rule's `mention` may name, besides names from `people`. `all` is @all, not a person. */
 export const ROLES = ['author', 'actor', 'culprits', 'all'] as const
@@ -64,10 +65,15 @@ const found = (as: string, p: PersonEntry, via: Mention['via']): Mention => ({
   name: p.name,
   resolved: true,
   via,
-  ...(p.dingtalk && { dingtalk: p.dingtalk }),
-  ...(p.wecom && { wecom: p.wecom }),
+  ...(idsOf(p) && { ids: idsOf(p) }),
   ...(p.mobile && { mobile: p.mobile }),
 })
+
+/** The person's id on each registered platform that has one, or undefined when none has. */
+function idsOf(p: PersonEntry): Record<string, string> | undefined {
+  const ids = Object.fromEntries(PLATFORM_NAMES.filter((n) => p[n]).map((n) => [n, p[n]!]))
+  return Object.keys(ids).length ? ids : undefined
+}
 
 /** A person the directory does not (safely) know is written by name, unresolved: never dropped, never an @. */
 function resolve(dir: Directory, c: Claim, as: string, actor?: PersonEntry): Mention | undefined {
@@ -112,7 +118,7 @@ function named(dir: Directory, as: string): Mention | undefined {
  * chat ids together, so two people who share a name stay two.
  */
 export function unionMentions(into: Mention[], more: Mention[]): void {
-  const key = (m: Mention) => (m.resolved ? `p:${JSON.stringify([m.name, m.dingtalk, m.wecom, m.mobile])}` : `u:${m.name}`)
+  const key = (m: Mention) => (m.resolved ? `p:${JSON.stringify([m.name, m.ids, m.mobile])}` : `u:${m.name}`)
   const seen = new Set(into.map(key))
   for (const m of more) {
     if (seen.has(key(m))) continue

@@ -34,8 +34,8 @@ export type Mention = {
    * file does not trust (`person` is whom it would have been). For `ci-notify test`; never turned into an @.
    */
   unmatched?: { reason: 'ambiguous'; count: number } | { reason: 'name' | 'commit_email'; person: string }
-  dingtalk?: string
-  wecom?: string
+  /** The person's id on each chat platform that knows them, by platform name (people's `dingtalk:`, `wecom:`…). */
+  ids?: Record<string, string>
   mobile?: string
 }
 

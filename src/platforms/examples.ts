@@ -10,7 +10,7 @@ const route: TargetRoute = {
   rules: ['failures'],
   all: false,
   mentions: [
-    { as: 'author', name: '张三', resolved: true, dingtalk: 'zhangsan01', wecom: 'ZhangSan', mobile: '13800000001' },
+    { as: 'author', name: '张三', resolved: true, ids: { dingtalk: 'zhangsan01', wecom: 'ZhangSan' }, mobile: '13800000001' },
     { as: 'actor', name: '李四', resolved: true, mobile: '13800000002' },
     { as: 'culprits', name: 'wangwu', resolved: false },
   ],

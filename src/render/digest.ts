@@ -2,15 +2,14 @@ import type { Status } from '../event.js'
 import type { Mention } from '../routing.js'
 import type { Content, Seg, Tone } from './content.js'
 import { detailsUrl, TONES } from './content.js'
-import { dingtalkLoad, dingtalkMessage } from './dingtalk.js'
 import { fit } from './fit.js'
 import { longestFit } from './longest-fit.js'
 import { MARKS, strings } from './i18n.js'
 import { distinctMentions, mentionCount } from './mentions.js'
 import type { Gradual } from './gradual.js'
 import { fullShape, type Shape } from './shape.js'
+import type { Composer } from './composer.js'
 import type { RenderInput, RobotMessage } from './types.js'
-import { wecomLoad, wecomMessages } from './wecom.js'
 
 // One digest line names its event in a few words; long names are clipped so any one line always fits.
 const LINE_CAP = 64
@@ -34,7 +33,6 @@ const WORST: Status[] = ['failed', 'unstable', 'manual', 'canceled', 'running', 
 const tone = (inputs: RenderInput[]): Tone =>
   TONES[WORST.find((s) => inputs.some((i) => i.event.status === s)) ?? 'success']
 
-type Platform = 'dingtalk' | 'wecom'
 type Lines = Map<RenderInput, Seg[]>
 
 function content(inputs: RenderInput[], lines: Lines, title: string): Content {
@@ -48,21 +46,14 @@ type Part = { c: Content; count: number; render: (s: Shape) => RobotMessage[]; l
 
 const fits = (p: Part) => (m: RobotMessage[]) => p.load(m) <= 1
 
-function part(platform: Platform, inputs: RenderInput[], lines: Lines, title: string): Part {
+function part(composer: Composer, inputs: RenderInput[], lines: Lines, title: string): Part {
   const c = content(inputs, lines, title)
   // Hundreds of events mostly mention the same few people: each render then walks only the distinct ones.
   const mentions: Mention[] = distinctMentions(inputs.flatMap((i) => i.route.mentions))
   const all = inputs.some((i) => i.route.all)
-  const target = inputs[0].target
-  const count = mentionCount(mentions, platform)
-  if (target.type === 'dingtalk') {
-    // A digest has no single link for an actionCard button: it is sent as markdown (each line links its event).
-    const msgtype = target.msgtype === 'text' ? 'text' : 'markdown'
-    const o = { msgtype, keyword: target.keyword || undefined, mentions, all } as const
-    return { c, count, render: (s) => [dingtalkMessage(c, s, o)], load: ([m]) => dingtalkLoad(m) }
-  }
-  const o = { msgtype: target.msgtype === 'text' ? ('text' as const) : ('markdown' as const), mentions, all }
-  return { c, count, render: (s) => wecomMessages(c, s, o), load: wecomLoad }
+  // A digest has no single link (each line links its event): a platform whose card needs one writes its markdown.
+  const render = composer.compose(c, { target: inputs[0].target, mentions, all })
+  return { c, count: mentionCount(mentions, composer.platform), render, load: composer.load }
 }
 
 /**
@@ -70,7 +61,7 @@ function part(platform: Platform, inputs: RenderInput[], lines: Lines, title: st
  * (mark, project, branch or tag — environment for deploys —, number, link) and the union of their mentions. Split
  * only when one message cannot hold them all; every event is in exactly one message, in order.
  */
-export function* digest(inputs: RenderInput[], platform: Platform): Gradual<RobotMessage[]> {
+export function* digest(inputs: RenderInput[], composer: Composer): Gradual<RobotMessage[]> {
   if (!inputs.length) return []
   const t = strings[inputs[0].locale]
   const lines: Lines = new Map(inputs.map((i) => [i, line(i)]))
@@ -79,7 +70,7 @@ export function* digest(inputs: RenderInput[], platform: Platform): Gradual<Robo
   const chunks: RenderInput[][] = []
   for (let start = 0; start < inputs.length; ) {
     const end = yield* longestFit(inputs.length, start, (e) => {
-      const p = part(platform, inputs.slice(start, e), lines, widest)
+      const p = part(composer, inputs.slice(start, e), lines, widest)
       return p.load(p.render({ ...fullShape(p.c, p.count), ...START }))
     })
     chunks.push(inputs.slice(start, end))
@@ -89,7 +80,7 @@ export function* digest(inputs: RenderInput[], platform: Platform): Gradual<Robo
   for (const [i, chunk] of chunks.entries()) {
     yield
     const title = t.digestTitle(chunk.length) + (chunks.length > 1 ? t.part(i + 1, chunks.length) : '')
-    const p = part(platform, chunk, lines, title)
+    const p = part(composer, chunk, lines, title)
     messages.push(...fit(p.c, p.count, p.render, fits(p), START))
   }
   return messages

@@ -9,7 +9,6 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
  * cycle fails, and so does a listed one that is gone, so the list stays true.
  */
 const KNOWN_FILE_CYCLES: string[][] = [
-  ['src/render/digest.ts', 'src/render/dingtalk.ts', 'src/render/wecom.ts'],
   ['rules/compile.ts', 'rules/rule-index.ts'],
 ]
 const KNOWN_FOLDER_CYCLES: string[][] = []

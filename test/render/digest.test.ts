@@ -30,7 +30,7 @@ function burst(n: number, o: { target?: RenderInput['target']; locale?: RenderIn
     return f.input(event, { target: o.target ?? f.dingtalkTarget(), locale: o.locale ?? 'zh-CN', route: f.route({ mentions: o.mention?.(k) ?? [] }) })
   })
 }
-const person = (k: number): Mention => ({ as: 'author', name: `p${k}`, resolved: true, dingtalk: `ding${k}`, wecom: `wc${k}` })
+const person = (k: number): Mention => ({ as: 'author', name: `p${k}`, resolved: true, ids: { dingtalk: `ding${k}`, wecom: `wc${k}` } })
 const body = (m: Msg) => m.markdown?.text ?? m.markdown?.content ?? m.text!.content
 
 /** Every event's line appears exactly once across the messages, in order. */

@@ -234,7 +234,7 @@ describe('dingtalk message types', () => {
 
 describe('dingtalk mentions', () => {
   it('every resolved mention has both the at entry and the @token in the text; userId preferred over mobile', () => {
-    const withBoth = { as: 'x', name: 'Dora', resolved: true, dingtalk: 'dora9', mobile: '13900000009' }
+    const withBoth = { as: 'x', name: 'Dora', resolved: true, ids: { dingtalk: 'dora9' }, mobile: '13900000009' }
     const m = one(f.input(f.jenkinsFailed(), { route: f.route({ mentions: [withBoth, f.people.bob] }) }))
     expect(m.at).toEqual({ atMobiles: ['13800000002'], atUserIds: ['dora9'], isAtAll: false })
     for (const id of [...m.at.atUserIds, ...m.at.atMobiles]) expect(m.markdown!.text).toContain(`@${id}`)

@@ -36,7 +36,7 @@ export const wecomTarget = (o: Partial<Extract<Target, { type: 'wecom' }>> = {})
 export const route = (o: Partial<TargetRoute> = {}): TargetRoute => ({ target: 'team', rules: ['r1'], mentions: [], all: false, ...o })
 
 export const people = {
-  alice: { as: 'author', name: 'Alice', resolved: true, dingtalk: 'alice01', wecom: 'AliceW', mobile: '13800000001' },
+  alice: { as: 'author', name: 'Alice', resolved: true, ids: { dingtalk: 'alice01', wecom: 'AliceW' }, mobile: '13800000001' },
   bob: { as: 'actor', name: 'Bob', resolved: true, mobile: '13800000002' },
   carol: { as: 'carol', name: 'Carol', resolved: false },
 } satisfies Record<string, Mention>

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { CommonEvent } from '../../src/event.js'
-import { DINGTALK_BODY_LIMIT } from '../../src/render/dingtalk.js'
+import { DINGTALK_BODY_LIMIT } from '../../src/platforms/dingtalk/render.js'
 import { renderers } from '../../src/platforms/index.js'
 import type { RenderInput, RobotMessage } from '../../src/render/types.js'
-import { WECOM_MARKDOWN_LIMIT, WECOM_TEXT_LIMIT } from '../../src/render/wecom.js'
+import { WECOM_MARKDOWN_LIMIT, WECOM_TEXT_LIMIT } from '../../src/platforms/wecom/render.js'
 import * as f from './events.js'
 import { fixtureEvent } from './events.js'
 

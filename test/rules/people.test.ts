@@ -56,7 +56,7 @@ describe('people: nothing unauthenticated @s anyone (issue 16 item 8)', () => {
 
   it('the CI username resolves, whatever the display name says', () => {
     const e = makeEvent({ actor: { username: 'lisi', name: '张三' }, commit: undefined })
-    expect(route(e, rules(), undefined).routing.targets[0].mentions).toEqual([{ as: 'actor', name: '李四', resolved: true, via: 'username', dingtalk: 'dt-ls', wecom: 'wc-ls' }])
+    expect(route(e, rules(), undefined).routing.targets[0].mentions).toEqual([{ as: 'actor', name: '李四', resolved: true, via: 'username', ids: { dingtalk: 'dt-ls', wecom: 'wc-ls' } }])
   })
 
   it("a commit email counts without the opt-in when it is the actor's own: nobody new is named", () => {

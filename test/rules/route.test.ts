@@ -39,7 +39,7 @@ describe('route: order, continue, de-duplication', () => {
     const r = rulesWith('  - { name: r, notify: [dev], mention: [author, actor, 张三] }\n')
     const e = makeEvent({ actor: { username: 'zhangsan' }, commit: { author: { email: 'zhangsan@example.com' } } })
     expect(route(e, r, undefined).routing.targets[0].mentions).toEqual([
-      { as: 'author', name: '张三', resolved: true, via: 'actor_email', dingtalk: 'dt-zs', wecom: 'wc-zs', mobile: '13800138000' },
+      { as: 'author', name: '张三', resolved: true, via: 'actor_email', ids: { dingtalk: 'dt-zs', wecom: 'wc-zs' }, mobile: '13800138000' },
     ])
   })
 
@@ -56,7 +56,7 @@ rules:
       { file: 'twins.yaml', env: {} },
     )
     const e = makeEvent({ actor: { username: 'zhangwei1', name: '张伟' }, commit: { author: { name: '张伟', email: 'zw2@example.com' } } })
-    expect(route(e, twins, undefined).routing.targets[0].mentions.map((m) => [m.name, m.dingtalk])).toEqual([
+    expect(route(e, twins, undefined).routing.targets[0].mentions.map((m) => [m.name, m.ids?.dingtalk])).toEqual([
       ['张伟', 'dt-zw2'],
       ['张伟', 'dt-zw1'],
     ])
@@ -85,7 +85,7 @@ describe('route: mentions', () => {
 
   it('by the source username (gitlab, github, jenkins), case-insensitively', () => {
     expect(mentions({ actor: { username: 'ZhangSan', name: 'Whatever' }, commit: undefined }).targets[0].mentions).toEqual([
-      { as: 'actor', name: '张三', resolved: true, via: 'username', dingtalk: 'dt-zs', wecom: 'wc-zs', mobile: '13800138000' },
+      { as: 'actor', name: '张三', resolved: true, via: 'username', ids: { dingtalk: 'dt-zs', wecom: 'wc-zs' }, mobile: '13800138000' },
     ])
     expect(mentions({ source: 'github', actor: { username: 'zs-gh' }, commit: undefined }).targets[0].mentions[0]).toMatchObject({ name: '张三', via: 'username' })
     // the gitlab handle does not count for a github event

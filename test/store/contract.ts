@@ -28,7 +28,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
     it('stores the event, its routing and one pending delivery per target with a stable msg_uuid', async () => {
       const event = sampleEvent()
       const r = routing('ops', 'dev')
-      r.targets[1] = route('dev', { mentions: [{ as: 'author', name: 'Ann', resolved: true, dingtalk: 'ann01' }], all: true })
+      r.targets[1] = route('dev', { mentions: [{ as: 'author', name: 'Ann', resolved: true, ids: { dingtalk: 'ann01' } }], all: true })
       const res = await store.accept({ event, dedupeKey: 'k1', decide: () => ({ routing: r }) })
       expect(res).toEqual({ duplicate: false, event_id: event.id, routing: r })
 

@@ -1,4 +1,4 @@
-import { dingtalk as renderer } from '../../render/dingtalk.js'
+import { dingtalk as renderer } from './render.js'
 import type { Platform } from '../common/types.js'
 import { dingtalkDelivery } from './delivery.js'
 import { DingTalkTarget } from './target.js'

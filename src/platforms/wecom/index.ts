@@ -1,4 +1,4 @@
-import { wecom as renderer } from '../../render/wecom.js'
+import { wecom as renderer } from './render.js'
 import type { Platform } from '../common/types.js'
 import { wecomDelivery } from './delivery.js'
 import { WeComTarget } from './target.js'

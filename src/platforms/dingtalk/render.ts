@@ -1,17 +1,17 @@
-import { utf8Length } from './bytes.js'
-import type { Content } from './content.js'
-import { digest } from './digest.js'
-import { fit } from './fit.js'
-import { layout, shownUrl } from './layout.js'
-import { dingtalkMentions, mentionCount } from './mentions.js'
-import type { Shape } from './shape.js'
-import { dingtalkCard, dingtalkMarkdown, plain } from './syntax.js'
-import { contentFor } from './template.js'
-import { titleLine } from './title.js'
-import type { Renderer, RenderInput, RenderTarget, RobotMessage } from './types.js'
-import type { Mention } from '../routing.js'
+import { utf8Length } from '../../render/bytes.js'
+import type { Content } from '../../render/content.js'
+import { layout, shownUrl } from '../../render/layout.js'
+import { mentionCount } from '../../render/mentions.js'
+import { rendererOf } from '../../render/renderer.js'
+import { dingtalkMentions } from './mentions.js'
+import type { Shape } from '../../render/shape.js'
+import { dingtalkCard, dingtalkMarkdown, plain } from '../../render/syntax.js'
+import { titleLine } from '../../render/title.js'
+import type { RenderTarget, RobotMessage } from '../../render/types.js'
+import type { Composer } from '../../render/composer.js'
+import type { Mention } from '../../routing.js'
 
-// DingTalk rejects a body over 20 000 bytes (460101 "message too long, exceed 20000 bytes", outbound.md §1.5), the
+// DingTalk rejects a body over 20 000 bytes (460101 "message too long, exceed 20000 bytes"), the
 // whole JSON as sent; the sender adds `"msgUuid":"<uuid>"` (≈ 50 bytes), so we leave it room.
 export const DINGTALK_BODY_LIMIT = 20_000
 export const MSG_UUID_ROOM = 100
@@ -43,11 +43,14 @@ export function dingtalkMessage(c: Content, shape: Shape, o: { msgtype: MsgType;
   return { msgtype: 'markdown', markdown: { title, text: layout(c, shape, dingtalkMarkdown, extras) }, at: m.at }
 }
 
-export const dingtalk: Renderer = {
-  render(input: RenderInput): RobotMessage[] {
-    const c = contentFor(input)
-    const o = { msgtype: msgtypeOf(input.target), keyword: keywordOf(input.target), mentions: input.route.mentions, all: input.route.all }
-    return [fit(c, mentionCount(o.mentions, 'dingtalk'), (s) => dingtalkMessage(c, s, o), dingtalkFits)]
+/** DingTalk writes one body per message (markdown by default, or an actionCard, or text), its keyword in it. */
+const composer: Composer = {
+  platform: 'dingtalk',
+  compose(c, o) {
+    const opts = { msgtype: msgtypeOf(o.target), keyword: keywordOf(o.target), mentions: o.mentions, all: o.all }
+    return (s) => [dingtalkMessage(c, s, opts)]
   },
-  digest: (inputs) => digest(inputs, 'dingtalk'),
+  load: ([m]) => dingtalkLoad(m),
 }
+
+export const dingtalk = rendererOf(composer)

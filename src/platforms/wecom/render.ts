@@ -1,17 +1,17 @@
-import type { Mention } from '../routing.js'
-import { utf8Length } from './bytes.js'
-import type { Content } from './content.js'
-import { digest } from './digest.js'
-import { fit } from './fit.js'
-import { layout } from './layout.js'
-import { mentionCount, wecomMentions, type WeComMentions } from './mentions.js'
-import type { Shape } from './shape.js'
-import { plain, wecomMarkdown } from './syntax.js'
-import { contentFor } from './template.js'
-import { titleLine } from './title.js'
-import type { Renderer, RenderInput, RobotMessage } from './types.js'
+import type { Mention } from '../../routing.js'
+import { utf8Length } from '../../render/bytes.js'
+import type { Content } from '../../render/content.js'
+import { layout } from '../../render/layout.js'
+import { mentionCount } from '../../render/mentions.js'
+import { rendererOf } from '../../render/renderer.js'
+import { wecomMentions, type WeComMentions } from './mentions.js'
+import type { Shape } from '../../render/shape.js'
+import { plain, wecomMarkdown } from '../../render/syntax.js'
+import { titleLine } from '../../render/title.js'
+import type { RobotMessage } from '../../render/types.js'
+import type { Composer } from '../../render/composer.js'
 
-// WeCom: "markdown.content exceed max length 4096" and text "最长不超过2048个字节", both UTF-8 bytes (outbound.md §2.4).
+// WeCom: "markdown.content exceed max length 4096" and text "最长不超过2048个字节", both UTF-8 bytes.
 export const WECOM_MARKDOWN_LIMIT = 4096
 export const WECOM_TEXT_LIMIT = 2048
 
@@ -46,7 +46,7 @@ export function wecomText(content: string, m: Pick<WeComMentions, 'ids' | 'mobil
 
 /**
  * Markdown (default): `<@userid>` inline; people known only by mobile, and @all, cannot be mentioned in markdown,
- * so a short text message with `mentioned_mobile_list` / `mentioned_list: ["@all"]` follows (outbound.md §2.3).
+ * so a short text message with `mentioned_mobile_list` / `mentioned_list: ["@all"]` follows.
  */
 export function wecomMessages(c: Content, shape: Shape, o: { msgtype: 'markdown' | 'text'; mentions: Mention[]; all: boolean }): RobotMessage[] {
   const count = mentionCount(o.mentions, 'wecom')
@@ -60,12 +60,14 @@ export function wecomMessages(c: Content, shape: Shape, o: { msgtype: 'markdown'
   return [md, wecomText(titleLine(c, shape), { ids: [], mobiles: m.mobiles, all: m.all })]
 }
 
-export const wecom: Renderer = {
-  render(input: RenderInput): RobotMessage[] {
-    const c = contentFor(input)
-    const msgtype = (input.target.msgtype as 'markdown' | 'text' | undefined) ?? 'markdown'
-    const o = { msgtype, mentions: input.route.mentions, all: input.route.all }
-    return fit(c, mentionCount(o.mentions, 'wecom'), (s) => wecomMessages(c, s, o), wecomFits)
+/** WeCom writes markdown (or text), and a text follow-up when a mention needs a mobile or @all. */
+const composer: Composer = {
+  platform: 'wecom',
+  compose(c, o) {
+    const msgtype = o.target.msgtype === 'text' ? ('text' as const) : ('markdown' as const)
+    return (s) => wecomMessages(c, s, { msgtype, mentions: o.mentions, all: o.all })
   },
-  digest: (inputs) => digest(inputs, 'wecom'),
+  load: wecomLoad,
 }
+
+export const wecom = rendererOf(composer)
