@@ -10,8 +10,11 @@ import { compileRegex } from './re2.js'
 export type Pattern = { source: string; test: (value: string) => boolean }
 
 const REGEX = /^\/(.+)\/([imsu]*)$/
-/** Longer values never match a pattern (Git limits a ref name to 255 bytes on most hosts). */
-const MAX_VALUE = 1024
+/**
+ * Longer values never match a pattern (Git limits a ref name to 255 bytes on most hosts), and an exclusion takes
+ * them as excluded (match.ts): a padded name can slip past no `!` pattern.
+ */
+export const MAX_VALUE = 1024
 
 export function compilePattern(source: string): Pattern {
   const re = REGEX.exec(source)

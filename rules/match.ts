@@ -1,5 +1,5 @@
 import type { CommonEvent } from '../src/event.js'
-import { compilePattern, type Pattern } from './glob.js'
+import { compilePattern, MAX_VALUE, type Pattern } from './glob.js'
 import type { Path } from './locate.js'
 import type { Problem } from './problems.js'
 import type { Match } from './schema.js'
@@ -125,16 +125,23 @@ function patternCondition(key: Field, sources: string[], path: Path, problems: P
     keyed: false,
     test: (m) => {
       const values = valuesOf(m)
-      return values.length > 0 && (include.length === 0 || anyMatch(values, include)) && !anyMatch(values, exclude)
+      return values.length > 0 && (include.length === 0 || anyMatch(values, include)) && !excluded(values, exclude)
     },
     why: (m) => {
       const values = valuesOf(m)
       if (values.length === 0) return `${key}: the event has no ${key}`
       const shown = values.map(quoted).join(' / ')
-      const hit = exclude.find((p) => values.some((x) => p.test(x)))
+      const hit = exclude.find((p) => values.some((x) => x.length > MAX_VALUE || p.test(x)))
       return hit ? `${key}: ${shown} matches !${hit.source}` : `${key}: ${shown} ${oneOf(include.map((p) => p.source))}`
     },
   }
+}
+
+/** An exclusion holds for a value too long for any pattern to read: fail closed, never let a padded name through. */
+function excluded(values: string[], exclude: Pattern[]): boolean {
+  if (exclude.length === 0) return false
+  for (let i = 0; i < values.length; i++) if (values[i].length > MAX_VALUE) return true
+  return anyMatch(values, exclude)
 }
 
 /** Plain loops: this runs for every candidate rule of every event, and closures per call showed in the profile. */

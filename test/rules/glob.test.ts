@@ -62,6 +62,14 @@ describe('glob wildcards match every character', () => {
     expect(hit('group/x')).toBe(true)
   })
 
+  it('"!sandbox/**" refuses a sandbox project padded past the length patterns read (fail closed); a positive pattern does not match it either', () => {
+    const rules = rulesWith('  - { name: r, match: { project: "!sandbox/**" }, notify: [dev] }\n  - { name: p, match: { project: "sandbox/**" }, notify: [dev] }\n')
+    const matched = (path: string) => route(makeEvent({ project: { name: 'x', path } }), rules, undefined).routing.matched
+    expect(matched(`sandbox/${'x'.repeat(1100)}`)).toEqual([])
+    expect(matched(`group/${'x'.repeat(1100)}`)).toEqual([])
+    expect(matched('group/x')).toEqual(['r'])
+  })
+
   it('for any value, "!glob" excludes exactly what "glob" matches', () => {
     const char = fc.oneof(fc.constantFrom('a', 'b', '/', '.', ...odd), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }))
     const globs = fc.array(fc.constantFrom('a', 'b', '/', '*', '**', '?', 'sandbox/', '**/'), { minLength: 1, maxLength: 6 }).map((t) => t.join('')).filter((g) => !/^\/(.+)\/([imsu]*)$/.test(g)) // not a /regex/
