@@ -35,7 +35,7 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'logLevel', env: 'LOG_LEVEL', flag: 'log-level', default: 'info', meaning: LOG_LEVELS.join(' | '), parse: logLevel },
   { key: 'logFormat', env: 'LOG_FORMAT', flag: 'log-format', meaning: 'json | pretty (default: pretty on a terminal, json otherwise)', parse: logFormat },
   { key: 'bodyLimit', env: 'BODY_LIMIT', flag: 'body-limit', default: '1mb', meaning: 'Largest webhook body: bytes, or with kb / mb; larger → 413', parse: bytes },
-  { key: 'inFlightLimit', env: 'IN_FLIGHT_LIMIT', flag: 'in-flight-limit', default: '32mb', meaning: 'Bytes of webhook bodies being received at once, all requests together (at least BODY_LIMIT); beyond it → 503 with Retry-After, nothing stored', parse: bytes },
+  { key: 'inFlightLimit', env: 'IN_FLIGHT_LIMIT', flag: 'in-flight-limit', default: '32mb', meaning: 'Bytes of webhook bodies being received at once, per source (at least BODY_LIMIT); beyond it → 503 with Retry-After, nothing stored. A source whose secret travels in a header (GitLab, Jenkins) counts a body only once its secret is right', parse: bytes },
   { key: 'requestTimeoutMs', env: 'REQUEST_TIMEOUT', flag: 'request-timeout', default: '30s', meaning: 'A webhook not fully received within this time is cut off with 408 (slow clients); its headers must arrive within a third of it, at most 10 s (ms, s, m)', parse: duration },
   { key: 'deliveryTimeoutMs', env: 'DELIVERY_TIMEOUT', flag: 'delivery-timeout', default: '10s', meaning: 'Timeout of one robot HTTP call (ms, s, m)', parse: duration },
   { key: 'retryMaxAgeMs', env: 'RETRY_MAX_AGE', flag: 'retry-max-age', default: '24h', meaning: 'A delivery still failing after this long goes to the dead letters (s, m, h, d)', parse: duration },

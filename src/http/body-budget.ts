@@ -1,7 +1,7 @@
 import { BusyError } from '../errors.js'
 
 /**
- * The bytes of webhook bodies being received at once, all requests together, bounded by IN_FLIGHT_LIMIT: a crowd of
+ * The bytes of webhook bodies being received at once for one source, bounded by IN_FLIGHT_LIMIT: a crowd of
  * large bodies (a flood, or a stalled sender per socket) is answered 503 with Retry-After instead of growing the
  * heap past what the container has. Each request holds a `Claim` from the first byte it is allowed to read until its
  * answer is decided, and gives it back then, whatever happened.
@@ -29,7 +29,7 @@ export function bodyBudget(limit: number): BodyBudget {
         take(bytes) {
           if (used + bytes > limit) {
             throw new BusyError(
-              `too many webhook bytes are being received at once (IN_FLIGHT_LIMIT, ${limit} bytes); nothing was stored: retry in a few seconds`,
+              `too many webhook bytes are being received at once for this source (IN_FLIGHT_LIMIT, ${limit} bytes); nothing was stored: retry in a few seconds`,
               { retryAfterS: RETRY_AFTER_S },
             )
           }

@@ -11,12 +11,15 @@ import { declaredLength, decodeUtf8, readBody } from './read-body.js'
  */
 export function webhooks(deps: AppDeps): Hono {
   const app = new Hono()
-  // One budget for the bytes of every body this server is receiving at once (IN_FLIGHT_LIMIT).
-  const budget = bodyBudget(deps.settings.inFlightLimit)
+  // One budget per source for the bytes of the bodies it is receiving at once (IN_FLIGHT_LIMIT). Per source: a
+  // source whose secret is checked from the head (GitLab, Jenkins) claims bytes only once the secret is right, so a
+  // stranger's stalled uploads to another source, whose signature needs the body, cannot starve it.
+  const budgets = new Map<Source, ReturnType<typeof bodyBudget>>()
+  const budgetOf = (s: Source) => budgets.get(s) ?? budgets.set(s, bodyBudget(deps.settings.inFlightLimit)).get(s)!
   app.post('/:source', async (c) => {
     const source = Source.safeParse(c.req.param('source'))
     if (!source.success) return unknownSource(c)
-    const claim = budget.claim()
+    const claim = budgetOf(source.data).claim()
     let r
     try {
       r = await ingest(deps, source.data, incoming(c.req.raw, deps.settings.bodyLimit, claim), { client: clientAddress(c) })

@@ -174,6 +174,13 @@ describe('a crowd of stalled 1 MB uploads', () => {
     expect(counted['503']).toBeGreaterThan(SOCKETS * 0.5) // the rest lost it to the reset, as above
     expect(uploads.every((u) => !u.settled || !('status' in u.settled) || u.settled.retryAfter === '5')).toBe(true)
     expect(peak - before).toBeLessThan(100 * MB)
+    // While the GitHub uploads hold its budget, another source is not starved: the budget is per source.
+    const gitlab = await fetch(`${r.url}/webhooks/gitlab`, {
+      method: 'POST',
+      body: readFileSync('test/fixtures/gitlab/pipeline-failed-adapted.json', 'utf8'),
+      headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Pipeline Hook' },
+    })
+    expect(gitlab.status).toBe(202)
 
     // The senders give up: the budget their bodies held is given back, and a real signed webhook gets in.
     uploads.forEach((u) => u.socket.destroy())
