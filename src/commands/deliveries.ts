@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { DELIVERY_STATUSES } from '../store/types.js'
+import { visibleLines } from '../terminal.js'
 
 const HELP = `usage: ci-notify deliveries list [--status STATUS] [--limit N] [--json] [--url URL]
        ci-notify deliveries retry ID [--url URL]
@@ -47,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
     const body = await call('GET', `${base}/api/deliveries${q.size ? `?${q}` : ''}`)
     if (!body) return 1
     const rows = (body as { deliveries: Row[] }).deliveries
-    process.stdout.write(values.json ? JSON.stringify(body, null, 2) + '\n' : table(rows))
+    process.stdout.write(visibleLines(values.json ? JSON.stringify(body, null, 2) + '\n' : table(rows)))
     return 0
   }
   if (sub === 'retry' && id && !extra.length) {

@@ -186,3 +186,18 @@ describe('ci-notify test --cases', () => {
     expect((await capture(run, [EXAMPLE, '--cases', empty])).code).toBe(1)
   })
 })
+
+describe('ci-notify test: what reaches the terminal (issue 16 item 14)', () => {
+  it('shows control characters a payload carries as escapes: no title change, no clear-screen, no reordering', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ci-notify-test-ctl-'))
+    const payload = JSON.parse(readFileSync(fx('gitlab/pipeline-failed-adapted.json'), 'utf8'))
+    payload.project.path_with_namespace = 'evil/\u001b]0;PWNED\u0007\u001b[2Jproj'
+    payload.object_attributes.ref = 'main\u202etxt.exe'
+    writeFileSync(join(dir, 'p.json'), JSON.stringify(payload))
+    const r = await capture(run, [EXAMPLE, '--source', 'gitlab', join(dir, 'p.json')])
+    expect(r.code).toBe(0)
+    expect(r.out).not.toMatch(/[\u001b\u0007\u202e]/)
+    expect(r.out).toContain('evil/\\x1b]0;PWNED\\x07\\x1b[2Jproj')
+    expect(r.out).toContain('main\\u202etxt.exe')
+  })
+})

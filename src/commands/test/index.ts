@@ -11,6 +11,7 @@ import { eventBrief, eventFlags, targetBlock, verdictLines } from './report.js'
 import type { PipelineState } from '../../routing.js'
 import { ConfigError } from '../../errors.js'
 import { Source, Status } from '../../event.js'
+import { visibleLines } from '../../terminal.js'
 
 const USAGE = `usage: ci-notify test [FILE] --source gitlab|jenkins|github PAYLOAD [--header 'K: V']… [--previous STATUS]
        ci-notify test [FILE] --cases DIR [--update]
@@ -69,7 +70,7 @@ function single(rules: CompiledRules, o: { source?: string; payload: string; hea
     return 1
   }
   if (isIgnored(event)) {
-    process.stdout.write(`ignored: ${event.ignored}\n`)
+    process.stdout.write(visibleLines(`ignored: ${event.ignored}`) + '\n')
     return 0
   }
   const prev: PipelineState | undefined = o.previous ? { status: Status.parse(o.previous), event_id: 'previous' } : undefined
@@ -88,7 +89,8 @@ function single(rules: CompiledRules, o: { source?: string; payload: string; hea
     out.push(targetBlock({ route: t, target: rules.targets[t.target], source: event.source, messages }))
   }
   if (routing.unresolved.length) out.push('', `unresolved  ${routing.unresolved.join(', ')} (not found in people by a trusted means: written by name, without @)`)
-  process.stdout.write(`${out.join('\n')}\n`)
+  // Every line may hold CI text (a project path, a commit title): shown, never acted on by the terminal.
+  process.stdout.write(`${visibleLines(out.join('\n'))}\n`)
   return 0
 }
 
@@ -96,7 +98,7 @@ function replay(dir: string, rules: CompiledRules, update: boolean): number {
   const results = runCases(dir, rules, { update })
   for (const r of results) {
     if (r.ok) process.stdout.write(`${r.updated ? 'updated' : 'ok'}  ${r.name}\n`)
-    else process.stdout.write(`FAIL  ${r.name}\n${r.problem.replace(/^/gm, '      ')}\n`)
+    else process.stdout.write(`FAIL  ${r.name}\n${visibleLines(r.problem).replace(/^/gm, '      ')}\n`)
   }
   const failed = results.filter((r) => !r.ok).length
   const updated = results.filter((r) => r.ok && r.updated).length
