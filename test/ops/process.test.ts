@@ -128,10 +128,12 @@ describe('graceful shutdown', () => {
 
     a.proc.kill('SIGTERM')
     await a.waitFor(/shutting down/)
-    // On a new connection: fetch's pool may still hold a kept-alive one, which the server closes only once idle.
+    // Once the listener is closed (and the send is still in flight: the robot holds it), a new connection is refused.
+    // Asked before that, a connection the kernel queued just before the close is reset instead: both unserved, but
+    // only the order makes the answer certain. On a new connection: fetch's pool may still hold a kept-alive one.
+    await a.waitFor(/http server closed; stopping the rest/)
     await expect(freshGet(`${a.url}/healthz`)).rejects.toThrow(/ECONNREFUSED/)
     // once the worker is stopping, no new send starts; the one in flight is let through
-    await a.waitFor(/http server closed; stopping the rest/)
     robot.set({ hold: false })
     robot.release()
     expect(await a.exited).toBe(0)
