@@ -39,6 +39,20 @@ const urls =
     const at = (n: number): Shape => ({ ...s, urlCap: n })
     return at(largest(max, (n) => fits(at(n))))
   }
+/**
+ * A link longer than `floor` characters gives way before any fact does: it is shortened as far as `floor` (its
+ * origin and path prefix) while every fact stays. Below that, facts go first, and the link is shortened further or
+ * dropped only at the end (see steps).
+ */
+const urlsDownTo =
+  (floor: number): Step =>
+  (s, fits) => {
+    if (s.urlCap <= floor) return s
+    const at = (n: number): Shape => ({ ...s, urlCap: n })
+    if (!fits(at(floor))) return at(floor)
+    return at(floor + largest(s.urlCap - floor, (k) => fits(at(floor + k))))
+  }
+
 const mentions: Step = (s, fits) => {
   const at = (n: number): Shape => ({ ...s, mentions: n })
   return at(largest(s.mentions, (n) => fits(at(n))))
@@ -55,15 +69,18 @@ const urlsThenMentions: Step = (s, fits) => {
 }
 
 /**
- * The shortening order, least important first (after a 512-byte cap on any one piece of user text): the failed-job
- * list, the commit title, the stage list, a template body, all user text, then whole facts by their `keep` rank, then
- * link lengths and mentions, the project, and at the very end the links themselves. The heading (with the keyword)
+ * The shortening order, least important first: any link longer than 256 characters, a 512-byte cap on any one
+ * piece of user text, the failed-job list, the commit title, the stage list, a template body, all user text, then
+ * whole facts by their `keep` rank, then link lengths and mentions, the project, and at the very end the links
+ * themselves. The heading (with the keyword)
  * is never shortened.
  */
 function steps(c: Content): Step[] {
   const facts = c.blocks.flatMap((b) => (b.kind === 'fact' && b.id !== 'project' ? [b] : []))
   const byKeep = [...facts].sort((a, b) => a.keep - b.keep).map((f) => drop(f.id))
   return [
+    // A link of kilobytes (a 2 KB pipeline URL in a 2048-byte WeCom text) would otherwise cost every list and fact.
+    urlsDownTo(256),
     // Nobody reads more than 512 bytes of one name or title; cutting that first spares the lists.
     set({ cap: 512, commitCap: 512 }),
     items('jobs'),
@@ -77,8 +94,8 @@ function steps(c: Content): Step[] {
     drop('stages'),
     ...byKeep,
     set({ cap: 24, commitCap: 24 }),
-    // A link of kilobytes (a 2 KB pipeline URL in a 2048-byte WeCom text) is shortened only now, then dropped last:
-    // no event is refused for its size unless the heading and keyword alone are too big.
+    // Links shortened further only now, then dropped last: no event is refused for its size unless the heading and
+    // keyword alone are too big.
     urlsThenMentions,
     drop('project'),
     drop(LINKS),

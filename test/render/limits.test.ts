@@ -219,6 +219,8 @@ describe('limits hold for huge inputs', () => {
       expect(text).toMatch(/查看详情 https:\/\/ci\.example\.com\/group\/app\/-\/pipelines\/31$/)
       expect(text).toContain('…(已截断)')
       expect(text).toMatch(/^❌ 流水线失败\n项目：gitlab-org\/gitlab-test\n/)
+      // the link gives way before the lists and facts do: every one is still there
+      for (const fact of ['分支：master', '编号：#31', '触发人：Administrator', '耗时：', '- ❌ test · 17秒', '- ❌ test-build']) expect(text, fact).toContain(fact)
     })
 
     it('the link is shortened, then dropped, and the message still goes out, when little more than the heading fits', () => {
