@@ -4,7 +4,7 @@ import { githubProject, githubUser } from './github-common.js'
 import { secondsBetween } from './parse-time.js'
 import { mapStatus, statusFields } from './status.js'
 
-/** `deployment_status.state` → common status (research inbound.md §4); `inactive` is handled by the caller. */
+/** `deployment_status.state` → common status; `inactive` (superseded by a newer deployment) is the caller's. */
 const STATE: Readonly<Record<string, Status>> = {
   pending: 'queued',
   queued: 'queued',

@@ -5,7 +5,7 @@ import { githubProject, githubUser } from './github-common.js'
 import { secondsBetween } from './parse-time.js'
 import { mapStatus, statusFields } from './status.js'
 
-/** `workflow_run.conclusion` (set once completed) → common status (research inbound.md §4). */
+/** `workflow_run.conclusion` (set once completed) → common status. */
 const CONCLUSION: Readonly<Record<string, Status>> = {
   success: 'success',
   failure: 'failed',

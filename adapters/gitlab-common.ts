@@ -1,7 +1,7 @@
 import type { Person, Status } from '../src/event.js'
 import type { Fields } from './json-fields.js'
 
-/** GitLab pipeline and job status vocabulary (`Ci::HasStatus`) → common status (research inbound.md §4). */
+/** GitLab pipeline and job status vocabulary (`Ci::HasStatus`) → common status. */
 export const GITLAB_STATUS: Readonly<Record<string, Status>> = {
   created: 'queued',
   waiting_for_resource: 'queued',

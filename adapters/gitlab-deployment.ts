@@ -5,7 +5,8 @@ import type { Translated } from './gitlab-pipeline.js'
 import { mapStatus, statusFields } from './status.js'
 
 /**
- * Deployment status → common status (research inbound.md §4). `blocked` waits for an approval or a resource;
+ * Deployment status (https://docs.gitlab.com/user/project/integrations/webhook_events/#deployment-events) → common
+ * status. `blocked` waits for an approval or a resource;
  * `approved` lets it go on (so not an outcome yet); `rejected` means it will not run.
  */
 const DEPLOYMENT_STATUS: Readonly<Record<string, Status>> = {

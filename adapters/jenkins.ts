@@ -6,7 +6,7 @@ import { fields, parseJsonBody, type Fields } from './json-fields.js'
 import { jenkinsXmlToJson } from './jenkins-xml.js'
 import { mapStatus, statusFields } from './status.js'
 
-/** `hudson.model.Result` on FINALIZED → common status (research inbound.md §4). */
+/** `hudson.model.Result` on FINALIZED (COMPLETED carries the same result, earlier) → common status. */
 const RESULT: Readonly<Record<string, Status>> = {
   SUCCESS: 'success',
   UNSTABLE: 'unstable',

@@ -1,7 +1,7 @@
 import type { Source } from '../src/event.js'
 import { UnsupportedMediaError } from '../src/errors.js'
 
-// What each source can send (inbound.md): JSON everywhere; Jenkins' Notification plugin also has an XML format;
+// What each source can send: JSON everywhere; Jenkins' Notification plugin also has an XML format;
 // a GitHub hook may be configured as application/x-www-form-urlencoded (JSON in the `payload` field).
 const EXTRA: Record<Source, string[]> = {
   gitlab: [],

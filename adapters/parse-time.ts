@@ -1,5 +1,5 @@
 /**
- * One tolerant parser for every time format the CI systems send (research inbound.md §1.8):
+ * One tolerant parser for every time format the CI systems send:
  * - "2016-08-12 15:23:28 UTC"      GitLab pipeline/build times (Ruby Time#to_s through Sidekiq JSON)
  * - "2021-04-28 21:50:00 +0200"    GitLab deployment status_changed_at (server-local offset)
  * - ISO 8601 with or without ms / offset ("2021-02-23T02:41:37.886Z", "2016-08-12T17:23:21+02:00")

@@ -1,7 +1,7 @@
 import { isTerminal, type Status } from '../src/event.js'
 
 /**
- * Maps a native status through a table (research inbound.md §4). A value the table does not know is tolerated:
+ * Maps a native status through a table. A value the table does not know is tolerated:
  * it maps to `running`, which is not terminal, so nothing downstream treats an unknown state as an outcome. The
  * native value is always kept verbatim in `source_status`.
  */

@@ -50,8 +50,8 @@ export type Stage = z.infer<typeof Stage>
 
 /**
  * How much of a run's stages and jobs an event stores (adapters/bound-stages.ts); the rest is only counted, in
- * `omitted`. A message shows at most a few dozen lines of either, and a stored event must not grow past its body: a
- * 1 MB hook with 16 000 builds once became 3.4 MB of stored event. Failed jobs are kept first. A job's link is derived
+ * `omitted`. A message shows at most a few dozen lines of either, and a stored event must not grow past its body
+ * (bench/README.md, "Figures behind the comments"). Failed jobs are kept first. A job's link is derived
  * from the project URL only when that URL is at most `link_base` characters (the renderer drops longer links anyway):
  * otherwise one long URL repeated per job would multiply the body.
  */

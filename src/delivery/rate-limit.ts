@@ -1,6 +1,7 @@
 /**
  * A per-robot budget of sends: each send takes a token that comes back one window (60 s) later. The robots count
- * a sliding 60 s window (outbound.md §1.7, §2.4); a classic bucket that refills 1 token every 3 s would allow
+ * a sliding 60 s window (at most 20 sends per robot per minute, DingTalk and WeCom alike); a classic bucket that
+ * refills 1 token every 3 s would allow
  * 20 + 20 sends inside one minute and provoke DingTalk's 10-minute block. A send counts from when its answer
  * arrives (the server saw it no later than that), plus a margin for the robot's clock.
  */

@@ -9,11 +9,11 @@ export type Turn = { pause(): Promise<void> }
  * for their 202. `pause()` gives the loop back once the work has run for `sliceMs` since it last resumed, and rests:
  * - at least as long as it held the loop. A webhook needs several turns of the loop (its body, the group commit, the
  *   fsync's callback, the answer); a worker that came back after one turn would stretch each of them by a slice
- *   (measured at 1000 webhooks/s behind a 500-event digest: 202s waited 30–80 ms). In a rest of a slice's length the
- *   webhooks that arrived during the slice finish, unless their fsync takes longer.
- * - longer while other work (webhooks, mostly) keeps the loop more than half busy over the rest: at 1000 webhooks/s
- *   they take about half the loop, and a worker taking the other half left nothing to absorb a burst, so 202s queued
- *   behind each other for as long as the digest lasted. Up to `REST_FACTOR` times the slice, so the worker keeps at
+ *   (bench/README.md, "Figures behind the comments"). In a rest of a slice's length the webhooks that arrived during
+ *   the slice finish, unless their fsync takes longer.
+ * - longer while other work (webhooks, mostly) keeps the loop more than half busy over the rest: a worker taking
+ *   the other half leaves nothing to absorb a burst, so 202s queue behind each other for as long as the digest
+ *   lasts. Up to `REST_FACTOR` times the slice, so the worker keeps at
  *   least a fifth of a busy loop (a dry run's backlog, which no robot paces, still moves), and at most `maxRestMs`.
  * "Held the loop": the loop's busy time since the work resumed, at most the time since; on PostgreSQL the work awaits
  * round trips in between, and webhooks run meanwhile.

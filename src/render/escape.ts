@@ -3,8 +3,8 @@ import { MAX_URL, shortUrl } from './short-url.js'
 /**
  * Neutralising user-controlled text (commit titles, branch, job and people names) before it goes into a message.
  *
- * Neither DingTalk's nor WeCom's markdown documents an escape syntax (outbound.md §1.4, §2.2: both are subsets with
- * no backslash escapes listed), and a naive renderer reads `\[x\](http://evil)` as a link labelled `x\`. So instead
+ * Neither DingTalk's nor WeCom's markdown documents an escape syntax (both are subsets with no backslash escapes
+ * listed), and a naive renderer reads `\[x\](http://evil)` as a link labelled `x\`. So instead
  * of escaping we replace the few characters that build syntax with their full-width lookalikes, which read the same
  * to a person and can never form a link (`[…](…)`), an image, a tag (`<font>`, WeCom's `<@userid>`), a DingTalk
  * `@mobile` / `@userId` mention token, bold or inline code. Line breaks and control characters become spaces so a

@@ -9,7 +9,7 @@ import { userText } from './user-text.js'
 
 export type Extras = {
   /** DingTalk's custom keyword, written verbatim at the start of the heading (unless the heading holds it) so the
-   * robot accepts the message (310000 "keywords not in content" otherwise, outbound.md §5.2). Never shortened. */
+   * robot accepts the message (310000 "keywords not in content" otherwise). Never shortened. */
   keyword?: string
   /** Mention tokens and names, already in the platform's syntax. */
   mentionLine?: string

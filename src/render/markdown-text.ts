@@ -3,9 +3,10 @@
  * markdown messages only: a plain-text message shows every character as it is. Neither robot documents an escape
  * syntax, so as in neutral() each character becomes a full-width lookalike that reads the same to a person.
  *
- * DingTalk renders more than its documented subset (outbound.md §1.4): `_x_` italics and `~~x~~` strike-through show
- * up from CI data, besides headings, lists and ordered lists. WeCom's markdown (v1, §2.2) has headings, bold, links,
- * inline code, quotes and colours only: its line-start risk is `#`.
+ * DingTalk renders more than its documented subset: `_x_` italics and `~~x~~` strike-through show up from CI data,
+ * besides headings, lists and ordered lists. WeCom's markdown (v1,
+ * https://developer.work.weixin.qq.com/document/path/91770) has headings, bold, links, inline code, quotes and
+ * colours only: its line-start risk is `#`.
  */
 const FULL: Record<string, string> = { '\\': '＼', '~': '～', _: '＿', '#': '＃', '-': '－', '+': '＋', '=': '＝', '.': '．', ')': '）' }
 const full = (c: string): string => FULL[c] ?? c

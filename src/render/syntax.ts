@@ -16,14 +16,15 @@ export type Syntax = {
   gap: string
 }
 
-// DingTalk renders `<font color=#…>` in markdown although it is undocumented (outbound.md §1.4, jenkinsci/dingtalk-plugin).
+// DingTalk renders `<font color=#…>` in markdown although it is undocumented (jenkinsci/dingtalk-plugin uses it).
 const DING_COLORS: Record<Tone, string> = { good: '#52C41A', bad: '#F5222D', warn: '#FA8C16', info: '#1890FF', muted: '#8C8C8C' }
-// WeCom markdown has exactly three colours: info (green), comment (grey), warning (orange-red) (outbound.md §2.2).
+// WeCom markdown has exactly three colours: info (green), comment (grey), warning (orange-red)
+// (https://developer.work.weixin.qq.com/document/path/91770).
 const WECOM_COLORS: Record<Tone, string> = { good: 'info', bad: 'warning', warn: 'warning', info: 'comment', muted: 'comment' }
 
 const mdLink = (label: string, url: string) => `[${label}](${url})`
 
-/** DingTalk markdown: headings, bold, links and `- ` lists are in its documented subset (outbound.md §1.4). */
+/** DingTalk markdown: headings, bold, links and `- ` lists are in its documented subset. */
 export const dingtalkMarkdown: Syntax = {
   text: dingtalkMarkdownText,
   heading: (text, tone) => `#### <font color=${DING_COLORS[tone]}>${text}</font>`,
@@ -38,7 +39,7 @@ export const dingtalkMarkdown: Syntax = {
 /** The same, for an actionCard: the link is the card's button, not a line. */
 export const dingtalkCard: Syntax = { ...dingtalkMarkdown, details: () => undefined }
 
-/** WeCom markdown (v1) has no lists; `>` quote lines are its documented way to set off facts (outbound.md §2.2). */
+/** WeCom markdown (v1) has no lists; `>` quote lines are its documented way to set off facts. */
 export const wecomMarkdown: Syntax = {
   text: wecomMarkdownText,
   heading: (text, tone) => `### <font color="${WECOM_COLORS[tone]}">${text}</font>`,

@@ -5,7 +5,7 @@ import { userText } from './user-text.js'
 
 /**
  * The heading with DingTalk's keyword in front, unless the heading already says it (a digest "16 条构建通知" with the
- * keyword 构建): the robot only needs to find it (outbound.md §1.6), and "构建 16 条构建通知" reads as a stutter.
+ * keyword 构建): the robot only needs to find it somewhere in the message, and "构建 16 条构建通知" reads as a stutter.
  */
 export const keyed = (headline: string, keyword: string | undefined): string =>
   keyword && !headline.includes(keyword) ? `${keyword} ${headline}` : headline

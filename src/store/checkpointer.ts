@@ -3,14 +3,14 @@ import { Worker } from 'node:worker_threads'
 
 /**
  * WAL checkpoints on a thread of their own. SQLite's automatic checkpoint runs inside whichever commit crosses the
- * threshold (1000 pages): it copies ~4 MB into the database file and fsyncs it, blocking the event loop for ~10 ms
- * every hundred or so webhooks, which is what the slowest 1 % of 202s waited for. Here a worker thread with its own
+ * threshold (1000 pages): it copies them into the database file and fsyncs it, blocking the event loop every hundred
+ * or so webhooks, which is what the slowest 202s waited for (bench/README.md). Here a worker thread with its own
  * connection runs a PASSIVE checkpoint every `everyMs` (never blocking the writer: SQLite's WAL design allows one
  * concurrent checkpointer), copying the frames into the database as they come. Under a steady stream of commits
  * it never quite catches up with the last ones, so the WAL cannot restart from its beginning until the store's own
  * checkpoint, at a high threshold (10 000 pages, see walWriter), finds nearly everything copied already: the WAL
- * file grows to ~40 MB under load and stays there (measured at 500 webhooks/s), and the checkpoint on the event
- * loop, once per ~40 MB, copies only the frames of the last moments.
+ * file grows to that threshold under load and stays there, and the checkpoint on the event loop, once per
+ * threshold, copies only the frames of the last moments.
  *
  * The thread's code is a string, not a module file: it then runs the same from the compiled service and from the
  * TypeScript sources under test. It loads better-sqlite3 from the path resolved here.

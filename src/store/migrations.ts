@@ -62,8 +62,8 @@ export const migrations: Migration[] = [
   {
     // The worker's queries read only the waiting deliveries (pending, retrying): a backlog of thousands for a robot
     // capped at 20 messages a minute, among millions of settled rows. Version 1's indexes led with status or held
-    // every row, so naming the targets with something due read the whole backlog on every pass of the worker (a
-    // fifth of ingest CPU at 1000 webhooks/s). Partial indexes hold only what they serve and shrink as it is sent.
+    // every row, so naming the targets with something due read the whole backlog on every pass of the worker
+    // (bench/README.md gives its cost). Partial indexes hold only what they serve and shrink as it is sent.
     version: 2,
     sql: [
       `DROP INDEX deliveries_due`,

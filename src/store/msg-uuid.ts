@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 
 /**
  * The DingTalk `msgUuid` of one delivery, derived from (event id, target) so it is the same in every store and on
- * every resend: DingTalk shows a message once per msgUuid (outbound.md §2), which absorbs a resend after a crash.
+ * every resend: DingTalk shows a message once per msgUuid (its idempotency key), which absorbs a resend after a crash.
  * Formatted as a UUID (version nibble 5-like) because that is what the robot API documents.
  */
 export function msgUuid(eventId: string, target: string): string {

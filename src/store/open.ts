@@ -13,7 +13,7 @@ import type { Store } from './types.js'
  */
 export async function openStore(settings: Settings, log?: Logger): Promise<Store> {
   if (settings.databaseUrl) {
-    // Loaded only when asked for: the driver costs an embedded deployment ~6 MB of memory for nothing.
+    // Loaded only when asked for: an embedded deployment must not pay the driver's memory (bench/README.md).
     const { PostgresStore } = await import('./postgres.js')
     return PostgresStore.open({
       connectionString: settings.databaseUrl,

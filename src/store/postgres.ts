@@ -239,7 +239,7 @@ export class PostgresStore implements Store {
   }
 }
 
-/** Events per prune transaction: each holds its locks for 40–70 ms (bench/README.md). */
+/** Events per prune transaction: each holds its locks for a bounded time (bench/README.md gives it). */
 const PG_PRUNE_BATCH = 1000
 
 type PruneCursor = { at: string; id: string }

@@ -386,8 +386,8 @@ function isUniqueViolation(err: unknown): boolean {
   return err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE'
 }
 
-/** Events per prune transaction (with their deliveries): ~35 ms of blocked event loop each, ~100 ms with a WAL
- * checkpoint (bench/README.md); fewer would not shorten the checkpoints, which copy ~1000 pages whatever the batch. */
+/** Events per prune transaction (with their deliveries): each blocks the event loop once, for a time bench/README.md
+ * gives; fewer would not shorten the checkpoints, which copy ~1000 pages whatever the batch. */
 const SQLITE_PRUNE_BATCH = 1000
 
 /** Resolves after the event loop has polled for I/O: requests that arrived meanwhile are served first. */

@@ -16,10 +16,10 @@ export const PAGE_CACHE_KIB = 4096
  */
 export function walWriter(db: Database.Database, o: WalWriterOptions = {}): { wal: WalSync; checkpointer: Checkpointer | undefined } {
   // better-sqlite3 builds SQLite with a 16 MB page cache per connection (SQLite's own default is 2 MB), which fills
-  // within seconds of load and stays: a tenth of the service's resident memory at full load. What the hot paths
+  // within seconds of load and stays. What the hot paths
   // touch again is small (the last pages of each table and index, the recent events the worker reads back); a page
   // that is not cached is read from the OS's file cache. Set after the migrations, which may rebuild a big table and
-  // its indexes with the larger cache. 4 MB: peak RSS ~13 MB lower, same throughput (bench/README.md).
+  // its indexes with the larger cache. 4 MB lowers the peak RSS at the same throughput (bench/README.md).
   db.pragma(`cache_size = -${PAGE_CACHE_KIB}`)
   // SQLite puts the WAL beside the real file when the path is a symbolic link.
   const wal = new WalSync(db.memory ? undefined : `${realpathSync(db.name)}-wal`, o.fsync)

@@ -242,7 +242,7 @@ describe('@octokit/webhooks-examples', () => {
     expect(all.filter((x) => x.event === 'deployment_status').length).toBeGreaterThanOrEqual(10)
   })
 
-  // Expected status from the native values, by the table in inbound.md §4, written out independently of the adapter.
+  // Expected status from the native values, written out independently of the adapter.
   function expected(event: string, body: any): string {
     if (event === 'deployment_status') {
       return ({ success: 'success', in_progress: 'running', pending: 'queued', queued: 'queued', failure: 'failed', error: 'failed' } as any)[

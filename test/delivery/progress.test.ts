@@ -7,7 +7,7 @@ import { coveredNumbers, perTest } from './harness.js'
 
 /**
  * A WeCom delivery that @-mentions everyone is two posts: the markdown, then a text carrying `mentioned_list: ["@all"]`
- * (markdown cannot mention @all, outbound.md §2.3). WeCom has no msgUuid, so a part it confirmed must never go again.
+ * (markdown cannot mention @all). WeCom has no msgUuid, so a part it confirmed must never go again.
  */
 const started = perTest()
 

@@ -1,5 +1,5 @@
 /**
- * What the DingTalk custom robot checks in a message body (outbound.md §1.2, §6.1 steps 5–8), as pure functions.
+ * What the DingTalk custom robot checks in a message body, as pure functions.
  * Field casing differs per type on purpose: link uses messageUrl/picUrl, feedCard messageURL/picURL, actionCard
  * singleURL/btns[].actionURL.
  */
@@ -64,7 +64,7 @@ export type Member = { mobile?: string; userId?: string }
 export type Resolution = { resolved: string[]; masked: string[]; unresolved: string[] }
 
 /**
- * Who a message really notifies (outbound.md §1.3): text resolves from `at` alone; markdown and actionCard only
+ * Who a message really notifies: text resolves from `at` alone; markdown and actionCard only
  * where the `@<mobile|userId>` token is in `text`; link and feedCard never. Mobiles outside the group are masked.
  */
 export function resolveMentions(msg: Json, members: Member[]): Resolution {

@@ -22,7 +22,7 @@ async function post(url: string, body: unknown): Promise<{ status: number; json?
 
 const md = (text = 'hello', extra: Record<string, unknown> = {}) => ({ msgtype: 'markdown', markdown: { title: 't', text }, ...extra })
 
-describe('fake DingTalk: signature (outbound.md §1.6)', () => {
+describe('fake DingTalk: signature', () => {
   it('computes the documented test vector', () => {
     const sign = dingSign(SECRET, '1599360473000')
     expect(sign).toBe('kjOV9n/gRl1AeeXnxqNB9wcQisVPOw+8ce62niAcJZ4=')
@@ -96,7 +96,7 @@ describe('fake DingTalk: checks in order', () => {
   })
 })
 
-describe('fake DingTalk: rate limit and idempotency (§1.7)', () => {
+describe('fake DingTalk: rate limit and idempotency', () => {
   it('takes 20 a minute, blocks the 21st and everything for 10 minutes', async () => {
     const clock = manualClock()
     const f = await start([{ token: 'r' }], { clock })
@@ -135,7 +135,7 @@ describe('fake DingTalk: rate limit and idempotency (§1.7)', () => {
   })
 })
 
-describe('fake DingTalk: mentions resolve only where DingTalk resolves them (§1.3)', () => {
+describe('fake DingTalk: mentions resolve only where DingTalk resolves them', () => {
   const members = [{ mobile: '13800000000', userId: 'alice' }]
   it('markdown needs the @token in the text; text does not; outsiders are masked', async () => {
     const f = await start([{ token: 'm', members }])

@@ -4,7 +4,8 @@ import { ipMatches } from './ip.js'
 import { noteInjected, serveFake, type Call, type Failure, type Reply } from './serve.js'
 import { SlidingWindow } from './window.js'
 
-/** A fake DingTalk custom robot API (`POST /robot/send`), written from outbound.md §1 and §6.1. */
+/** A fake DingTalk custom robot API (`POST /robot/send`), written from
+ * https://open.dingtalk.com/document/orgapp/custom-robots-send-group-messages. */
 
 export type DingRobot = {
   token: string
@@ -168,7 +169,7 @@ export async function startFakeDingTalk(robots: DingRobot[], o: DingOptions = {}
 }
 export type FakeDingTalk = Awaited<ReturnType<typeof startFakeDingTalk>>
 
-/** base64(HMAC-SHA256(key = secret, msg = timestamp + "\n" + secret)), not URL-encoded (outbound.md §1.6). */
+/** base64(HMAC-SHA256(key = secret, msg = timestamp + "\n" + secret)), not URL-encoded. */
 export function dingSign(secret: string, timestamp: string): string {
   return createHmac('sha256', secret).update(`${timestamp}\n${secret}`, 'utf8').digest('base64')
 }

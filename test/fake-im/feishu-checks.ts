@@ -1,6 +1,6 @@
 /**
- * What a Feishu/Lark custom bot checks in a message body and who it notifies (outbound-more.md §1.2–1.4, §1.9
- * steps 5–8, 11), as pure functions. The top-level key of a card is `card` (an object), not `content`.
+ * What a Feishu/Lark custom bot checks in a message body and who it notifies, as pure functions. The top-level key
+ * of a card is `card` (an object), not `content`.
  */
 export type Json = Record<string, unknown>
 export type Member = { openId?: string; userId?: string; name?: string }
@@ -27,7 +27,7 @@ export const badMention: Rejection = {
 /** msg_type and the shape its type needs; undefined when the message may be shown. */
 export function shapeProblem(msg: Json, o: { chatId?: string }): Rejection | undefined {
   if (msg.msg_type === undefined || msg.msg_type === '') return { status: 200, code: 19002, msg: 'params error, msg_type need' }
-  // The code for an unknown type is not confirmed (§5); the observed "param invalid: msg_type" is used.
+  // The code for an unknown type is not confirmed; the observed "param invalid: msg_type" is used.
   if (!(MSG_TYPES as readonly unknown[]).includes(msg.msg_type)) return { status: 200, code: 19002, msg: 'param invalid: msg_type' }
   const content = msg.content
   switch (msg.msg_type) {
@@ -38,7 +38,7 @@ export function shapeProblem(msg: Json, o: { chatId?: string }): Rejection | und
     case 'image':
       return obj(content) && str(content.image_key) ? undefined : parseFail
     case 'share_chat':
-      // A bot can share only its own group (§1.2).
+      // A bot can share only its own group.
       return obj(content) && str(content.share_chat_id) && (!o.chatId || content.share_chat_id === o.chatId) ? undefined : parseFail
     case 'interactive':
       if (!obj(msg.card)) return { status: 200, code: 11246, msg: 'params error, unknown card value' }
@@ -93,8 +93,8 @@ const isMember = (members: Member[], id: string) => members.some((m) => m.openId
 const nameOf = (members: Member[], id: string) => members.find((m) => m.openId === id || m.userId === id)?.name ?? id
 
 /**
- * Who the message notifies. Text and post: an id that is not a member shows its name and notifies nobody, no error
- * (§1.3). `all` notifies only where the group allows @所有人. Cards: see `cardMentionProblem`.
+ * Who the message notifies. Text and post: an id that is not a member shows its name and notifies nobody, no error.
+ * `all` notifies only where the group allows @所有人. Cards: see `cardMentionProblem`.
  */
 export function resolveMentions(msg: Json, members: Member[], atAll: boolean): Resolution {
   const r: Resolution = { resolved: [], unresolved: [] }
@@ -109,7 +109,7 @@ export function resolveMentions(msg: Json, members: Member[], atAll: boolean): R
   return r
 }
 
-/** A card fails whole on one `<at>` it cannot resolve (§1.3, PrometheusAlert#461): email, or not a member. */
+/** A card fails whole on one `<at>` it cannot resolve (PrometheusAlert#461): email, or not a member. */
 export function cardMentionProblem(card: Json, members: Member[]): Rejection | undefined {
   return cardAtIds(card).some((a) => a.kind === 'email' || (a.id !== 'all' && !isMember(members, a.id))) ? badMention : undefined
 }
@@ -146,7 +146,7 @@ function postNodes(msg: Json): Json[] {
 }
 
 /**
- * Text-like values, where a keyword counts (§1.4: `text`, `title`, `content`; never `href` or tag attributes).
+ * Text-like values, where a keyword counts: `text`, `title`, `content`; never `href` or tag attributes.
  * Which fields the real server reads is documented only as "text and title".
  */
 export function keywordFields(v: unknown, out: string[] = []): string[] {

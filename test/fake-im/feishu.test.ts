@@ -21,7 +21,7 @@ const text = (t = 'hello', extra: Record<string, unknown> = {}) => ({ msg_type: 
 const card = (c: unknown) => ({ msg_type: 'interactive', card: c })
 const lark = (content: string) => card({ header: { title: { tag: 'plain_text', content: 'Build failed' } }, elements: [{ tag: 'div', text: { tag: 'lark_md', content } }] })
 
-describe('fake Feishu: signature in the body (outbound-more.md §1.4)', () => {
+describe('fake Feishu: signature in the body', () => {
   it('computes the doc vector and the one with + and /', () => {
     expect(feishuSign('demo', '1599360473')).toBe('l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8=')
     expect(feishuSign('SEC000000000000000000000', '1599360473')).toBe('tZVM4ouDwq+2bRx/q1XWi581sbrH/l2hxBttPdp/a9A=')
@@ -46,7 +46,7 @@ describe('fake Feishu: signature in the body (outbound-more.md §1.4)', () => {
   })
 })
 
-describe('fake Feishu: token, body, IP (§1.7, §1.9 steps 1–3)', () => {
+describe('fake Feishu: token, body, IP', () => {
   it('answers an unknown token with 19001 whatever the body, a disabled bot with 19007, bad JSON with HTTP 400 9499', async () => {
     const f = await start([{ token: 'ok' }, { token: 'off', enabled: false }])
     expect(await post(f.webhook('nope'), '{oops')).toEqual({ status: 200, json: { code: 19001, data: {}, msg: 'param invalid: incoming webhook access token invalid' } })
@@ -80,7 +80,7 @@ describe('fake Feishu: token, body, IP (§1.7, §1.9 steps 1–3)', () => {
   })
 })
 
-describe('fake Feishu: shapes per msg_type (§1.2, §1.9 steps 5–6)', () => {
+describe('fake Feishu: shapes per msg_type', () => {
   it('needs msg_type and the content its type reads', async () => {
     const f = await start([{ token: 'ok', chatId: 'oc_own' }])
     const u = f.webhook('ok')
@@ -120,7 +120,7 @@ describe('fake Feishu: shapes per msg_type (§1.2, §1.9 steps 5–6)', () => {
   })
 })
 
-describe('fake Feishu: keywords (§1.4)', () => {
+describe('fake Feishu: keywords', () => {
   it('finds a keyword in text, title or card content, never in an href', async () => {
     const f = await start([{ token: 'k', security: { keywords: ['CI'] } }])
     const u = f.webhook('k')
@@ -133,7 +133,7 @@ describe('fake Feishu: keywords (§1.4)', () => {
   })
 })
 
-describe('fake Feishu: rate limits (§1.6, §1.9 step 9)', () => {
+describe('fake Feishu: rate limits', () => {
   it('takes 5 in any second, then answers 11232 with HTTP 200 until the second has rolled', async () => {
     const clock = manualClock()
     const f = await start([{ token: 'r' }, { token: 'other' }], { clock })
@@ -174,7 +174,7 @@ describe('fake Feishu: rate limits (§1.6, §1.9 step 9)', () => {
   })
 })
 
-describe('fake Feishu: replies (§1.7)', () => {
+describe('fake Feishu: replies', () => {
   it('answers success in today’s, the legacy-only or the code-only shape', async () => {
     for (const [success, json] of [
       ['legacy', { Extra: null, StatusCode: 0, StatusMessage: 'success' }],
@@ -188,7 +188,7 @@ describe('fake Feishu: replies (§1.7)', () => {
   })
 })
 
-describe('fake Feishu: mentions (§1.3)', () => {
+describe('fake Feishu: mentions', () => {
   const members = [{ openId: 'ou_tom', name: 'Tom' }, { userId: 'u_ann', name: 'Ann' }]
 
   it('text and post: a member is notified, an outsider shown by name only, all only where the group allows it', async () => {

@@ -6,8 +6,9 @@ import { SlidingWindow } from './window.js'
 
 /**
  * A fake Feishu/Lark custom bot (`POST /open-apis/bot/v2/hook/<token>`, the same path on open.feishu.cn and
- * open.larksuite.com), written from outbound-more.md §1 and its check list §1.9. The real check order is not
- * documented beyond "token first"; this fake follows §1.9.
+ * open.larksuite.com), written from https://open.feishu.cn/document/client-docs/bot-v3/add-custom-bot. The real
+ * check order is not documented beyond "token first"; this fake checks the token, the body and its size, the IP,
+ * the signature, msg_type and shape, card mentions, the keyword, then the rate.
  */
 
 export type FeishuBot = {
@@ -159,7 +160,7 @@ export type FakeFeishu = Awaited<ReturnType<typeof startFakeFeishu>>
 
 /**
  * base64(HMAC-SHA256(key = timestamp + "\n" + secret, msg = "")): the string to sign is the KEY and the message is
- * empty, unlike DingTalk's; timestamp in seconds; not URL-encoded, it travels in the JSON body (§1.4).
+ * empty, unlike DingTalk's; timestamp in seconds; not URL-encoded, it travels in the JSON body.
  */
 export function feishuSign(secret: string, timestamp: string): string {
   return createHmac('sha256', `${timestamp}\n${secret}`).update('').digest('base64')

@@ -1,6 +1,6 @@
 /**
- * What a Slack incoming webhook checks in a payload and who it notifies (outbound-more.md §2.2–2.4, §2.8 steps
- * 3, 4 and 7), as pure functions. Limits are in characters (code points here), not bytes.
+ * What a Slack incoming webhook checks in a payload and who it notifies, as pure functions. Limits are in characters
+ * (code points here), not bytes.
  */
 export type Json = Record<string, unknown>
 export type Member = { id: string; name?: string }

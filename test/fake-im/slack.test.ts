@@ -19,7 +19,7 @@ const answer = async (url: string, body: unknown) => {
 }
 const section = (text: string, type = 'mrkdwn') => ({ type: 'section', text: { type, text } })
 
-describe('fake Slack: the URL is the credential (outbound-more.md §2.1, §2.6, §2.8 step 1)', () => {
+describe('fake Slack: the URL is the credential', () => {
   it('answers an unknown hook 404 no_service and each dead hook or channel its own error', async () => {
     const states = ['revoked', 'channel_missing', 'channel_archived', 'prohibited', 'team_disabled', 'no_active_hooks'] as const
     const f = await start([{ secret: 'ok', team: 'T1', bot: 'B1' }, ...states.map((state) => ({ secret: state, state }))])
@@ -40,7 +40,7 @@ describe('fake Slack: the URL is the credential (outbound-more.md §2.1, §2.6, 
   })
 })
 
-describe('fake Slack: payload (§2.2, §2.4, §2.8 steps 2–4)', () => {
+describe('fake Slack: payload', () => {
   it('needs JSON; a form body only with formPayload and a payload field', async () => {
     const f = await start([{ secret: 'ok' }])
     expect(await answer(f.webhook('ok'), '{"text": ')).toEqual([400, 'invalid_payload'])
@@ -91,7 +91,7 @@ describe('fake Slack: payload (§2.2, §2.4, §2.8 steps 2–4)', () => {
   })
 })
 
-describe('fake Slack: rate limit (§2.5, §2.8 step 5)', () => {
+describe('fake Slack: rate limit', () => {
   it('lets a burst through, then answers 429 with Retry-After and the counts; refills 1 a second', async () => {
     const clock = manualClock()
     const f = await start([{ secret: 'r' }, { secret: 'other' }], { clock, burst: 3 })
@@ -120,7 +120,7 @@ describe('fake Slack: rate limit (§2.5, §2.8 step 5)', () => {
   })
 })
 
-describe('fake Slack: mentions (§2.3, §2.8 step 7)', () => {
+describe('fake Slack: mentions', () => {
   const members = [{ id: 'U012AB3CD', name: 'ann' }]
   it('counts <@U…>, <!here>, <!channel|…>, <!subteam^…> in live markup; not entity-escaped ones, nor plain_text', async () => {
     const f = await start([{ secret: 'm', members, subteams: ['S1'] }])

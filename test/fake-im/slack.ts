@@ -4,14 +4,14 @@ import { SlidingWindow, TokenBucket } from './window.js'
 
 /**
  * A fake Slack incoming webhook (`POST /services/T…/B…/<secret>`; the URL is the credential), written from
- * outbound-more.md §2 and its check list §2.8. Errors are plain-text strings with an HTTP status (§2.6).
+ * https://api.slack.com/messaging/webhooks. Errors are plain-text strings with an HTTP status.
  */
 
 export type SlackHook = {
   secret: string
   team?: string
   bot?: string
-  /** What happened to the hook or its channel; each answers its own error (§2.6, §2.8 step 1). */
+  /** What happened to the hook or its channel; each answers its own error. */
   state?: 'active' | 'revoked' | 'channel_missing' | 'channel_archived' | 'prohibited' | 'team_disabled' | 'no_active_hooks'
   /** Channel members by user id (`U…`/`W…`), optionally with the name the channel shows. */
   members?: Member[]
@@ -59,7 +59,7 @@ const STATE_ERRORS: Record<string, [number, string]> = {
   channel_missing: [404, 'channel_not_found'],
   channel_archived: [410, 'channel_is_archived'],
   prohibited: [403, 'action_prohibited'],
-  // The statuses of these two are not documented (outbound-more.md §2.6).
+  // The statuses of these two are not documented.
   team_disabled: [403, 'team_disabled'],
   no_active_hooks: [410, 'no_active_hooks'],
 }

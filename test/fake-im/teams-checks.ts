@@ -1,7 +1,7 @@
 /**
- * What a Teams Workflows flow ("Send webhook alerts to a channel") does with a request it has accepted
- * (outbound-more.md §3.3–3.5, §3.9 steps 2 and 5), as pure functions: the trigger's schema, the reasons a run
- * fails, and who a posted card notifies. The sender never sees any of it: it got a 202.
+ * What a Teams Workflows flow ("Send webhook alerts to a channel") does with a request it has accepted,
+ * as pure functions: the trigger's schema, the reasons a run fails, and who a posted card notifies. The sender never
+ * sees any of it: it got a 202.
  */
 export type Json = Record<string, unknown>
 export type Member = { upn?: string; objectId?: string; name?: string }
@@ -36,7 +36,7 @@ export function schemaProblem(v: unknown, s: Schema, path = 'body'): string | un
   return undefined
 }
 
-/** Why the run posting this message fails, or undefined when it posts (§3.9 step 5). */
+/** Why the run posting this message fails, or undefined when it posts. */
 export function runProblem(msg: Json, o: { maxVersion: string; acceptMessageCard: boolean }): string | undefined {
   if (isMessageCard(msg)) return o.acceptMessageCard ? undefined : 'MessageCard is not supported: send a message with an Adaptive Card attachment.'
   if (msg.type !== 'message') return `The message type '${String(msg.type)}' is not supported: expected 'message'.`
@@ -90,7 +90,7 @@ const cards = (msg: Json): Json[] => (Array.isArray(msg.attachments) ? (msg.atta
 
 /**
  * A mention notifies when its entity's `text` is verbatim in a TextBlock or Fact and its `mentioned.id` is a
- * channel member's UPN or Entra object id (§3.4). `notify: false` models posts "as User" or by the Flow bot
+ * channel member's UPN or Entra object id. `notify: false` models posts "as User" or by the Flow bot
  * that were seen not to notify (unconfirmed either way).
  */
 export function resolveMentions(msg: Json, members: Member[], notify: boolean): Resolution {

@@ -25,7 +25,7 @@ const adaptive = (body: unknown[], extra: Card = {}): Card => ({ $schema: 'http:
 const block = (text: string) => ({ type: 'TextBlock', text, wrap: true })
 const message = (text = 'Build #42 failed') => envelope(adaptive([block(text)]))
 
-describe('fake Teams: the trigger URL and who may call it (outbound-more.md §3.2, §3.9 step 1)', () => {
+describe('fake Teams: the trigger URL and who may call it', () => {
   it('answers 404 for an unknown or deleted flow, 401 for a missing or wrong sig, 409 for a flow turned off', async () => {
     const f = await start([{ id: 'ok', sig: 's3cret' }, { id: 'gone', sig: 's', state: 'deleted' }, { id: 'off', sig: 's', state: 'off' }])
     expect(await post(f.webhook('ok'), message())).toMatchObject({ status: 202, body: '' })
@@ -48,7 +48,7 @@ describe('fake Teams: the trigger URL and who may call it (outbound-more.md §3.
   })
 })
 
-describe('fake Teams: the trigger answers 202, the run decides (§3.3, §3.5, §3.9 steps 2, 4, 5)', () => {
+describe('fake Teams: the trigger answers 202, the run decides', () => {
   it('rejects a body that is not JSON or breaks the trigger schema with 400 TriggerInputSchemaMismatch', async () => {
     const schema = { type: 'object', properties: { type: { type: 'string' }, attachments: { type: 'array', items: { type: 'object', properties: { contentUrl: { type: 'string' } } } } } }
     const f = await start([{ id: 'f', sig: 's' }, { id: 'typed', sig: 's', schema }])
@@ -130,7 +130,7 @@ describe('fake Teams: the trigger answers 202, the run decides (§3.3, §3.5, §
   })
 })
 
-describe('fake Teams: fixed windows per flow (§3.6, §3.9 step 3)', () => {
+describe('fake Teams: fixed windows per flow', () => {
   it('takes 4 a second, then 429 with Retry-After until the window refreshes', async () => {
     const clock = manualClock()
     const f = await start([{ id: 'f', sig: 's' }, { id: 'g', sig: 's' }], { clock })
@@ -167,7 +167,7 @@ describe('fake Teams: fixed windows per flow (§3.6, §3.9 step 3)', () => {
   })
 })
 
-describe('fake Teams: mentions (§3.4)', () => {
+describe('fake Teams: mentions', () => {
   const members = [{ upn: 'adele@contoso.onmicrosoft.com', name: 'Adele Vance' }, { objectId: '0a1b-oid', name: 'Lee Gu' }]
   const mention = (text: string, id: string) => ({ type: 'mention', text, mentioned: { id, name: text } })
 

@@ -4,9 +4,10 @@ import { FixedWindow } from './window.js'
 
 /**
  * A fake Microsoft Teams Workflows webhook (Power Automate "When a Teams webhook request is received"), written
- * from outbound-more.md §3 and its check list §3.9. The HTTP trigger answers 202 once the request is queued; the
- * card is posted (or not) by a run the sender never sees, kept in `runs()`. The Office 365 connectors are retired
- * (§3.1), so there is no connector route.
+ * from https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-incoming-webhook
+ * (Workflows). The HTTP trigger answers 202 once the request is queued; the
+ * card is posted (or not) by a run the sender never sees, kept in `runs()`. The Office 365 connectors are
+ * retired, so there is no connector route.
  */
 
 export type TeamsFlow = {
@@ -34,7 +35,7 @@ export type TeamsOptions = {
   oversize?: 'run' | '413'
   /** The newest Adaptive Card version Teams renders (default "1.4", as Flux pins). */
   maxVersion?: string
-  /** Fixed windows per flow as [ms, max]; default the connector table (§3.6), unconfirmed for Workflows. */
+  /** Fixed windows per flow as [ms, max]; default the connector table, unconfirmed for Workflows. */
   windows?: [number, number][]
 }
 

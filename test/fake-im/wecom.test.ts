@@ -14,7 +14,7 @@ async function post(url: string, body: unknown) {
   return { status: res.status, json: (await res.json()) as { errcode: number; errmsg: string } }
 }
 
-describe('fake WeCom group robot (outbound.md §2, §6.2)', () => {
+describe('fake WeCom group robot', () => {
   it('answers bad key, bad JSON, unknown msgtype with HTTP 200 and a hinted errmsg', async () => {
     const f = await start([{ key: 'k' }])
     const bad = await post(f.webhook('nope'), { msgtype: 'text', text: { content: 'x' } })

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import { noteInjected, serveFake, type Call, type Failure, type Reply } from './serve.js'
 import { SlidingWindow } from './window.js'
 
-/** A fake WeCom group robot API (`POST /cgi-bin/webhook/send`), written from outbound.md §2 and §6.2. */
+/** A fake WeCom group robot API (`POST /cgi-bin/webhook/send`), written from
+ * https://developer.work.weixin.qq.com/document/path/91770. */
 
 export type WeComRobot = { key: string; members?: { userid: string; mobile?: string }[]; textLimitMode?: 'doc2048' | 'observed5120' }
 export type WeComOptions = { clock?: { now(): number } }
@@ -31,7 +32,7 @@ export async function startFakeWeCom(robots: WeComRobot[], o: WeComOptions = {})
   const byKey = new Map(robots.map((r) => [r.key, r]))
   const windows = new Map<string, SlidingWindow>()
   const records: WeComRecord[] = []
-  // Every WeCom errmsg carries a hint, the caller's ip and a link (outbound.md §6.2).
+  // Every WeCom errmsg carries a hint, the caller's ip and a link.
   const err = (c: Call, errcode: number, text: string): Reply => ({
     status: 200,
     json: { errcode, errmsg: `${text}, hint: [${clock.now()}${Math.floor(Math.random() * 1e6)}], from ip: ${c.ip}, more info at https://open.work.weixin.qq.com/devtool/query?e=${errcode}` },

@@ -77,7 +77,7 @@ export function eventFlags(e: CommonEvent, targets: Routing['targets']): string[
 
 /** How a source's events get their link, for the flag above. */
 const NO_LINK_FIX: Partial<Record<CommonEvent['source'], string>> = {
-  // The Notification plugin sends build.full_url only when Jenkins knows its own root URL (inbound.md §2.3).
+  // The Notification plugin sends build.full_url only when Jenkins knows its own root URL.
   jenkins: "set Jenkins' URL in Manage Jenkins → System (Jenkins URL), then the Notification plugin sends build.full_url",
 }
 
