@@ -65,7 +65,7 @@ describe('hostile rules files', () => {
     expect(problems(`${head}x:\n  ${'- '.repeat(n)}y\n`)[0]).toMatch(/^rules\.yaml:6:\d+: /)
   })
 
-  it('any text: a ConfigError or rules, never another exception', () => {
+  it('any text: a ConfigError or rules, never another exception', { timeout: 120_000 }, () => {
     const pieces = fc.constantFrom('targets:', 'rules:', '\n', '  ', '- ', '&a ', '*a', '&b ', '*b', '[', ']', '{', '}', ',', ': ', '"', "'", '${X}', '${', '!!binary ', '!!str ', '? ', '|', '>', '%YAML 1.2\n', '---\n', 'name: x', 'notify: [dev]', 'match: { branch: "/(/" }', 'dev: { type: dingtalk, webhook: "" }', '<<: *a', '\u0000', '\ufeff', '#')
     fc.assert(
       fc.property(fc.array(pieces, { maxLength: 60 }), (parts) => {

@@ -217,7 +217,7 @@ describe('glob pre-check', () => {
       }),
     )
 
-  it('a glob matches exactly what its regular expression matches', () => {
+  it('a glob matches exactly what its regular expression matches', { timeout: 120_000 }, () => {
     fc.assert(
       fc.property(
         glob.filter((g) => !/^\/(.+)\/([imsu]*)$/.test(g)).chain((g) => fc.tuple(fc.constant(g), value(g))), // not a /regex/
@@ -225,7 +225,7 @@ describe('glob pre-check', () => {
           expect(compilePattern(g).test(v)).toBe(globToRE2(g).test(v))
         },
       ),
-      { numRuns: 20_000 },
+      { numRuns: 5_000 },
     )
   })
 })
