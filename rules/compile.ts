@@ -1,4 +1,5 @@
-import { compileMatch, type Condition } from './match.js'
+import type { CompiledRule } from './compiled-rule.js'
+import { compileMatch } from './match.js'
 import { buildDirectory, type Directory } from './people.js'
 import type { Problem } from './problems.js'
 import type { Rule, RulesFile, Target } from './schema.js'
@@ -7,21 +8,7 @@ import { emptyIndex, type RuleIndex } from './rule-index.js'
 
 export type NamedTarget = Target & { name: string }
 
-/** One rule, ready to match: conditions compiled once at load, never per request. */
-export type CompiledRule = {
-  name: string
-  index: number
-  /** Every condition, in `match` order (`ci-notify test` names the first that fails). */
-  conditions: Condition[]
-  /** The conditions the index does not decide (patterns): all route() still tests for a rule the index offers. */
-  residual: Condition[]
-  notify: string[]
-  /** The people/roles to @, without `all`. */
-  mention: string[]
-  all: boolean
-  continue: boolean
-  template?: Rule['template']
-}
+export type { CompiledRule }
 
 export type CompiledRules = {
   /** Path of the file these came from (or "<inline>"). */

@@ -1,5 +1,5 @@
 import { KINDS, SOURCES, STATUSES } from '../src/event.js'
-import type { CompiledRule, CompiledRules } from './compile.js'
+import type { CompiledRule } from './compiled-rule.js'
 import type { MatchInput } from './match.js'
 import type { Transition } from '../src/routing.js'
 
@@ -45,7 +45,7 @@ const TRANSITION = ordinals(TRANSITIONS)
 
 const decide = (rules: CompiledRule[], m: MatchInput) => rules.filter((r) => r.conditions.every((c) => !c.keyed || c.test(m)))
 
-export function candidates(rules: CompiledRules, m: MatchInput): CompiledRule[] {
+export function candidates(rules: { rules: CompiledRule[]; index: RuleIndex }, m: MatchInput): CompiledRule[] {
   const e = m.event
   const s = SOURCE.get(e.source)
   const k = KIND.get(e.kind)

@@ -1,0 +1,18 @@
+import type { Condition } from './match.js'
+import type { Rule } from './schema.js'
+
+/** One rule, ready to match: conditions compiled once at load, never per request. */
+export type CompiledRule = {
+  name: string
+  index: number
+  /** Every condition, in `match` order (`ci-notify test` names the first that fails). */
+  conditions: Condition[]
+  /** The conditions the index does not decide (patterns): all route() still tests for a rule the index offers. */
+  residual: Condition[]
+  notify: string[]
+  /** The people/roles to @, without `all`. */
+  mention: string[]
+  all: boolean
+  continue: boolean
+  template?: Rule['template']
+}
