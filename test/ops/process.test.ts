@@ -148,8 +148,12 @@ describe('graceful shutdown', () => {
     })
     expect(deliveries).toHaveLength(2)
     expect(robot.calls[0].body.msgUuid).not.toBe(robot.calls[1].body.msgUuid) // the first was not sent again
-    // this process sent one delivery: its metrics say so
-    const metrics = await (await fetch(`${b.url}/metrics`)).text()
+    // this process sent one delivery: its metrics say so (counted just after the store records the send, so the
+    // API may show it sent a moment before /metrics counts it)
+    const metrics = await until('the send to be counted', async () => {
+      const text = await (await fetch(`${b.url}/metrics`)).text()
+      return text.includes('ci_notify_deliveries_total{target="dev",result="sent"}') ? text : undefined
+    })
     expect(metrics).toContain('ci_notify_deliveries_total{target="dev",result="sent"} 1')
     expect(metrics).toContain('ci_notify_delivery_latency_seconds_count{target="dev"} 1')
     expect(metrics).toContain('ci_notify_queue_depth 0')
