@@ -2,8 +2,9 @@ import { redactUrl } from '../redact.js'
 import { SECRET_PATH_PREFIXES } from './index.js'
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-// The segment after a declared prefix, up to the next `/`, `?`, `#`, quote or space.
-const SECRET_PATHS = SECRET_PATH_PREFIXES.length ? new RegExp(`(${SECRET_PATH_PREFIXES.map(escapeRe).join('|')})[^/?#\\s"']+`, 'g') : undefined
+// The segment after a declared prefix: its URL path characters (unreserved and %-escapes), so the `:` or `)` a
+// message puts after a URL stays.
+const SECRET_PATHS = SECRET_PATH_PREFIXES.length ? new RegExp(`(${SECRET_PATH_PREFIXES.map(escapeRe).join('|')})[A-Za-z0-9._~%-]+`, 'g') : undefined
 
 /**
  * redactUrl (src/redact.ts: credentials in the query) plus the path credentials the registered platforms declare
