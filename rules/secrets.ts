@@ -4,7 +4,7 @@ import type { Target } from './schema.js'
 
 /**
  * Secret values a rules file brings, for redaction: each robot webhook URL whole, its query values (where DingTalk
- * and WeCom carry their credential) and what each platform adds (a signing secret). The logger asks for them on every
+ * and WeCom carry their credential), the path token of a platform that keeps it there (Feishu) and what each platform adds (a signing secret). The logger asks for them on every
  * line.
  */
 export function rulesSecrets(rules: CompiledRules | undefined): string[] {
@@ -17,7 +17,10 @@ export function targetSecrets(t: Target): string[] {
   if (t.webhook) {
     out.push(t.webhook)
     try {
-      for (const [, v] of new URL(t.webhook).searchParams) if (v) out.push(v, encodeURIComponent(v))
+      const url = new URL(t.webhook)
+      for (const [, v] of url.searchParams) if (v) out.push(v, encodeURIComponent(v))
+      const token = pathToken(url.pathname, platformOf(t.type).secretPathPrefix)
+      if (token) out.push(token, decodeURIComponent(token))
     } catch (err) {
       if (!(err instanceof TypeError)) throw err
       // Not a URL (the sender rejects it with a redacted error); the whole string is already listed.
@@ -25,4 +28,10 @@ export function targetSecrets(t: Target): string[] {
   }
   out.push(...platformOf(t.type).secrets(t))
   return out
+}
+
+/** The path segment after `prefix` (Platform.secretPathPrefix), if the path has one. */
+function pathToken(pathname: string, prefix: string | undefined): string | undefined {
+  if (!prefix || !pathname.startsWith(prefix)) return undefined
+  return pathname.slice(prefix.length).split('/')[0] || undefined
 }

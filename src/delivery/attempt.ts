@@ -6,7 +6,8 @@ import type { RenderInput, RobotMessage } from '../render/types.js'
 import type { Sender } from '../senders/types.js'
 import type { Delivery, DeliveryProgress, Store } from '../store/types.js'
 import { DeliveryError } from '../errors.js'
-import { redactUrl, redactValues } from '../redact.js'
+import { redactValues } from '../redact.js'
+import { redactRobotUrl } from '../platforms/redact.js'
 import { backoff } from './backoff.js'
 import type { Clock } from './clock.js'
 import type { RateLimit } from './rate-limit.js'
@@ -108,7 +109,7 @@ async function failed(ctx: AttemptCtx, b: Batch, err: DeliveryError, line: Recor
   const errcode = err.o.errcode
   // A robot (or a proxy in front of it) may quote a credential; what is stored is shown by the API, so scrub it.
   const raw = err instanceof RobotError ? err.r.errmsg : err.message
-  const errmsg = redactValues(redactUrl(raw), ctx.secrets)
+  const errmsg = redactValues(redactRobotUrl(raw), ctx.secrets)
   const now = clock.now()
   if (!err.o.retryable) {
     for (const d of b.deliveries) await store.markDead(d.id, { errcode, errmsg })

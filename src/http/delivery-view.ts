@@ -1,4 +1,4 @@
-import { redactUrl } from '../redact.js'
+import { redactRobotUrl } from '../platforms/redact.js'
 import type { Delivery } from '../store/types.js'
 
 /** What the API shows of a delivery, wherever it appears: times as ISO strings, errmsg scrubbed of URL credentials. */
@@ -10,7 +10,7 @@ export function deliveryView(d: Delivery) {
     status: d.status,
     attempts: d.attempts,
     last_errcode: d.last_errcode ?? null,
-    last_errmsg: d.last_errmsg === undefined ? null : redactUrl(d.last_errmsg),
+    last_errmsg: d.last_errmsg === undefined ? null : redactRobotUrl(d.last_errmsg),
     created_at: d.created_at,
     next_attempt_at: d.status === 'pending' || d.status === 'retrying' ? new Date(d.next_attempt_at).toISOString() : null,
     sent_at: d.sent_at ?? null,

@@ -1,7 +1,8 @@
 import type { AppDeps, TargetState } from '../app/deps.js'
 import type { BucketState } from '../store/types.js'
 import { UnavailableError } from '../errors.js'
-import { redactUrl, redactValues } from '../redact.js'
+import { redactValues } from '../redact.js'
+import { redactRobotUrl } from '../platforms/redact.js'
 import { settingSecrets } from '../settings.js'
 import { rulesSecrets } from '../../rules/secrets.js'
 
@@ -15,7 +16,7 @@ export async function status(deps: AppDeps) {
   const tz = compiled.config.defaults.timezone
   const states = deps.targetStates?.() ?? {}
   // A reload error or a warning quotes the file; a bad line could hold a robot URL or a secret.
-  const scrub = (text: string) => redactValues(redactUrl(text), [...settingSecrets(deps.settings), ...rulesSecrets(compiled)])
+  const scrub = (text: string) => redactValues(redactRobotUrl(text), [...settingSecrets(deps.settings), ...rulesSecrets(compiled)])
   const unavailable = (err: unknown) => {
     throw new UnavailableError(`store unavailable: ${(err as Error).message}`, { cause: err })
   }

@@ -3,14 +3,14 @@ import { buildSucceeded, deploySucceeded, pipelineFailed } from '../render/examp
 import { drain } from '../render/gradual.js'
 import type { RenderInput, RenderTarget, RobotMessage } from '../render/types.js'
 import type { TargetRoute, Transition } from '../routing.js'
-import { PLATFORM_NAMES, platforms } from '../platforms/index.js'
+import { PLATFORM_NAMES, platformOf, platforms } from '../platforms/index.js'
 
 const route: TargetRoute = {
   target: 'team',
   rules: ['failures'],
   all: false,
   mentions: [
-    { as: 'author', name: '张三', resolved: true, ids: { dingtalk: 'zhangsan01', wecom: 'ZhangSan' }, mobile: '13800000001' },
+    { as: 'author', name: '张三', resolved: true, ids: { dingtalk: 'zhangsan01', wecom: 'ZhangSan', feishu: 'ou_zhangsan' }, mobile: '13800000001' },
     { as: 'actor', name: '李四', resolved: true, mobile: '13800000002' },
     { as: 'culprits', name: 'wangwu', resolved: false },
   ],
@@ -25,7 +25,7 @@ const input = (event: CommonEvent, target: RenderTarget, transition: Transition 
 })
 
 /** What a person reads: the markdown or text of each message (JSON only for what is not text). */
-function show(m: RobotMessage): string {
+function showBody(m: RobotMessage): string {
   const b = m as { msgtype: string; markdown?: { title?: string; text?: string; content?: string }; text?: Record<string, unknown> }
   if (b.markdown) return b.markdown.text ?? b.markdown.content ?? ''
   const { content, ...lists } = b.text ?? {}
@@ -45,13 +45,14 @@ export function renderExamples(): string {
   const out: string[] = []
   for (const platform of PLATFORM_NAMES) {
     const { renderer, exampleTarget } = platforms[platform]
+    const show = platformOf(platform).show ?? showBody
     for (const [name, event, transition, locale] of cases) {
       const messages = renderer.render(input(event, exampleTarget, transition, locale))
-      out.push(`## ${platform} · ${name} · ${locale}`, ...messages.map((m, i) => `--- message ${i + 1} (${String(m.msgtype)})\n${show(m)}`), '')
+      out.push(`## ${platform} · ${name} · ${locale}`, ...messages.map((m, i) => `--- message ${i + 1} (${String(m.msgtype ?? m.msg_type)})\n${show(m)}`), '')
     }
     const burst = [pipelineFailed, buildSucceeded, deploySucceeded].map((e) => input(e, exampleTarget, null, 'zh-CN'))
     const digest = drain(renderer.digest(burst))
-    out.push(`## ${platform} · digest of 3 · zh-CN`, ...digest.map((m, i) => `--- message ${i + 1} (${String(m.msgtype)})\n${show(m)}`), '')
+    out.push(`## ${platform} · digest of 3 · zh-CN`, ...digest.map((m, i) => `--- message ${i + 1} (${String(m.msgtype ?? m.msg_type)})\n${show(m)}`), '')
   }
   return out.join('\n')
 }

@@ -1,13 +1,14 @@
 import type { Renderer } from '../render/types.js'
 import type { Platform, TargetBase } from './common/types.js'
 import { dingtalk } from './dingtalk/index.js'
+import { feishu } from './feishu/index.js'
 import { wecom } from './wecom/index.js'
 
 /**
  * The chat platforms. Adding one is a folder beside these (its target schema, delivery, renderer) and one line here;
  * the rules schema, people's ids, `check`, redaction, the worker and the docs read this.
  */
-export const platforms = { dingtalk, wecom } as const
+export const platforms = { dingtalk, wecom, feishu } as const
 
 export type PlatformName = keyof typeof platforms
 export const PLATFORM_NAMES = Object.keys(platforms) as PlatformName[]
@@ -17,3 +18,6 @@ export const platformOf = (type: string): Platform<TargetBase> => platforms[type
 
 /** Each platform's renderer, by target type. */
 export const renderers = Object.fromEntries(PLATFORM_NAMES.map((n) => [n, platforms[n].renderer])) as Record<PlatformName, Renderer>
+
+/** The path prefixes after which a webhook's path segment is its credential (Platform.secretPathPrefix). */
+export const SECRET_PATH_PREFIXES: readonly string[] = PLATFORM_NAMES.flatMap((n) => platformOf(n).secretPathPrefix ?? [])

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici'
 import type { PlatformDelivery, Reading } from '../platforms/common/types.js'
-import { redactUrl } from '../redact.js'
+import { redactRobotUrl } from '../platforms/redact.js'
 import { post, PostFailed } from './post.js'
 import { RobotError } from './robot-error.js'
 import type { Sender } from './types.js'
@@ -20,14 +20,14 @@ export function platformSender(platform: PlatformDelivery, o: SenderOptions): Se
       for (let signed = 1; ; signed++) {
         const req = platform.request(target, message, { uuid, nowMs: now() })
         const fail = (what: string, r: Omit<Extract<Reading, { ok: false }>, 'ok'>) =>
-          new RobotError(`${target.name}: POST ${redactUrl(req.url)}: ${what}`, { ...r, target: target.name })
+          new RobotError(`${target.name}: POST ${redactRobotUrl(req.url)}: ${what}`, { ...r, target: target.name })
         let reading: Reading
         try {
           reading = platform.read(await post(req, { timeoutMs: o.timeoutMs, signal, dispatcher: o.dispatcher }))
         } catch (err) {
           if (!(err instanceof PostFailed)) throw err
           // undici's messages name the host at most, but strip any query that may have slipped in.
-          const why = redactUrl(err.message)
+          const why = redactRobotUrl(err.message)
           throw fail(why, { verdict: { kind: 'retry' }, errmsg: why, label: err.kind === 'timeout' ? 'timeout' : 'network' })
         } finally {
           onPost?.()

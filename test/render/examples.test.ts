@@ -23,6 +23,10 @@ describe('renderExamples (shown in the README)', () => {
       'wecom · build succeeded (fixed) · en',
       'wecom · deploy succeeded · zh-CN',
       'wecom · digest of 3 · zh-CN',
+      'feishu · pipeline failed (broken) · zh-CN',
+      'feishu · build succeeded (fixed) · en',
+      'feishu · deploy succeeded · zh-CN',
+      'feishu · digest of 3 · zh-CN',
     ])
     expect(out).toContain('#### <font color=#F5222D>CI ❌ 流水线失败 · 💥 构建被破坏</font>')
     expect(out).toContain('### <font color="info">✅ Build succeeded · 🎉 Fixed</font>')
@@ -31,6 +35,9 @@ describe('renderExamples (shown in the README)', () => {
     expect(out).toContain('<@ZhangSan> wangwu')
     expect(out).toContain('{"mentioned_mobile_list":["13800000002"]}')
     expect(out).toContain('#### <font color=#F5222D>CI 3 条构建通知</font>')
+    // Feishu's post: the title carries the keyword, mentions are at nodes (shown @id), 李四 (mobile only) by name
+    expect(out).toContain('CI ❌ 流水线失败 · 💥 构建被破坏 gitlab-org/gitlab-test #31\n项目：')
+    expect(out).toContain('@ou_zhangsan 李四、wangwu')
   })
 
   it('uses sample events that are what the adapters make of the fixtures', () => {

@@ -6,6 +6,7 @@ import { drain } from '../../src/render/gradual.js'
 import { renderers, type PlatformName } from '../../src/platforms/index.js'
 import type { RenderInput, RobotMessage } from '../../src/render/types.js'
 import type { Mention } from '../../src/routing.js'
+import type { Target } from '../../rules/schema.js'
 import * as f from './events.js'
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8')
@@ -47,11 +48,15 @@ const mention: fc.Arbitrary<Mention> = fc.record({
   resolved: fc.boolean(),
   dingtalk: fc.option(fc.stringMatching(/^[a-z0-9]{1,12}$/), { nil: undefined }),
   wecom: fc.option(fc.stringMatching(/^[A-Za-z0-9]{1,12}$/), { nil: undefined }),
+  ids: fc.option(fc.record({ feishu: fc.stringMatching(/^ou_[a-z0-9]{1,12}$/) }), { nil: undefined }),
   mobile: fc.option(fc.stringMatching(/^1[3-9]\d{9}$/), { nil: undefined }),
 })
 const target = fc.oneof(
   fc.record({ msgtype: fc.constantFrom('markdown', 'actionCard', 'text' as const), keyword: fc.option(fc.constantFrom('CI', '构建通知'), { nil: undefined }) }).map((o) => f.dingtalkTarget(o)),
   fc.constantFrom('markdown', 'text' as const).map((msgtype) => f.wecomTarget({ msgtype })),
+  fc
+    .record({ msgtype: fc.constantFrom('post', 'text', 'interactive' as const), keyword: fc.option(fc.constantFrom('CI', '构建通知'), { nil: undefined }) })
+    .map((o): Target => ({ type: 'feishu', webhook: '', rate_per_minute: 10, ...o })),
 )
 const input: fc.Arbitrary<RenderInput> = fc
   .record({ event, target, mentions: fc.array(mention, { maxLength: 6 }), all: fc.boolean(), locale: fc.constantFrom('zh-CN', 'en' as const), transition: fc.constantFrom(null, 'broken', 'fixed', 'still_failing', 'first' as const) })
@@ -60,9 +65,13 @@ const input: fc.Arbitrary<RenderInput> = fc
 type Any = { msgtype: string; markdown?: { title?: string; text?: string; content?: string }; actionCard?: { text: string }; text?: { content: string }; at?: { atMobiles: string[]; atUserIds: string[] } }
 
 /** Every message is within its platform's limit, valid UTF-8, and every @ token in it is one we put there. */
-function check(platform: 'dingtalk' | 'wecom', ms: RobotMessage[]) {
+function check(platform: PlatformName, ms: RobotMessage[]) {
   expect(ms.length).toBeGreaterThan(0)
   for (const raw of ms) {
+    if (platform === 'feishu') {
+      checkFeishu(raw)
+      continue
+    }
     const m = raw as Any
     const json = JSON.stringify(raw)
     expect(validUtf8(json)).toBe(true)
@@ -103,3 +112,13 @@ describe('properties', () => {
     )
   })
 })
+
+/** Feishu: the signed body within 20 000 bytes; every `<at>` one of ours (`ou_…` or all), none in a post's text. */
+function checkFeishu(raw: RobotMessage) {
+  const signed = JSON.stringify({ timestamp: '1599360473', sign: 'l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8=', ...raw })
+  expect(bytes(signed)).toBeLessThanOrEqual(20_000)
+  const m = raw as { msg_type: string; content?: { text?: string; post?: { zh_cn: { content: { tag: string; text?: string; user_id?: string }[][] } } }; card?: unknown }
+  const text = m.msg_type === 'text' ? m.content!.text! : m.msg_type === 'interactive' ? JSON.stringify(m.card) : ''
+  for (const [token] of text.matchAll(/<at[^>]*>/g)) expect(token).toMatch(/^<at (?:user_id="|id=)(?:ou_[a-z0-9]{1,12}|all)"?>$/)
+  if (m.msg_type === 'post') for (const n of m.content!.post!.zh_cn.content.flat()) if (n.tag === 'text') expect(n.text).not.toMatch(/<at/)
+}

@@ -49,10 +49,17 @@ export type Platform<T extends TargetBase = TargetBase> = {
   hosts: readonly string[]
   /** How a signing secret starts, when the platform gives it a prefix, and where ops find it (`check` warns otherwise). */
   secretPrefix?: { prefix: string; where: string }
+  /**
+   * When the webhook's credential is in its path (Feishu's …/hook/<token>): the path up to it. The segment after it is
+   * redacted wherever a URL is shown (src/redact.ts) and listed as a secret value (rules/secrets.ts).
+   */
+  secretPathPrefix?: string
   /** A target's secret values beyond its webhook URL and that URL's query values (a signing secret…). */
   secrets(target: T): string[]
   /** Its messages, from the shared content model (src/render/) under its own syntax, mentions and limits. */
   renderer: Renderer
+  /** What a person reads of one of its messages, for the docs' gallery; by default a `{msgtype, markdown|text}` body's text. */
+  show?: (m: RobotMessage) => string
   /** The target the docs' message gallery renders for (src/platforms/examples.ts). */
   exampleTarget: T & RenderTarget
   delivery: PlatformDelivery
