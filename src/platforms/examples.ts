@@ -5,12 +5,15 @@ import type { RenderInput, RenderTarget, RobotMessage } from '../render/types.js
 import type { TargetRoute, Transition } from '../routing.js'
 import { PLATFORM_NAMES, platformOf, platforms } from '../platforms/index.js'
 
+// 张三's id on each platform that gives one: each platform's folder names its own sample id.
+const exampleIds = Object.fromEntries(PLATFORM_NAMES.flatMap((n) => (platformOf(n).exampleId ? [[n, platformOf(n).exampleId!]] : [])))
+
 const route: TargetRoute = {
   target: 'team',
   rules: ['failures'],
   all: false,
   mentions: [
-    { as: 'author', name: '张三', resolved: true, ids: { dingtalk: 'zhangsan01', wecom: 'ZhangSan', feishu: 'ou_zhangsan' }, mobile: '13800000001' },
+    { as: 'author', name: '张三', resolved: true, ids: exampleIds, mobile: '13800000001' },
     { as: 'actor', name: '李四', resolved: true, mobile: '13800000002' },
     { as: 'culprits', name: 'wangwu', resolved: false },
   ],

@@ -60,6 +60,8 @@ export type Platform<T extends TargetBase = TargetBase> = {
   renderer: Renderer
   /** What a person reads of one of its messages, for the docs' gallery; by default a `{msgtype, markdown|text}` body's text. */
   show?: (m: RobotMessage) => string
+  /** The sample person 张三's id on this platform, for the docs' gallery (src/platforms/examples.ts). */
+  exampleId?: string
   /** The target the docs' message gallery renders for (src/platforms/examples.ts). */
   exampleTarget: T & RenderTarget
   delivery: PlatformDelivery

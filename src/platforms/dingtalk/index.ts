@@ -14,6 +14,7 @@ export const dingtalk = {
   },
   secrets: (t) => (t.secret ? [t.secret] : []),
   renderer,
+  exampleId: 'zhangsan01',
   exampleTarget: { type: 'dingtalk', webhook: '', rate_per_minute: 20, msgtype: 'markdown', keyword: 'CI' },
   delivery: dingtalkDelivery,
 } satisfies Platform<DingTalkTarget>

@@ -13,6 +13,7 @@ export const feishu = {
   secrets: (t) => (t.secret ? [t.secret] : []),
   renderer,
   show: showFeishu,
+  exampleId: 'ou_zhangsan',
   exampleTarget: { type: 'feishu', webhook: '', rate_per_minute: 10, msgtype: 'post', keyword: 'CI' },
   delivery: feishuDelivery,
 } satisfies Platform<FeishuTarget>

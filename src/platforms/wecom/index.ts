@@ -9,6 +9,7 @@ export const wecom = {
   hosts: ['qyapi.weixin.qq.com'],
   secrets: () => [],
   renderer,
+  exampleId: 'ZhangSan',
   exampleTarget: { type: 'wecom', webhook: '', rate_per_minute: 20, msgtype: 'markdown' },
   delivery: wecomDelivery,
 } satisfies Platform<WeComTarget>
