@@ -4,8 +4,8 @@ import type { Target } from './schema.js'
 
 /**
  * Secret values a rules file brings, for redaction: each robot webhook URL whole, its query values (where DingTalk
- * and WeCom carry their credential), the path token of a platform that keeps it there (Feishu) and what each platform adds (a signing secret). The logger asks for them on every
- * line.
+ * and WeCom carry their credential), the path token of a platform that keeps it there (Feishu), and what each
+ * platform adds (a signing secret). The logger asks for them on every line.
  */
 export function rulesSecrets(rules: CompiledRules | undefined): string[] {
   return rules ? Object.values(rules.targets).flatMap(targetSecrets) : []

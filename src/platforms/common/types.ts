@@ -51,7 +51,7 @@ export type Platform<T extends TargetBase = TargetBase> = {
   secretPrefix?: { prefix: string; where: string }
   /**
    * When the webhook's credential is in its path (Feishu's …/hook/<token>): the path up to it. The segment after it is
-   * redacted wherever a URL is shown (src/redact.ts) and listed as a secret value (rules/secrets.ts).
+   * redacted wherever a URL is shown (src/platforms/redact.ts) and listed as a secret value (rules/secrets.ts).
    */
   secretPathPrefix?: string
   /** A target's secret values beyond its webhook URL and that URL's query values (a signing secret…). */
