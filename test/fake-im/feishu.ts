@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { cardMentionProblem, keywordFields, resolveMentions, shapeProblem, visibleText, type Json, type Member, type Rejection, type Resolution } from './feishu-checks.js'
 import { ipMatches } from './ip.js'
-import { replyText, serveFake, type Call, type Failure, type Reply } from './serve.js'
+import { replyText, serveRecorded, type Call, type Failure, type Reply } from './serve.js'
 import { SlidingWindow } from './window.js'
 
 /**
@@ -132,18 +132,10 @@ export async function startFakeFeishu(bots: FeishuBot[], o: FeishuOptions = {}) 
     Object.assign(rec, { http: r.status, code: j?.code, msg: j?.msg, reply: replyText(r) })
   }
 
-  const http = await serveFake(
-    (c) => {
-      const rec = record(c)
-      const r = check(c, rec)
-      note(rec, r)
-      return r
-    },
-    (c, f, r) => {
-      const rec = record(c)
-      rec.injected = f.kind
-      note(rec, r)
-    },
+  const http = await serveRecorded(
+    record,
+    check,
+    note,
     // An injected code answers in Feishu's shape, with the HTTP status it comes with (9499 → 400).
     { errcodeReply: (f) => reply({ status: f.status ?? 200, code: f.errcode, msg: f.errmsg }) },
   )

@@ -122,3 +122,29 @@ function send(res: ServerResponse, r: Reply): void {
 
 /** The body a reply carries, as the sender reads it: what the new fakes record beside the status. */
 export const replyText = (r: Reply): string => (r.json !== undefined ? JSON.stringify(r.json) : (r.text ?? ''))
+
+/**
+ * serveFake for a fake that records every call: `record` makes (and keeps) the call's record, `check` answers it,
+ * `note` writes the answer into the record. An injected failure is recorded and noted the same way, marked injected.
+ */
+export function serveRecorded<R extends { injected?: Failure['kind'] }>(
+  record: (c: Call) => R,
+  check: (c: Call, rec: R) => Reply,
+  note: (rec: R, r: Reply | undefined) => void,
+  o?: Parameters<typeof serveFake>[2],
+): Promise<FakeHttp> {
+  return serveFake(
+    (c) => {
+      const rec = record(c)
+      const r = check(c, rec)
+      note(rec, r)
+      return r
+    },
+    (c, f, r) => {
+      const rec = record(c)
+      rec.injected = f.kind
+      note(rec, r)
+    },
+    o,
+  )
+}

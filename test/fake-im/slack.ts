@@ -1,5 +1,5 @@
 import { chars, MAX_TEXT, payloadProblem, resolveMentions, shownParts, visibleText, type Json, type Member, type Resolution } from './slack-checks.js'
-import { replyText, serveFake, type Call, type Failure, type Reply } from './serve.js'
+import { replyText, serveRecorded, type Call, type Failure, type Reply } from './serve.js'
 import { SlidingWindow, TokenBucket } from './window.js'
 
 /**
@@ -125,18 +125,10 @@ export async function startFakeSlack(hooks: SlackHook[], o: SlackOptions = {}) {
     if (r) Object.assign(rec, { http: r.status, reply: replyText(r), retryAfter: r.headers?.['retry-after'] })
   }
 
-  const http = await serveFake(
-    (c) => {
-      const rec = record(c)
-      const r = check(c, rec)
-      note(rec, r)
-      return r
-    },
-    (c, f, r) => {
-      const rec = record(c)
-      rec.injected = f.kind
-      note(rec, r)
-    },
+  const http = await serveRecorded(
+    record,
+    check,
+    note,
     // Slack has no codes: an injected one answers its errmsg as the plain-text body (400 unless told).
     { errcodeReply: (f) => err(f.status ?? 400, f.errmsg) },
   )

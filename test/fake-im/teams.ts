@@ -1,5 +1,5 @@
 import { resolveMentions, runProblem, schemaProblem, visibleText, type Json, type Member, type Resolution, type Schema } from './teams-checks.js'
-import { replyText, serveFake, type Call, type Failure, type Reply } from './serve.js'
+import { replyText, serveRecorded, type Call, type Failure, type Reply } from './serve.js'
 import { FixedWindow } from './window.js'
 
 /**
@@ -134,18 +134,10 @@ export async function startFakeTeams(flows: TeamsFlow[], o: TeamsOptions = {}) {
     if (r) Object.assign(rec, { http: r.status, reply: replyText(r), retryAfter: r.headers?.['retry-after'] })
   }
 
-  const http = await serveFake(
-    (c) => {
-      const rec = record(c)
-      const r = check(c, rec)
-      note(rec, r)
-      return r
-    },
-    (c, f, r) => {
-      const rec = record(c)
-      rec.injected = f.kind
-      note(rec, r)
-    },
+  const http = await serveRecorded(
+    record,
+    check,
+    note,
     // Logic Apps' error shape: {error: {code, message}}, the code being the errmsg (say "GatewayTimeout").
     { errcodeReply: (f) => error(f.status ?? 500, f.errmsg, f.errmsg) },
   )
