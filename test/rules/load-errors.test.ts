@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { configProblems } from './config-problems.js'
 import { parseRules } from '../../rules/load.js'
 import { ConfigError } from '../../src/errors.js'
 
-/** The ConfigError's problems for a file, each `file:line:col: path: message`. */
-function problems(text: string, env: Record<string, string> = {}): string[] {
-  try {
-    parseRules(text, { file: 'rules.yaml', env })
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems
-    throw err
-  }
-  throw new Error('expected a ConfigError')
-}
+const problems = (text: string, env: Record<string, string> = {}) => configProblems(text, { env })
 
 const targets = `targets:
   dev-group: { type: dingtalk, webhook: "" }

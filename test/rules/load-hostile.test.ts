@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { configProblems } from './config-problems.js'
 import { parseRules } from '../../rules/load.js'
 import { ConfigError } from '../../src/errors.js'
 
@@ -9,17 +10,7 @@ import { ConfigError } from '../../src/errors.js'
  */
 const load = (text: string, env: Record<string, string> = {}) => parseRules(text, { file: 'rules.yaml', env })
 
-/** The ConfigError's problems; fails the test on any other outcome. */
-function problems(text: string, env: Record<string, string> = {}): string[] {
-  let caught: unknown
-  try {
-    load(text, env)
-  } catch (err) {
-    caught = err
-  }
-  expect(caught).toBeInstanceOf(ConfigError)
-  return (caught as ConfigError).problems
-}
+const problems = (text: string, env: Record<string, string> = {}) => configProblems(text, { env })
 
 const head = `targets:\n  dev: { type: dingtalk, webhook: "" }\nrules:\n  - { name: all, notify: [dev] }\n`
 
