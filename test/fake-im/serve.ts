@@ -148,3 +148,8 @@ export function serveRecorded<R extends { injected?: Failure['kind'] }>(
     o,
   )
 }
+
+/** Writes a fake's answer into its record: the status, the body as text, and a Retry-After when it gave one. */
+export function noteReply(rec: { http: number; reply?: string; retryAfter?: string }, r: Reply | undefined): void {
+  if (r) Object.assign(rec, { http: r.status, reply: replyText(r), retryAfter: r.headers?.['retry-after'] })
+}

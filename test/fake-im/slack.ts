@@ -1,5 +1,5 @@
 import { chars, MAX_TEXT, payloadProblem, resolveMentions, shownParts, visibleText, type Json, type Member, type Resolution } from './slack-checks.js'
-import { replyText, serveRecorded, type Call, type Failure, type Reply } from './serve.js'
+import { noteReply, serveRecorded, type Call, type Failure, type Reply } from './serve.js'
 import { SlidingWindow, TokenBucket } from './window.js'
 
 /**
@@ -121,14 +121,11 @@ export async function startFakeSlack(hooks: SlackHook[], o: SlackOptions = {}) {
     records.push(rec)
     return rec
   }
-  const note = (rec: SlackRecord, r: Reply | undefined) => {
-    if (r) Object.assign(rec, { http: r.status, reply: replyText(r), retryAfter: r.headers?.['retry-after'] })
-  }
 
   const http = await serveRecorded(
     record,
     check,
-    note,
+    noteReply,
     // Slack has no codes: an injected one answers its errmsg as the plain-text body (400 unless told).
     { errcodeReply: (f) => err(f.status ?? 400, f.errmsg) },
   )

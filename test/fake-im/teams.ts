@@ -1,5 +1,5 @@
 import { resolveMentions, runProblem, schemaProblem, visibleText, type Json, type Member, type Resolution, type Schema } from './teams-checks.js'
-import { replyText, serveRecorded, type Call, type Failure, type Reply } from './serve.js'
+import { noteReply, serveRecorded, type Call, type Failure, type Reply } from './serve.js'
 import { FixedWindow } from './window.js'
 
 /**
@@ -130,14 +130,11 @@ export async function startFakeTeams(flows: TeamsFlow[], o: TeamsOptions = {}) {
     records.push(rec)
     return rec
   }
-  const note = (rec: TeamsRecord, r: Reply | undefined) => {
-    if (r) Object.assign(rec, { http: r.status, reply: replyText(r), retryAfter: r.headers?.['retry-after'] })
-  }
 
   const http = await serveRecorded(
     record,
     check,
-    note,
+    noteReply,
     // Logic Apps' error shape: {error: {code, message}}, the code being the errmsg (say "GatewayTimeout").
     { errcodeReply: (f) => error(f.status ?? 500, f.errmsg, f.errmsg) },
   )
