@@ -1,4 +1,5 @@
 import { httpFailure } from './http-verdict.js'
+import { jsonObject } from './json-reply.js'
 import type { Reading, RobotReply, Verdict } from './types.js'
 
 /**
@@ -16,13 +17,7 @@ export function readErrcodeReply(reply: RobotReply, classify: (errcode: number, 
 }
 
 function parseEnvelope(text: string): { errcode: number; errmsg: string } | undefined {
-  let v: unknown
-  try {
-    v = JSON.parse(text)
-  } catch {
-    return undefined
-  }
-  if (typeof v !== 'object' || v === null || typeof (v as { errcode?: unknown }).errcode !== 'number') return undefined
-  const { errcode, errmsg } = v as { errcode: number; errmsg?: unknown }
-  return { errcode, errmsg: typeof errmsg === 'string' ? errmsg : '' }
+  const o = jsonObject(text)
+  if (typeof o?.errcode !== 'number') return undefined
+  return { errcode: o.errcode, errmsg: typeof o.errmsg === 'string' ? o.errmsg : '' }
 }

@@ -1,4 +1,5 @@
 import { httpFailure } from '../common/http-verdict.js'
+import { jsonObject } from '../common/json-reply.js'
 import type { PlatformDelivery, Reading, RobotReply } from '../common/types.js'
 import { classifyFeishu } from './errcodes.js'
 import { signature } from './sign.js'
@@ -34,14 +35,8 @@ export function readFeishuReply(reply: RobotReply): Reading {
 }
 
 function parseEnvelope(text: string): { code: number; msg: string } | undefined {
-  let v: unknown
-  try {
-    v = JSON.parse(text)
-  } catch {
-    return undefined
-  }
-  if (typeof v !== 'object' || v === null) return undefined
-  const o = v as { code?: unknown; StatusCode?: unknown; msg?: unknown; StatusMessage?: unknown }
+  const o = jsonObject(text)
+  if (!o) return undefined
   const code = o.code ?? o.StatusCode
   if (typeof code !== 'number') return undefined
   const msg = typeof o.msg === 'string' ? o.msg : typeof o.StatusMessage === 'string' ? o.StatusMessage : ''
