@@ -65,4 +65,8 @@ export type Platform<T extends TargetBase = TargetBase> = {
   /** The target the docs' message gallery renders for (src/platforms/examples.ts). */
   exampleTarget: T & RenderTarget
   delivery: PlatformDelivery
+  /** The least time between two sends to one webhook (Feishu 5 a second: 200; Slack about 1 a second: 1000), on top of its rate_per_minute. */
+  minGapMs?: number
+  /** Instants the platform asks senders to avoid (Feishu: the first seconds of :00 and :30): for a send at `ms`, until when it should wait, or undefined. */
+  avoid?: (ms: number) => number | undefined
 }
