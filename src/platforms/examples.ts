@@ -49,13 +49,14 @@ export function renderExamples(): string {
   for (const platform of PLATFORM_NAMES) {
     const { renderer, exampleTarget } = platforms[platform]
     const show = platformOf(platform).show ?? showBody
+    const kind = platformOf(platform).kind ?? ((m: RobotMessage) => String(m.msgtype ?? m.msg_type))
     for (const [name, event, transition, locale] of cases) {
       const messages = renderer.render(input(event, exampleTarget, transition, locale))
-      out.push(`## ${platform} · ${name} · ${locale}`, ...messages.map((m, i) => `--- message ${i + 1} (${String(m.msgtype ?? m.msg_type)})\n${show(m)}`), '')
+      out.push(`## ${platform} · ${name} · ${locale}`, ...messages.map((m, i) => `--- message ${i + 1} (${kind(m)})\n${show(m)}`), '')
     }
     const burst = [pipelineFailed, buildSucceeded, deploySucceeded].map((e) => input(e, exampleTarget, null, 'zh-CN'))
     const digest = drain(renderer.digest(burst))
-    out.push(`## ${platform} · digest of 3 · zh-CN`, ...digest.map((m, i) => `--- message ${i + 1} (${String(m.msgtype ?? m.msg_type)})\n${show(m)}`), '')
+    out.push(`## ${platform} · digest of 3 · zh-CN`, ...digest.map((m, i) => `--- message ${i + 1} (${kind(m)})\n${show(m)}`), '')
   }
   return out.join('\n')
 }
