@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { NamedTarget } from '../../rules/compile.js'
 import { parseRules } from '../../rules/load.js'
@@ -75,6 +76,8 @@ describe('Teams in check', () => {
   it('takes a teams: id on a person', () => {
     const rules = parseRules('targets:\n  t: { type: teams, webhook: "" }\npeople:\n  - { name: 张三, gitlab: zs, teams: zhangsan@contoso.com }\n', { file: 'w.yaml', env: {} })
     expect(rules.config.people[0]).toMatchObject({ teams: 'zhangsan@contoso.com' })
+    // the JSON Schema (checked against `ci-notify schema` in test/commands/schema.test.ts) says which id
+    expect(readFileSync('rules.schema.json', 'utf8')).toContain("The person's Microsoft Teams UPN (name@contoso.com) or Entra object id, for @-mentions there")
   })
 })
 

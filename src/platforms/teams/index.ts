@@ -30,6 +30,7 @@ export const teams = {
   renderer,
   show: showTeams,
   kind: () => 'AdaptiveCard',
+  personId: 'UPN (name@contoso.com) or Entra object id',
   exampleId: 'zhangsan@contoso.com',
   exampleTarget: { type: 'teams', webhook: '', rate_per_minute: 8 },
   delivery: teamsDelivery,
