@@ -5,8 +5,9 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 // The segment after a declared prefix: its URL path characters (unreserved and %-escapes), so the `:` or `)` a
 // message puts after a URL stays.
 const SECRET_PATHS = SECRET_PATH_PREFIXES.length ? new RegExp(`(${SECRET_PATH_PREFIXES.map(escapeRe).join('|')})[A-Za-z0-9._~%-]+`, 'g') : undefined
-// A declared parameter's value up to the next parameter, fragment, space or quote, as redactUrl reads its own.
-const SECRET_QUERY = SECRET_PARAMS.length ? new RegExp(`([?&](?:${SECRET_PARAMS.map(escapeRe).join('|')})=)[^&#\\s"']*`, 'gi') : undefined
+// A declared parameter's value up to the next parameter, fragment, space or quote, or the `:` or `)` a message puts
+// after a URL (neither is in a SAS signature, which is base64url, percent-escaped at most).
+const SECRET_QUERY = SECRET_PARAMS.length ? new RegExp(`([?&](?:${SECRET_PARAMS.map(escapeRe).join('|')})=)[^&#\\s"':)]*`, 'gi') : undefined
 
 /**
  * redactUrl (src/redact.ts: credentials in the query) plus the credentials the registered platforms declare: path

@@ -80,6 +80,8 @@ export type Platform<T extends TargetBase = TargetBase> = {
   show?: (m: RobotMessage) => string
   /** The kind of one of its messages, as the docs' gallery names it; by default its `msgtype` or `msg_type`. */
   kind?: (m: RobotMessage) => string
+  /** What a person's id on it is, for the rules schema's description of people's `<name>:` key; "user id" by default. */
+  personId?: string
   /** The sample person 张三's id on this platform, for the docs' gallery (src/platforms/examples.ts). */
   exampleId?: string
   /** The target the docs' message gallery renders for (src/platforms/examples.ts). */
