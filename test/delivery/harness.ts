@@ -38,7 +38,7 @@ export function fakeRenderers(): Record<TargetType, Renderer> {
       return out
     },
   }
-  return { dingtalk: r, wecom: r, feishu: r }
+  return { dingtalk: r, wecom: r, feishu: r, teams: r }
 }
 
 export type Harness = Awaited<ReturnType<typeof harness>>

@@ -6,7 +6,7 @@ import { fixtureEvent } from './events.js'
 const { id: _a, received_at: _b, ...pipelineFields } = pipelineFailed
 const { id: _c, received_at: _d, ...deployFields } = deploySucceeded
 
-describe('renderExamples (shown in the README)', () => {
+describe('renderExamples (the gallery of docs/messages.md)', () => {
   it('is deterministic', () => {
     expect(renderExamples()).toBe(renderExamples())
   })
@@ -27,6 +27,10 @@ describe('renderExamples (shown in the README)', () => {
       'feishu · build succeeded (fixed) · en',
       'feishu · deploy succeeded · zh-CN',
       'feishu · digest of 3 · zh-CN',
+      'teams · pipeline failed (broken) · zh-CN',
+      'teams · build succeeded (fixed) · en',
+      'teams · deploy succeeded · zh-CN',
+      'teams · digest of 3 · zh-CN',
     ])
     expect(out).toContain('#### <font color=#F5222D>CI ❌ 流水线失败 · 💥 构建被破坏</font>')
     expect(out).toContain('### <font color="info">✅ Build succeeded · 🎉 Fixed</font>')
@@ -38,6 +42,9 @@ describe('renderExamples (shown in the README)', () => {
     // Feishu's post: the title carries the keyword, mentions are at nodes (shown @id), 李四 (mobile only) by name
     expect(out).toContain('CI ❌ 流水线失败 · 💥 构建被破坏 gitlab-org/gitlab-test #31\n项目：')
     expect(out).toContain('@ou_zhangsan 李四、wangwu')
+    // Teams: a card; 张三 mentioned through an entity (shown @Name), the others by name, the link an action
+    expect(out).toContain('--- message 1 (AdaptiveCard)\n❌ 流水线失败 · 💥 构建被破坏\n项目: [gitlab-org/gitlab-test]')
+    expect(out).toContain('@张三 李四、wangwu\n[查看详情](http://example.com/gitlab-org/gitlab-test/-/pipelines/31)')
   })
 
   it('uses sample events that are what the adapters make of the fixtures', () => {
