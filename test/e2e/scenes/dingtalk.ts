@@ -13,9 +13,11 @@ export const dingtalk: Scene = {
   dedupes: true,
   async start(o = {}) {
     const fake = await startFakeDingTalk([{ token: TOKEN, security: { secret: SECRET, keywords: ['CI'] }, members: [{ userId: 'alice_ding', mobile: '13800000000' }] }], o)
+    const webhook = fake.webhook(TOKEN)
+    const secrets = [TOKEN, SECRET]
     return {
-      target: { type: 'dingtalk', webhook: fake.webhook(TOKEN), secret: SECRET, keyword: 'CI' },
-      secrets: [TOKEN, SECRET],
+      target: { type: 'dingtalk', webhook, secret: SECRET, keyword: 'CI' },
+      secrets,
       shown: () =>
         fake.shown().map((r) => {
           const m = r.message as Json
@@ -31,9 +33,9 @@ export const dingtalk: Scene = {
           duplicate: !!r.duplicate,
           injected: !!r.injected,
         })),
-      failTwice: (quote) => {
+      failTwice: () => {
         fake.inject({ kind: 'status', status: 500 }, 1)
-        fake.inject({ kind: 'errcode', errcode: -1, errmsg: quote }, 1)
+        fake.inject({ kind: 'errcode', errcode: -1, errmsg: `upstream failed: POST ${webhook} with ${secrets.join(', ')}` }, 1)
       },
       setLatency: (ms) => fake.setLatency(ms),
       close: () => fake.close(),

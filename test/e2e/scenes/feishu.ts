@@ -16,9 +16,11 @@ export const feishu: Scene = {
   dedupes: false,
   async start(o = {}) {
     const fake = await startFakeFeishu([{ token: TOKEN, security: { secret: SECRET, keywords: ['CI'] }, members: [{ openId: 'ou_alice', name: 'Alice' }] }], o)
+    const webhook = fake.webhook(TOKEN)
+    const secrets = [TOKEN, SECRET]
     return {
-      target: { type: 'feishu', webhook: fake.webhook(TOKEN), secret: SECRET, keyword: 'CI', msgtype: 'interactive' },
-      secrets: [TOKEN, SECRET],
+      target: { type: 'feishu', webhook, secret: SECRET, keyword: 'CI', msgtype: 'interactive' },
+      secrets,
       shown: () => fake.shown().map((r) => ({ at: r.at, message: r.message, visible: r.visible ?? '', notified: r.mentions!.resolved, unresolved: r.mentions!.unresolved })),
       requests: () =>
         fake.records.map((r) => ({
@@ -29,9 +31,9 @@ export const feishu: Scene = {
           duplicate: false,
           injected: !!r.injected,
         })),
-      failTwice: (quote) => {
+      failTwice: () => {
         fake.inject({ kind: 'status', status: 500 }, 1)
-        fake.inject({ kind: 'errcode', errcode: 2200, errmsg: quote }, 1)
+        fake.inject({ kind: 'errcode', errcode: 2200, errmsg: `upstream failed: POST ${webhook} with ${secrets.join(', ')}` }, 1)
       },
       setLatency: (ms) => fake.setLatency(ms),
       close: () => fake.close(),

@@ -28,10 +28,11 @@ export interface SceneFake {
   /** Every request the fake answered, oldest first. */
   requests(): Request[]
   /**
-   * The next two requests fail and the worker retries: an HTTP 500, then the platform's own transient error with
-   * `quote` as its message (a robot or a proxy echoing the request URL: the worker logs and stores what it quotes).
+   * The next two requests fail and the worker retries: an HTTP 500, then the platform's own transient error quoting
+   * the credential (its whole URL and secret where the platform's errors carry text, the credential alone where they
+   * carry an identifier): what the worker keeps of it is logged and stored, and must be redacted.
    */
-  failTwice(quote: string): void
+  failTwice(): void
   /** Answers every accepted request `ms` later: a send is in flight most of the time. */
   setLatency(ms: number): void
   close(): Promise<void>

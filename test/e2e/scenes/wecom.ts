@@ -12,9 +12,11 @@ export const wecom: Scene = {
   dedupes: false,
   async start(o = {}) {
     const fake = await startFakeWeCom([{ key: KEY, members: [{ userid: 'alice_wx', mobile: '13800000000' }] }], o)
+    const webhook = fake.webhook(KEY)
+    const secrets = [KEY]
     return {
-      target: { type: 'wecom', webhook: fake.webhook(KEY) },
-      secrets: [KEY],
+      target: { type: 'wecom', webhook },
+      secrets,
       shown: () =>
         fake.shown().map((r) => {
           const m = r.message as Json
@@ -23,9 +25,9 @@ export const wecom: Scene = {
         }),
       requests: () =>
         fake.records.map((r) => ({ at: r.at, http: r.http, ok: r.http === 200 && r.errcode === 0, rateLimited: r.errcode === 45009, duplicate: false, injected: !!r.injected })),
-      failTwice: (quote) => {
+      failTwice: () => {
         fake.inject({ kind: 'status', status: 500 }, 1)
-        fake.inject({ kind: 'errcode', errcode: -1, errmsg: quote }, 1)
+        fake.inject({ kind: 'errcode', errcode: -1, errmsg: `upstream failed: POST ${webhook} with ${secrets.join(', ')}` }, 1)
       },
       setLatency: (ms) => fake.setLatency(ms),
       close: () => fake.close(),
