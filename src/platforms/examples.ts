@@ -35,6 +35,8 @@ function showBody(m: RobotMessage): string {
   return `${String(content)}\n${JSON.stringify(lists)}`
 }
 
+const formatOf = (m: RobotMessage): string => String(m.msgtype ?? m.msg_type)
+
 /**
  * The built-in messages for each kind on each platform, plus a digest, as the README shows them. Deterministic:
  * fixed sample events and mentions, each platform's example target, timezone Asia/Shanghai.
@@ -49,13 +51,14 @@ export function renderExamples(): string {
   for (const platform of PLATFORM_NAMES) {
     const { renderer, exampleTarget } = platforms[platform]
     const show = platformOf(platform).show ?? showBody
+    const format = platformOf(platform).formatOf ?? formatOf
     for (const [name, event, transition, locale] of cases) {
       const messages = renderer.render(input(event, exampleTarget, transition, locale))
-      out.push(`## ${platform} · ${name} · ${locale}`, ...messages.map((m, i) => `--- message ${i + 1} (${String(m.msgtype ?? m.msg_type)})\n${show(m)}`), '')
+      out.push(`## ${platform} · ${name} · ${locale}`, ...messages.map((m, i) => `--- message ${i + 1} (${format(m)})\n${show(m)}`), '')
     }
     const burst = [pipelineFailed, buildSucceeded, deploySucceeded].map((e) => input(e, exampleTarget, null, 'zh-CN'))
     const digest = drain(renderer.digest(burst))
-    out.push(`## ${platform} · digest of 3 · zh-CN`, ...digest.map((m, i) => `--- message ${i + 1} (${String(m.msgtype ?? m.msg_type)})\n${show(m)}`), '')
+    out.push(`## ${platform} · digest of 3 · zh-CN`, ...digest.map((m, i) => `--- message ${i + 1} (${format(m)})\n${show(m)}`), '')
   }
   return out.join('\n')
 }

@@ -27,6 +27,10 @@ describe('renderExamples (shown in the README)', () => {
       'feishu · build succeeded (fixed) · en',
       'feishu · deploy succeeded · zh-CN',
       'feishu · digest of 3 · zh-CN',
+      'slack · pipeline failed (broken) · zh-CN',
+      'slack · build succeeded (fixed) · en',
+      'slack · deploy succeeded · zh-CN',
+      'slack · digest of 3 · zh-CN',
     ])
     expect(out).toContain('#### <font color=#F5222D>CI ❌ 流水线失败 · 💥 构建被破坏</font>')
     expect(out).toContain('### <font color="info">✅ Build succeeded · 🎉 Fixed</font>')
@@ -38,6 +42,9 @@ describe('renderExamples (shown in the README)', () => {
     // Feishu's post: the title carries the keyword, mentions are at nodes (shown @id), 李四 (mobile only) by name
     expect(out).toContain('CI ❌ 流水线失败 · 💥 构建被破坏 gitlab-org/gitlab-test #31\n项目：')
     expect(out).toContain('@ou_zhangsan 李四、wangwu')
+    // Slack: the header block, mrkdwn links, the member-id mention, 李四 (mobile only) by name
+    expect(out).toContain('--- message 1 (blocks)\n❌ 流水线失败 · 💥 构建被破坏\n项目：<http://192.168.64.1:3005/gitlab-org/gitlab-test|gitlab-org/gitlab-test>')
+    expect(out).toContain('<@U0ZHANGSAN> 李四、wangwu')
   })
 
   it('uses sample events that are what the adapters make of the fixtures', () => {

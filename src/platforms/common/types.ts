@@ -50,8 +50,9 @@ export type Platform<T extends TargetBase = TargetBase> = {
   /** How a signing secret starts, when the platform gives it a prefix, and where ops find it (`check` warns otherwise). */
   secretPrefix?: { prefix: string; where: string }
   /**
-   * When the webhook's credential is in its path (Feishu's …/hook/<token>): the path up to it. The segment after it is
-   * redacted wherever a URL is shown (src/platforms/redact.ts) and listed as a secret value (rules/secrets.ts).
+   * When the webhook's credential is in its path (Feishu's …/hook/<token>, Slack's /services/T…/B…/<secret>): the path
+   * up to it. The rest of the path after it, one segment or several, is redacted wherever a URL is shown
+   * (src/platforms/redact.ts) and listed as a secret value with its last segment (rules/secrets.ts).
    */
   secretPathPrefix?: string
   /** A target's secret values beyond its webhook URL and that URL's query values (a signing secret…). */
@@ -60,6 +61,8 @@ export type Platform<T extends TargetBase = TargetBase> = {
   renderer: Renderer
   /** What a person reads of one of its messages, for the docs' gallery; by default a `{msgtype, markdown|text}` body's text. */
   show?: (m: RobotMessage) => string
+  /** The kind of one of its messages as the docs' gallery names it (`markdown`, `post`); by default its msgtype or msg_type. */
+  formatOf?: (m: RobotMessage) => string
   /** The sample person 张三's id on this platform, for the docs' gallery (src/platforms/examples.ts). */
   exampleId?: string
   /** The target the docs' message gallery renders for (src/platforms/examples.ts). */
