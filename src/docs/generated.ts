@@ -1,4 +1,5 @@
 import { messageGallery } from './gallery.js'
+import { settingsTable } from './settings-table.js'
 
 /**
  * The parts of docs/ that are generated from the code, so they cannot drift from it. Each sits between
@@ -7,6 +8,7 @@ import { messageGallery } from './gallery.js'
  */
 export const GENERATED: readonly { file: string; name: string; make: () => string }[] = [
   { file: 'docs/messages.md', name: 'message gallery', make: messageGallery },
+  { file: 'docs/operating.md', name: 'settings table', make: settingsTable },
 ]
 
 /** Thrown when a file lacks a block's markers: the block was deleted or renamed by hand. */

@@ -11,9 +11,10 @@ describe('README', () => {
     expect(firstBlock).toMatch(/^npm test\b/m)
   })
 
-  it('has one settings-table row per setting, with its env var, flag and default', () => {
+  it('docs/operating.md has one settings-table row per setting, with its env var, flag and default', () => {
+    const operating = readFileSync('docs/operating.md', 'utf8')
     for (const s of SETTINGS) {
-      const row = readme.split('\n').find((l) => l.startsWith(`| \`${s.env}\``))
+      const row = operating.split('\n').find((l) => l.startsWith(`| \`${s.env}\``))
       expect(row, `${s.env} row`).toBeDefined()
       expect(row).toContain(`\`--${s.flag}\``)
       if (s.default !== undefined) expect(row).toContain(`\`${s.default}\``)
