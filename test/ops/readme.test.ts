@@ -37,9 +37,22 @@ describe('README', () => {
     for (const k of keys) expect(k).toBe('$(date +%s%N)')
   })
 
-  it('has a troubleshooting entry for each errcode people meet', () => {
-    const section = readme.slice(readme.indexOf('## Troubleshooting'))
-    for (const code of ['310000', '130101', '410100', '93000', '40058']) expect(section).toContain(`**${code}**`)
+  it('docs/troubleshooting.md has an entry for each errcode people meet, under its platform', () => {
+    const doc = readFileSync('docs/troubleshooting.md', 'utf8')
+    const section = (heading: string) => {
+      const from = doc.indexOf(`\n## ${heading}\n`)
+      expect(from, heading).toBeGreaterThanOrEqual(0)
+      const to = doc.indexOf('\n## ', from + 1)
+      return doc.slice(from, to < 0 ? undefined : to)
+    }
+    const codes: Record<string, string[]> = {
+      DingTalk: ['310000', '130101', '410100'],
+      WeCom: ['93000', '40058', '45009'],
+      'Feishu / Lark': ['19021', '19024', '19001', '11232', '9499'],
+    }
+    for (const [platform, list] of Object.entries(codes)) {
+      for (const code of list) expect(section(platform), `${platform} ${code}`).toContain(`**${code}**`)
+    }
   })
 })
 
