@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { SETTINGS } from '../../src/settings-spec.js'
 
@@ -9,6 +9,16 @@ describe('README', () => {
     const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? ''
     expect(firstBlock).toMatch(/^npm ci && npm start\b/m)
     expect(firstBlock).toMatch(/^npm test\b/m)
+  })
+
+  it('is the front door: at most 200 lines, the rest in docs/', () => {
+    expect(readme.split('\n').length).toBeLessThanOrEqual(200)
+  })
+
+  it("its test command is the one .ci/run runs", () => {
+    const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? ''
+    const test = /^(npm test)\b/m.exec(firstBlock)?.[1]
+    expect(readFileSync('.ci/run', 'utf8').split('\n')).toContain(test)
   })
 
   it('docs/operating.md has one settings-table row per setting, with its env var, flag and default', () => {
@@ -28,8 +38,9 @@ describe('README', () => {
     for (const f of files) expect(existsSync(f), f).toBe(true)
   })
 
-  it('posts again with an Idempotency-Key that does not repeat, as examples/README.md does', () => {
-    const docs = readme + readFileSync('examples/README.md', 'utf8')
+  it('posts again with an Idempotency-Key that does not repeat, as examples/README.md and docs/ do', () => {
+    const pages = readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => readFileSync(`docs/${f}`, 'utf8'))
+    const docs = [readme, readFileSync('examples/README.md', 'utf8'), ...pages].join('\n')
     // $RANDOM has 32 768 values: two posts collide within a few hundred tries and the second is a "duplicate".
     expect(docs).not.toMatch(/Idempotency-Key: \$RANDOM/)
     const keys = [...docs.matchAll(/-H "Idempotency-Key: ([^"]+)"/g)].map((m) => m[1])
