@@ -22,8 +22,16 @@ export function warnings(config: RulesFile, rules: CompiledRule[]): Problem[] {
     if (shape && typeof secret === 'string' && secret && !secret.startsWith(shape.prefix)) {
       out.push({ path: ['targets', name, 'secret'], message: `does not start with ${shape.prefix}: ${shape.where}` })
     }
+    const own = platform.warnings?.(t) ?? []
+    for (const w of own) out.push({ path: ['targets', name, w.key], message: w.message })
   }
   config.rules.forEach((r, i) => {
+    const all = r.mention?.indexOf('all') ?? -1
+    const deaf = all < 0 ? [] : r.notify.filter((n) => config.targets[n] && platformOf(config.targets[n].type).noMentionAll)
+    for (const n of deaf) {
+      const p = platformOf(config.targets[n].type)
+      out.push({ path: ['rules', i, 'mention', all], message: `"all" mentions no one on ${n} (${p.label}): ${p.noMentionAll}` })
+    }
     if (r.match?.tag !== undefined && r.match.branch !== undefined) {
       out.push({ path: ['rules', i, 'match'], message: `"${r.name}" can never match: it asks for a branch and a tag, and an event has one or the other (a tag pipeline has no branch); write two rules` })
     }

@@ -52,7 +52,8 @@ export function exampleMessages(): Example[] {
   for (const platform of PLATFORM_NAMES) {
     const { renderer, exampleTarget, label } = platforms[platform]
     const show = platformOf(platform).show ?? showBody
-    const shown = (ms: RobotMessage[]) => ms.map((m) => ({ msgtype: String(m.msgtype ?? m.msg_type), shown: show(m) }))
+    const kind = platformOf(platform).kind ?? ((m: RobotMessage) => String(m.msgtype ?? m.msg_type))
+    const shown = (ms: RobotMessage[]) => ms.map((m) => ({ msgtype: kind(m), shown: show(m) }))
     for (const [name, event, transition, locale] of cases) {
       out.push({ platform, label, name, locale, messages: shown(renderer.render(input(event, exampleTarget, transition, locale))) })
     }

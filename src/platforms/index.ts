@@ -21,3 +21,6 @@ export const renderers = Object.fromEntries(PLATFORM_NAMES.map((n) => [n, platfo
 
 /** The path prefixes after which a webhook's path segment is its credential (Platform.secretPathPrefix). */
 export const SECRET_PATH_PREFIXES: readonly string[] = PLATFORM_NAMES.flatMap((n) => platformOf(n).secretPathPrefix ?? [])
+
+/** The query parameters whose values are a webhook's credential on some platform (Platform.secretParams). */
+export const SECRET_PARAMS: readonly string[] = [...new Set(PLATFORM_NAMES.flatMap((n) => platformOf(n).secretParams ?? []))]

@@ -45,7 +45,10 @@ export type Platform<T extends TargetBase = TargetBase> = {
   label: string
   /** The target's keys in the rules file, `type` being the platform's name. */
   target: z.ZodType<T>
-  /** The public API hosts of its webhooks: `check` warns about a target whose URL is another platform's. */
+  /**
+   * The public API hosts of its webhooks: `check` warns about a target whose URL is another platform's. `*.example.com`
+   * stands for any host under example.com (Teams' Workflows hosts are per region and per environment).
+   */
   hosts: readonly string[]
   /** How a signing secret starts, when the platform gives it a prefix, and where ops find it (`check` warns otherwise). */
   secretPrefix?: { prefix: string; where: string }
@@ -54,12 +57,29 @@ export type Platform<T extends TargetBase = TargetBase> = {
    * redacted wherever a URL is shown (src/platforms/redact.ts) and listed as a secret value (rules/secrets.ts).
    */
   secretPathPrefix?: string
+  /**
+   * Query parameters that carry its webhook's credential beyond the ones every URL is redacted of (src/redact.ts):
+   * their values are redacted wherever a URL is shown (src/platforms/redact.ts), as Teams' `sig`.
+   */
+  secretParams?: readonly string[]
   /** A target's secret values beyond its webhook URL and that URL's query values (a signing secret…). */
   secrets(target: T): string[]
   /** Its messages, from the shared content model (src/render/) under its own syntax, mentions and limits. */
   renderer: Renderer
+  /**
+   * What `check` says about one of its targets beyond the shared checks (a retired URL form…): the key and the
+   * message, which never quotes the webhook or a secret.
+   */
+  warnings?: (target: T) => { key: string; message: string }[]
+  /**
+   * Why a rule's `mention: all` does nothing on its targets, when the platform has no way to mention everyone:
+   * `check` warns about such a rule.
+   */
+  noMentionAll?: string
   /** What a person reads of one of its messages, for the docs' gallery; by default a `{msgtype, markdown|text}` body's text. */
   show?: (m: RobotMessage) => string
+  /** The kind of one of its messages, as the docs' gallery names it; by default its `msgtype` or `msg_type`. */
+  kind?: (m: RobotMessage) => string
   /** The sample person 张三's id on this platform, for the docs' gallery (src/platforms/examples.ts). */
   exampleId?: string
   /** The target the docs' message gallery renders for (src/platforms/examples.ts). */
