@@ -2,7 +2,8 @@ import { ConfigError } from './errors.js'
 
 /**
  * One row per setting: its env var, its `ci-notify serve` flag, default and meaning. `loadSettings` reads this table,
- * `ci-notify serve --help` prints it, and a test checks the README's settings table lists every row.
+ * `ci-notify serve --help` prints it, and docs/operating.md's settings table is generated from it
+ * (src/docs/settings-table.ts, `npm run docs`).
  * `parse` throws ConfigError with what is wrong; the caller prefixes the setting's name.
  */
 export type SettingSpec = {
