@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { SETTINGS } from '../../src/settings-spec.js'
+import { SETTINGS } from '../../src/settings/settings-spec.js'
 
 const readme = readFileSync('README.md', 'utf8')
 
