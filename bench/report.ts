@@ -5,7 +5,10 @@ const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`
 const check = (ok: boolean) => (ok ? 'yes' : 'NO')
 const fmtOr = (x: number | undefined) => (x === undefined ? '?' : fmt(x))
 
-/** The tables `npm run bench` prints (and the README quotes), each with the issue's target beside the figure. */
+/**
+ * The tables `npm run bench` prints (and docs/operating.md quotes under Performance), each with the issue's target
+ * beside the figure.
+ */
 export function report(r: Results): string {
   const m = r.machine
   const out: string[] = [

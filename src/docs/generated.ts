@@ -1,12 +1,17 @@
 import { messageGallery } from './gallery.js'
+import { registriesTable } from './registries.js'
+import { settingsTable } from './settings-table.js'
 
 /**
- * The parts of docs/ that are generated from the code, so they cannot drift from it. Each sits between
+ * The parts of docs/ that are generated from the code (the message gallery, the settings table, the registries), so
+ * they cannot drift from it. Each sits between
  * `<!-- BEGIN generated: <name> … -->` and `<!-- END generated: <name> -->` in its file. `npm run docs` rewrites them,
  * `npm run docs -- --check` (and test/docs/generated.test.ts) fails when one differs from what the code makes today.
  */
 export const GENERATED: readonly { file: string; name: string; make: () => string }[] = [
   { file: 'docs/messages.md', name: 'message gallery', make: messageGallery },
+  { file: 'docs/operating.md', name: 'settings table', make: settingsTable },
+  { file: 'docs/architecture.md', name: 'registries', make: registriesTable },
 ]
 
 /** Thrown when a file lacks a block's markers: the block was deleted or renamed by hand. */

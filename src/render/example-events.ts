@@ -1,9 +1,9 @@
 import type { CommonEvent } from '../event.js'
 
 /**
- * Sample events for `renderExamples()` (the gallery of docs/messages.md). The pipeline and the deployment are what the adapters make of
- * test/fixtures/gitlab/pipeline-failed-adapted.json and deployment-success-docs.json (test/render/examples.test.ts
- * checks they still match); the build is one job of that pipeline.
+ * Sample events for `renderExamples()` (the gallery of docs/messages.md). The pipeline and the deployment are what the
+ * adapters make of test/fixtures/gitlab/pipeline-failed-adapted.json and deployment-success-docs.json
+ * (test/render/examples.test.ts checks they still match); the build is one job of that pipeline.
  */
 const gitlabProject = { name: 'Gitlab Test', path: 'gitlab-org/gitlab-test', url: 'http://192.168.64.1:3005/gitlab-org/gitlab-test' }
 const job = (id: number, name: string, status: CommonEvent['status'], extra: object = {}) => ({

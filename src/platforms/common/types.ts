@@ -53,8 +53,9 @@ export type Platform<T extends TargetBase = TargetBase> = {
   /** How a signing secret starts, when the platform gives it a prefix, and where ops find it (`check` warns otherwise). */
   secretPrefix?: { prefix: string; where: string }
   /**
-   * When the webhook's credential is in its path (Feishu's …/hook/<token>): the path up to it. The segment after it is
-   * redacted wherever a URL is shown (src/platforms/redact.ts) and listed as a secret value (rules/secrets.ts).
+   * When the webhook's credential is in its path (Feishu's …/hook/<token>, Slack's /services/T…/B…/<secret>): the path
+   * up to it. The rest of the path after it, one segment or several, is redacted wherever a URL is shown
+   * (src/platforms/redact.ts) and listed as a secret value with its last segment (rules/secrets.ts).
    */
   secretPathPrefix?: string
   /**
