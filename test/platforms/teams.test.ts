@@ -135,7 +135,7 @@ describe('Teams cards', () => {
     expect(Object.keys(a)).toEqual(['contentType', 'content']) // no contentUrl: null, which a typed trigger schema refuses
     expect(a.contentType).toBe('application/vnd.microsoft.card.adaptive')
     const card = cardOf(m)
-    expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.4', msteams: { width: 'Full' } })
+    expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.4', fallbackText: '❌ 流水线失败 gitlab-org/gitlab-test #31', msteams: { width: 'Full' } })
     expect(card.body[0]).toMatchObject({ type: 'TextBlock', text: '❌ 流水线失败', color: 'Attention', weight: 'Bolder' })
     const facts = card.body.find((b) => b.type === 'FactSet')!.facts!
     expect(facts[0]).toEqual({ title: '项目', value: '[gitlab-org/gitlab-test](http://192.168.64.1:3005/gitlab-org/gitlab-test)' })
