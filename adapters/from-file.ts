@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { Source } from '../src/event.js'
-import type { RawRequest } from './types.js'
-import { parseJsonBody } from './json-fields.js'
+import type { RawRequest } from './common/types.js'
+import { parseJsonBody } from './common/json-fields.js'
 
 /**
  * A webhook read from a file, as `ci-notify normalize` and `ci-notify test` replay it. `headers` are

@@ -1,16 +1,16 @@
 import { CommonEvent, type Source } from '../src/event.js'
 import { PayloadError } from '../src/errors.js'
-import { boundStages } from './bound-stages.js'
-import { github } from './github.js'
-import { gitlab } from './gitlab.js'
-import { jenkins } from './jenkins.js'
-import { isIgnored, type Adapter, type Ignored, type RawRequest } from './types.js'
+import { boundStages } from './common/bound-stages.js'
+import { github } from './github/index.js'
+import { gitlab } from './gitlab/index.js'
+import { jenkins } from './jenkins/index.js'
+import { isIgnored, type Adapter, type Ignored, type RawRequest } from './common/types.js'
 
 export const adapters: Record<Source, Adapter> = { gitlab, jenkins, github }
 
 /**
  * Parses a request with its source's adapter and completes the event with our id and the receive time. Its stages
- * are bounded (bound-stages.ts: what is stored, whatever the source sent), and the result is validated against the
+ * are bounded (common/bound-stages.ts: what is stored, whatever the source sent), and the result is validated against the
  * CommonEvent schema, so no adapter can hand the rest of the system an invalid or oversized event.
  * Throws PayloadError (also when validation fails, naming the field).
  */

@@ -1,5 +1,5 @@
 import { toEvent } from '../adapters/index.js'
-import { isIgnored } from '../adapters/types.js'
+import { isIgnored } from '../adapters/common/types.js'
 
 /**
  * `node dist/bench/stages.js`: what a GitLab pipeline hook with many builds costs to parse, and what it stores

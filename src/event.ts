@@ -49,7 +49,7 @@ export const Stage = z.object({
 export type Stage = z.infer<typeof Stage>
 
 /**
- * How much of a run's stages and jobs an event stores (adapters/bound-stages.ts); the rest is only counted, in
+ * How much of a run's stages and jobs an event stores (adapters/common/bound-stages.ts); the rest is only counted, in
  * `omitted`. A message shows at most a few dozen lines of either, and a stored event must not grow past its body
  * (bench/README.md, "Figures behind the comments"). Failed jobs are kept first. A job's link is derived
  * from the project URL only when that URL is at most `link_base` characters (the renderer drops longer links anyway):

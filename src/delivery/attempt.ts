@@ -27,6 +27,8 @@ export type AttemptCtx = {
   renew: () => Promise<void>
   /** Every credential the rules file holds (robot URLs, keys, signing secrets), scrubbed from stored errmsgs. */
   secrets: string[]
+  /** The platform's least time between two sends: the messages of one batch wait it out between them. */
+  minGapMs?: number
 }
 
 /** One send: a delivery's messages, or one digest covering several deliveries (the first one carries it). */
@@ -66,6 +68,7 @@ export async function attempt(ctx: AttemptCtx, b: Batch): Promise<Outcome> {
   try {
     // WeCom has no msgUuid: a part the robot confirmed is never posted again, or the group sees it twice.
     for (let i = skipped; i < b.messages.length; i++) {
+      if (i > skipped && ctx.minGapMs) await pause(ctx.clock, ctx.minGapMs, ctx.signal)
       await ctx.renew()
       await sendOne(ctx, b, i)
       sent = i + 1
@@ -134,4 +137,18 @@ async function failed(ctx: AttemptCtx, b: Batch, err: DeliveryError, line: Recor
   if (dead < b.deliveries.length) metrics.deliveries.inc({ target: name, result: 'retry' }, b.deliveries.length - dead)
   ctx.log.warn({ ...line, errcode, errmsg, retryAt: new Date(at).toISOString(), rateLimited }, 'delivery failed: will retry')
   return dead === b.deliveries.length ? { kind: 'dead' } : { kind: 'retry', at, rateLimited }
+}
+
+/** Waits `ms` on the worker's clock; on shutdown (abort) it returns at once and the send goes on as it would have. */
+function pause(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => {
+      cancel()
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const cancel = clock.setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
 }

@@ -7,8 +7,10 @@ export type Budget = {
   available: number
   /** When `k` sends will be allowed. */
   readyAt: (k: number) => number
-  /** When the next send may go, once the budget is half spent and sends are spread over the window. */
+  /** When the next send may go: its platform's least gap after the last one, instants it avoids, and once the budget is half spent, sends spread over the window. */
   paceAt: number
+  /** The platform's least time between two sends (0: none): between the messages of one batch too. */
+  minGapMs: number
 }
 
 export type Hold = { until: number; reason: 'rate' | 'retry' }

@@ -36,16 +36,18 @@ export class RateLimit {
   /**
    * When the next send should go. At once while more than half the budget is left; after that the rest is spread
    * evenly until the oldest send leaves the window, so a long burst becomes a digest every few seconds instead of
-   * 20 lone messages followed by a minute of silence.
+   * 20 lone messages followed by a minute of silence. Never sooner than `minGapMs` after the last send.
    */
-  paceAt(target: string, perWindow: number, now: number): number {
+  paceAt(target: string, perWindow: number, now: number, minGapMs = 0): number {
     const used = this.recent(target, now)
+    const last = used.at(-1)
+    // The platform's per-second limit: never closer to the last send than its least gap.
+    const gapped = last === undefined ? now : Math.max(now, last + minGapMs)
     const left = perWindow - used.length
-    if (left > perWindow / 2) return now
-    if (left <= 0) return this.readyAt(target, perWindow, 1, now)
-    const last = used[used.length - 1]
+    if (left > perWindow / 2) return gapped
+    if (left <= 0) return Math.max(gapped, this.readyAt(target, perWindow, 1, now))
     const freeAt = used[0] + this.windowMs + this.marginMs
-    return Math.max(now, Math.ceil(last + (freeAt - last) / left))
+    return Math.max(gapped, Math.ceil(last! + (freeAt - last!) / left))
   }
 
   /** The send times still inside the window, for a store shared by several replicas (src/store/types.ts BucketState). */

@@ -7,6 +7,8 @@ import type { Settings } from '../settings.js'
 import type { Sender } from '../senders/types.js'
 import type { Delivery, Store } from '../store/types.js'
 import { rulesSecrets } from '../../rules/secrets.js'
+import { platformOf } from '../platforms/index.js'
+import type { Platform } from '../platforms/common/types.js'
 import { alreadySent, attempt, type AttemptCtx, type Batch } from './attempt.js'
 import { chooseBatch, type Choice } from './choose.js'
 import { gate, type Budget, type Hold } from './gate.js'
@@ -47,6 +49,8 @@ export type StepResult =
 
 const BATCH = 500
 
+type Pacing = Pick<Platform, 'minGapMs' | 'avoid'>
+
 /**
  * One move for one target: the head of its queue alone, or a digest of everything due when more wait than the
  * robot's budget allows, or the store updates for a dry run, a removed target or a missing event. Three stages: the
@@ -62,7 +66,7 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
   const target = env.rules.targets[name]
   if (!target) return removedTarget(env, name)
   const dry = env.settings.dryRun || !target.webhook
-  const budget = budgetOf(env.limit, name, target.rate_per_minute ?? 20, now)
+  const budget = budgetOf(env.limit, name, target.rate_per_minute ?? 20, platformOf(target.type), now)
   const held = gate(first, now, dry, budget)
   if (held) return hold(env, name, held)
 
@@ -128,6 +132,7 @@ async function send(
     sender: env.platforms.senders[target.type],
     retryMaxAgeMs: env.settings.retryMaxAgeMs,
     secrets: rulesSecrets(env.rules),
+    minGapMs: budget.minGapMs,
   }
   const outcome = await attempt(ctx, batch)
   // A lone send that may have reached the robot goes alone again; anything else clears the mark.
@@ -136,12 +141,15 @@ async function send(
   return { kind: 'progress', resendAlone }
 }
 
-function budgetOf(limit: RateLimit, name: string, perWindow: number, now: number): Budget {
+/** The robot's budget now: its per-minute rate, its platform's least gap between sends and the instants it avoids. */
+function budgetOf(limit: RateLimit, name: string, perWindow: number, pacing: Pacing, now: number): Budget {
+  const paced = limit.paceAt(name, perWindow, now, pacing.minGapMs)
   return {
     perWindow,
     available: limit.available(name, perWindow, now),
     readyAt: (k) => limit.readyAt(name, perWindow, Math.min(k, perWindow), now),
-    paceAt: limit.paceAt(name, perWindow, now),
+    paceAt: pacing.avoid?.(paced) ?? paced,
+    minGapMs: pacing.minGapMs ?? 0,
   }
 }
 

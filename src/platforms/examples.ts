@@ -3,7 +3,7 @@ import { buildSucceeded, deploySucceeded, pipelineFailed } from '../render/examp
 import { drain } from '../render/gradual.js'
 import type { RenderInput, RenderTarget, RobotMessage } from '../render/types.js'
 import type { TargetRoute, Transition } from '../routing.js'
-import { PLATFORM_NAMES, platformOf, platforms } from '../platforms/index.js'
+import { PLATFORM_NAMES, type PlatformName, platformOf, platforms } from '../platforms/index.js'
 
 // 张三's id on each platform that gives one: each platform's folder names its own sample id.
 const exampleIds = Object.fromEntries(PLATFORM_NAMES.flatMap((n) => (platformOf(n).exampleId ? [[n, platformOf(n).exampleId!]] : [])))
@@ -35,28 +35,39 @@ function showBody(m: RobotMessage): string {
   return `${String(content)}\n${JSON.stringify(lists)}`
 }
 
+/** One example of the gallery: a platform's messages for one case, each as its msgtype and what a person reads. */
+export type Example = { platform: PlatformName; label: string; name: string; locale: RenderInput['locale']; messages: { msgtype: string; shown: string }[] }
+
 /**
- * The built-in messages for each kind on each platform, plus a digest, as the README shows them. Deterministic:
- * fixed sample events and mentions, each platform's example target, timezone Asia/Shanghai.
+ * The built-in messages for each kind on each registered platform, plus a digest, as docs/messages.md shows them.
+ * Deterministic: fixed sample events and mentions, each platform's example target, timezone Asia/Shanghai.
  */
-export function renderExamples(): string {
+export function exampleMessages(): Example[] {
   const cases: [string, CommonEvent, Transition | null, RenderInput['locale']][] = [
     ['pipeline failed (broken)', pipelineFailed, 'broken', 'zh-CN'],
     ['build succeeded (fixed)', buildSucceeded, 'fixed', 'en'],
     ['deploy succeeded', deploySucceeded, null, 'zh-CN'],
   ]
-  const out: string[] = []
+  const out: Example[] = []
   for (const platform of PLATFORM_NAMES) {
-    const { renderer, exampleTarget } = platforms[platform]
+    const { renderer, exampleTarget, label } = platforms[platform]
     const show = platformOf(platform).show ?? showBody
     const kind = platformOf(platform).kind ?? ((m: RobotMessage) => String(m.msgtype ?? m.msg_type))
+    const shown = (ms: RobotMessage[]) => ms.map((m) => ({ msgtype: kind(m), shown: show(m) }))
     for (const [name, event, transition, locale] of cases) {
-      const messages = renderer.render(input(event, exampleTarget, transition, locale))
-      out.push(`## ${platform} · ${name} · ${locale}`, ...messages.map((m, i) => `--- message ${i + 1} (${kind(m)})\n${show(m)}`), '')
+      out.push({ platform, label, name, locale, messages: shown(renderer.render(input(event, exampleTarget, transition, locale))) })
     }
     const burst = [pipelineFailed, buildSucceeded, deploySucceeded].map((e) => input(e, exampleTarget, null, 'zh-CN'))
-    const digest = drain(renderer.digest(burst))
-    out.push(`## ${platform} · digest of 3 · zh-CN`, ...digest.map((m, i) => `--- message ${i + 1} (${kind(m)})\n${show(m)}`), '')
+    out.push({ platform, label, name: 'digest of 3', locale: 'zh-CN', messages: shown(drain(renderer.digest(burst))) })
+  }
+  return out
+}
+
+/** exampleMessages() as plain text: `## <platform> · <case> · <locale>`, then `--- message <n> (<msgtype>)` and its body. */
+export function renderExamples(): string {
+  const out: string[] = []
+  for (const e of exampleMessages()) {
+    out.push(`## ${e.platform} · ${e.name} · ${e.locale}`, ...e.messages.map((m, i) => `--- message ${i + 1} (${m.msgtype})\n${m.shown}`), '')
   }
   return out.join('\n')
 }

@@ -1,7 +1,7 @@
 import type { CommonEvent } from '../event.js'
 
 /**
- * Sample events for `renderExamples()` (README). The pipeline and the deployment are what the adapters make of
+ * Sample events for `renderExamples()` (the gallery of docs/messages.md). The pipeline and the deployment are what the adapters make of
  * test/fixtures/gitlab/pipeline-failed-adapted.json and deployment-success-docs.json (test/render/examples.test.ts
  * checks they still match); the build is one job of that pipeline.
  */

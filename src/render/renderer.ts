@@ -9,7 +9,7 @@ import type { Renderer } from './types.js'
 export function rendererOf(composer: Composer): Renderer {
   return {
     render(input) {
-      const c = contentFor(input)
+      const c = contentFor(input, composer.valueText(input.target))
       const write = composer.compose(c, { target: input.target, mentions: input.route.mentions, all: input.route.all })
       return fit(c, mentionCount(input.route.mentions, composer.platform), write, (ms) => composer.load(ms) <= 1)
     },

@@ -2,35 +2,38 @@ import Mustache from 'mustache'
 import { clip } from './bytes.js'
 import { actorOf, buildContent, type Content } from './content.js'
 import { neutral, safeUrl } from './escape.js'
-import { dingtalkMarkdownText } from './markdown-text.js'
 import { formatDuration, formatTime } from './format.js'
 import { MARKS, strings } from './i18n.js'
 import type { RenderInput } from './types.js'
 
 /**
- * A value for a template: neutral, and safe in markdown wherever the template puts it (a value at a line's start
- * cannot make a heading or list). Templates are written in markdown for both robots: DingTalk's rules, the wider set.
+ * How a value is written where the template puts it: in the target's message format, as its platform's syntax
+ * writes user text (Composer.valueText). A plain-text message shows every character as it is.
  */
-const safe = (v: string): string => dingtalkMarkdownText(neutral(v))
+export type ValueText = (s: string) => string
+
+const asIs: ValueText = (s) => s
 
 /**
  * Event data for a rule template: every string neutralised like any user text (URL fields made safe instead), so
- * `{{commit.title}}` — or `{{{commit.title}}}` — cannot inject a link, tag or mention into the message.
+ * `{{commit.title}}` — or `{{{commit.title}}}` — cannot inject a link, tag or mention into the message, then written
+ * as the message format needs (a value at a markdown line's start cannot make a heading or list).
  */
-function safeData(v: unknown, key = ''): unknown {
-  if (typeof v === 'string') return /(^|_)url$/.test(key) ? (safeUrl(v) ?? '') : safe(v)
-  if (Array.isArray(v)) return v.map((x) => safeData(x, key))
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, safeData(x, k)]))
+function safeData(v: unknown, text: ValueText, key = ''): unknown {
+  if (typeof v === 'string') return /(^|_)url$/.test(key) ? (safeUrl(v) ?? '') : text(neutral(v))
+  if (Array.isArray(v)) return v.map((x) => safeData(x, text, key))
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, safeData(x, text, k)]))
   return v
 }
 
 /** What `{{…}}` can name: the event's fields plus ready-made words in the target's locale and timezone. */
-export function templateView(input: RenderInput): Record<string, unknown> {
+export function templateView(input: RenderInput, text: ValueText = asIs): Record<string, unknown> {
+  const safe = (v: string): string => text(neutral(v))
   const e = input.event
   const t = strings[input.locale]
   const failed = (e.stages ?? []).flatMap((s) => s.jobs.filter((j) => j.status === 'failed').map((j) => ({ ...j, stage: s.name })))
   return {
-    ...(safeData(e) as Record<string, unknown>),
+    ...(safeData(e, text) as Record<string, unknown>),
     mark: MARKS[e.status],
     status_text: t.status[e.status],
     kind_text: t.kind[e.kind],
@@ -43,7 +46,7 @@ export function templateView(input: RenderInput): Record<string, unknown> {
     duration_text: e.duration_s !== undefined ? formatDuration(e.duration_s, t) : '',
     finished_at_local: formatTime(e.finished_at, input.timezone) ?? '',
     started_at_local: formatTime(e.started_at, input.timezone) ?? '',
-    failed_jobs: safeData(failed),
+    failed_jobs: safeData(failed, text),
     target: input.route.target,
   }
 }
@@ -57,9 +60,9 @@ const render = (tpl: string, view: Record<string, unknown>): string => Mustache.
  * The built-in content with the rule's template in place of the heading and/or body. Mentions, keyword, link and
  * limits are handled exactly as for built-in messages (the platform renderers see the same Content).
  */
-export function templateContent(input: RenderInput, tpl: { title?: string; body?: string }): Content {
+export function templateContent(input: RenderInput, tpl: { title?: string; body?: string }, text: ValueText = asIs): Content {
   const c = buildContent(input)
-  const view = templateView(input)
+  const view = templateView(input, text)
   // the heading is never shortened later, so a title that expands to a whole commit message is clipped here
   const title = tpl.title !== undefined ? clip(render(tpl.title, view).replace(/\s+/g, ' ').trim(), TITLE_CAP).text : ''
   const body = tpl.body !== undefined ? render(tpl.body, view).trim() : undefined
@@ -70,5 +73,5 @@ export function templateContent(input: RenderInput, tpl: { title?: string; body?
   }
 }
 
-export const contentFor = (input: RenderInput): Content =>
-  input.route.template ? templateContent(input, input.route.template) : buildContent(input)
+export const contentFor = (input: RenderInput, text: ValueText = asIs): Content =>
+  input.route.template ? templateContent(input, input.route.template, text) : buildContent(input)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { gitlab } from '../../adapters/gitlab.js'
-import { isIgnored, type Ignored } from '../../adapters/types.js'
+import { gitlab } from '../../adapters/gitlab/index.js'
+import { isIgnored, type Ignored } from '../../adapters/common/types.js'
 import type { ParsedEvent } from '../../src/event.js'
 import { PayloadError } from '../../src/errors.js'
 import { edited, fixture, req } from './request.js'

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { adapters, toEvent } from '../../adapters/index.js'
-import { isIgnored } from '../../adapters/types.js'
+import { isIgnored } from '../../adapters/common/types.js'
 import { CommonEvent, type Source } from '../../src/event.js'
 import { PayloadError } from '../../src/errors.js'
 import { fixture, req, sample } from './request.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { PayloadError } from '../../src/errors.js'
-import { fields, parseJsonBody } from '../../adapters/json-fields.js'
+import { fields, parseJsonBody } from '../../adapters/common/json-fields.js'
 
 describe('fields', () => {
   const f = fields({ a: { s: 'x', n: 3, b: true, empty: '', nul: null, t: '2016-08-12 15:23:28 UTC', list: [{ k: 1 }], strs: ['p'] } })

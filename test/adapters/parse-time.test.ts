@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { secondsBetween, toIsoUtc } from '../../adapters/parse-time.js'
+import { secondsBetween, toIsoUtc } from '../../adapters/common/parse-time.js'
 
 describe('toIsoUtc', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import type { RawRequest } from '../../adapters/types.js'
+import type { RawRequest } from '../../adapters/common/types.js'
 
 export const fixture = (path: string): string => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8')
 export const sample = (name: string): string => readFileSync(new URL(`./samples/${name}`, import.meta.url), 'utf8')

@@ -17,7 +17,7 @@ const delivery = (id: number, over: Partial<Delivery> = {}): Delivery => ({
   created_at: '2026-12-04T00:00:00Z',
   ...over,
 })
-const budget = (over: Partial<Budget> = {}): Budget => ({ perWindow: 20, available: 20, readyAt: (k) => 1000 * k, paceAt: 0, ...over })
+const budget = (over: Partial<Budget> = {}): Budget => ({ perWindow: 20, available: 20, readyAt: (k) => 1000 * k, paceAt: 0, minGapMs: 0, ...over })
 
 describe('gate (can the head go now?)', () => {
   it('holds a head that is not due, for a retry, even in a dry run', () => {

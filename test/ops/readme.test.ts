@@ -42,15 +42,16 @@ describe('README', () => {
   })
 })
 
-describe('README message examples', () => {
-  it('show exactly what the renderers produce today (regenerate from renderExamples() when they change)', async () => {
+describe('docs/messages.md message examples', () => {
+  it('show exactly what the renderers produce today (regenerate with npm run docs when they change)', async () => {
     const { renderExamples } = await import('../../src/platforms/examples.js')
     const bodies = renderExamples()
       .split(/^--- message \d+ \(\w+\)\n/m)
       .slice(1)
       .map((b) => b.replace(/\n+(## .*\n?)?$/, '').replace(/\n+$/, ''))
     expect(bodies.length).toBeGreaterThanOrEqual(8)
-    const section = readme.slice(readme.indexOf('<!-- BEGIN message examples'), readme.indexOf('<!-- END message examples -->'))
+    const messages = readFileSync('docs/messages.md', 'utf8')
+    const section = messages.slice(messages.indexOf('<!-- BEGIN generated: message gallery'), messages.indexOf('<!-- END generated: message gallery -->'))
     for (const body of bodies) expect(section, body.slice(0, 80)).toContain('```\n' + body + '\n```')
   })
 })

@@ -61,9 +61,9 @@ describe('Feishu replies and codes', () => {
 })
 
 describe('Feishu target', () => {
-  it('defaults to post at 10 a minute, caps the rate at 100', () => {
+  it('defaults to post at 20 a minute, caps the rate at 100', () => {
     const t = Target.parse({ type: 'feishu', webhook: 'https://open.feishu.cn/open-apis/bot/v2/hook/x' })
-    expect(t).toMatchObject({ msgtype: 'post', rate_per_minute: 10 })
+    expect(t).toMatchObject({ msgtype: 'post', rate_per_minute: 20 })
     expect(Target.safeParse({ type: 'feishu', webhook: '', rate_per_minute: 101 }).success).toBe(false)
     expect(Target.safeParse({ type: 'feishu', webhook: '', msgtype: 'markdown' }).success).toBe(false)
   })

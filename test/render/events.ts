@@ -1,6 +1,6 @@
 import { readPayload } from '../../adapters/from-file.js'
 import { toEvent } from '../../adapters/index.js'
-import { isIgnored } from '../../adapters/types.js'
+import { isIgnored } from '../../adapters/common/types.js'
 import type { CommonEvent, Source } from '../../src/event.js'
 import type { Target } from '../../rules/schema.js'
 import type { Mention, TargetRoute, Transition } from '../../src/routing.js'

@@ -6,7 +6,7 @@ import { fixtureEvent } from './events.js'
 const { id: _a, received_at: _b, ...pipelineFields } = pipelineFailed
 const { id: _c, received_at: _d, ...deployFields } = deploySucceeded
 
-describe('renderExamples (shown in the README)', () => {
+describe('renderExamples (the gallery of docs/messages.md)', () => {
   it('is deterministic', () => {
     expect(renderExamples()).toBe(renderExamples())
   })

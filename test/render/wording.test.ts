@@ -123,12 +123,24 @@ describe('markup from CI data is shown, not rendered, on each platform (e)', () 
     for (const where of ['wecom/markdown', 'dingtalk/text', 'wecom/text']) expect(b[where], where).toContain(' _x_ and ~~y~~ in __init__.py\n')
   })
 
-  it('a template value at a line start cannot make a heading or a list item', () => {
-    const template = { body: '{{commit.title}}\n{{branch}}\n{{actor.name}}\n{{name}}' }
-    const e = { ...f.gitlabPipelineFailed(), branch: '- not a list', actor: { name: '1. not a list' }, name: '===', commit: { title: '# not a heading' } }
-    const lines = ['＃ not a heading', '－ not a list', '1． not a list', '＝==']
-    for (const [where, b] of Object.entries(bodies(f.input(e, { route: f.route({ template }) })))) {
-      for (const l of lines) expect(b.split('\n'), where).toContain(l)
+  it("a template value at a line start cannot make a heading or a list item, in the syntax of the target's format", () => {
+    const template = { body: '{{commit.title}}\n{{branch}}\n{{actor.name}}\n{{name}}\n{{environment}}' }
+    const e = { ...f.gitlabPipelineFailed(), branch: '- not a list', actor: { name: '1. not a list' }, name: '===', commit: { title: '# not a heading' }, environment: '_wip_ ~x~' }
+    const asIs = ['# not a heading', '- not a list', '1. not a list', '===', '_wip_ ~x~']
+    const expected: Record<string, string[]> = {
+      // DingTalk's markdown renders lists, setext headings, italics and strike-through
+      'dingtalk/markdown': ['＃ not a heading', '－ not a list', '1． not a list', '＝==', '＿wip＿ ～x～'],
+      'dingtalk/actionCard': ['＃ not a heading', '－ not a list', '1． not a list', '＝==', '＿wip＿ ～x～'],
+      // WeCom's markdown v1 has headings but no lists, italics or strike-through: only the `#` would be syntax
+      'wecom/markdown': ['＃ not a heading', '- not a list', '1. not a list', '===', '_wip_ ~x~'],
+      // a text message shows every character as it is
+      'dingtalk/text': asIs,
+      'wecom/text': asIs,
+    }
+    const all = bodies(f.input(e, { route: f.route({ template }) }))
+    expect(Object.keys(all).sort()).toEqual(Object.keys(expected).sort())
+    for (const [where, b] of Object.entries(all)) {
+      for (const l of expected[where]) expect(b.split('\n'), where).toContain(l)
     }
   })
 

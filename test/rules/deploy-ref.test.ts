@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { toEvent } from '../../adapters/index.js'
-import { isIgnored } from '../../adapters/types.js'
+import { isIgnored } from '../../adapters/common/types.js'
 import { explain } from '../../src/commands/test/explain.js'
 import { route } from '../../rules/route.js'
 import type { CommonEvent } from '../../src/event.js'

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { readPayload } from '../../../adapters/from-file.js'
 import { toEvent } from '../../../adapters/index.js'
-import { isIgnored } from '../../../adapters/types.js'
+import { isIgnored } from '../../../adapters/common/types.js'
 import { runCases } from './cases.js'
 import type { CompiledRules } from '../../../rules/compile.js'
 import { explain } from './explain.js'

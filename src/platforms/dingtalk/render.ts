@@ -5,7 +5,8 @@ import { mentionCount } from '../../render/mentions.js'
 import { rendererOf } from '../../render/renderer.js'
 import { dingtalkMentions } from './mentions.js'
 import type { Shape } from '../../render/shape.js'
-import { dingtalkCard, dingtalkMarkdown, plain } from '../../render/syntax.js'
+import { plain } from '../../render/syntax.js'
+import { dingtalkCard, dingtalkMarkdown } from './syntax.js'
 import { titleLine } from '../../render/title.js'
 import type { RenderTarget, RobotMessage } from '../../render/types.js'
 import type { Composer } from '../../render/composer.js'
@@ -50,6 +51,7 @@ const composer: Composer = {
     const opts = { msgtype: msgtypeOf(o.target), keyword: keywordOf(o.target), mentions: o.mentions, all: o.all }
     return (s) => [dingtalkMessage(c, s, opts)]
   },
+  valueText: (t) => (msgtypeOf(t) === 'text' ? plain : dingtalkMarkdown).text,
   load: ([m]) => dingtalkLoad(m),
 }
 

@@ -1,5 +1,6 @@
 import type { Platform } from '../common/types.js'
 import { feishuDelivery } from './delivery.js'
+import { avoidPeak, MIN_GAP_MS } from './pacing.js'
 import { feishu as renderer, showFeishu } from './render.js'
 import { FeishuTarget } from './target.js'
 
@@ -14,6 +15,8 @@ export const feishu = {
   renderer,
   show: showFeishu,
   exampleId: 'ou_zhangsan',
-  exampleTarget: { type: 'feishu', webhook: '', rate_per_minute: 10, msgtype: 'post', keyword: 'CI' },
+  exampleTarget: { type: 'feishu', webhook: '', rate_per_minute: 20, msgtype: 'post', keyword: 'CI' },
   delivery: feishuDelivery,
+  minGapMs: MIN_GAP_MS,
+  avoid: avoidPeak,
 } satisfies Platform<FeishuTarget>

@@ -3,7 +3,7 @@ import type { Composer } from '../../render/composer.js'
 import type { Content, Tone } from '../../render/content.js'
 import { layout } from '../../render/layout.js'
 import { mentionCount, mentionLine } from '../../render/mentions.js'
-import { dingtalkMarkdownText } from '../../render/markdown-text.js'
+import { markdownText } from '../../render/markdown-text.js'
 import { rendererOf } from '../../render/renderer.js'
 import type { Shape } from '../../render/shape.js'
 import { plain, type Syntax } from '../../render/syntax.js'
@@ -56,9 +56,9 @@ function nodes(line: string): Node[] {
 // Card header colours (card JSON 1.0 `header.template`).
 const TEMPLATES: Record<Tone, string> = { good: 'green', bad: 'red', warn: 'orange', info: 'blue', muted: 'grey' }
 
-/** Card `lark_md`: CI text as DingTalk's markdown needs it (same subset: links, bold, italics, strike, lists). */
+/** Card `lark_md`: links, bold, italics, strike-through and lists, so CI text takes markdownText's wider set. */
 const larkMd: Syntax = {
-  text: dingtalkMarkdownText,
+  text: markdownText,
   heading: (text) => `**${text}**`,
   fact: (label, value, colon) => `${label}${colon}${value}`,
   section: (heading) => `**${heading}**`,
@@ -108,6 +108,8 @@ const composer: Composer = {
     const opts: Opts = { msgtype: msgtypeOf(o.target), keyword: o.target.keyword || undefined, mentions: o.mentions, all: o.all }
     return (s) => [feishuMessage(c, s, opts)]
   },
+  // a post's text nodes and a text message are not markdown; a card's lark_md is
+  valueText: (t) => (msgtypeOf(t) === 'interactive' ? larkMd : plain).text,
   load: (ms) => Math.max(0, ...ms.map(feishuLoad)),
 }
 

@@ -120,6 +120,8 @@ const composer: Composer = {
     const opts: Opts = { mentions: o.mentions, all: o.all }
     return (s) => [teamsMessage(c, s, opts)]
   },
+  // a template's values land in TextBlocks and Facts, which read markdown
+  valueText: () => teamsText,
   load: (ms) => Math.max(0, ...ms.map(teamsLoad)),
 }
 

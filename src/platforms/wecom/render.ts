@@ -6,7 +6,8 @@ import { mentionCount } from '../../render/mentions.js'
 import { rendererOf } from '../../render/renderer.js'
 import { wecomMentions, type WeComMentions } from './mentions.js'
 import type { Shape } from '../../render/shape.js'
-import { plain, wecomMarkdown } from '../../render/syntax.js'
+import { plain } from '../../render/syntax.js'
+import { wecomMarkdown } from './syntax.js'
 import { titleLine } from '../../render/title.js'
 import type { RobotMessage } from '../../render/types.js'
 import type { Composer } from '../../render/composer.js'
@@ -67,6 +68,7 @@ const composer: Composer = {
     const msgtype = o.target.msgtype === 'text' ? ('text' as const) : ('markdown' as const)
     return (s) => wecomMessages(c, s, { msgtype, mentions: o.mentions, all: o.all })
   },
+  valueText: (t) => (t.msgtype === 'text' ? plain : wecomMarkdown).text,
   load: wecomLoad,
 }
 

@@ -1,5 +1,5 @@
-import type { Person } from '../src/event.js'
-import type { Fields } from './json-fields.js'
+import type { Person } from '../../src/event.js'
+import type { Fields } from '../common/json-fields.js'
 
 /** The repository every GitHub webhook carries: full_name is the identity. */
 export function githubProject(repo: Fields) {

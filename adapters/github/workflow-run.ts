@@ -1,9 +1,9 @@
-import type { ParsedEvent, Status } from '../src/event.js'
-import type { Fields } from './json-fields.js'
-import { firstLine } from './text.js'
-import { githubProject, githubUser } from './github-common.js'
-import { secondsBetween } from './parse-time.js'
-import { mapStatus, statusFields } from './status.js'
+import type { ParsedEvent, Status } from '../../src/event.js'
+import type { Fields } from '../common/json-fields.js'
+import { firstLine } from '../common/text.js'
+import { githubProject, githubUser } from './common.js'
+import { secondsBetween } from '../common/parse-time.js'
+import { mapStatus, statusFields } from '../common/status.js'
 
 /** `workflow_run.conclusion` (set once completed) → common status. */
 const CONCLUSION: Readonly<Record<string, Status>> = {

@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
-import { PayloadError } from '../src/errors.js'
+import { PayloadError } from '../../src/errors.js'
 
 /**
  * The Notification plugin's XML format (`Format.XML`, XStream) → the shape of its JSON format, so one reader serves

@@ -1,5 +1,5 @@
-import type { Person, Status } from '../src/event.js'
-import type { Fields } from './json-fields.js'
+import type { Person, Status } from '../../src/event.js'
+import type { Fields } from '../common/json-fields.js'
 
 /** GitLab pipeline and job status vocabulary (`Ci::HasStatus`) → common status. */
 export const GITLAB_STATUS: Readonly<Record<string, Status>> = {

@@ -1,8 +1,8 @@
-import { STAGE_LIMITS, type Job, type Stage, type Status } from '../src/event.js'
-import type { Fields } from './json-fields.js'
-import { secondsBetween } from './parse-time.js'
-import { GITLAB_STATUS } from './gitlab-common.js'
-import { mapStatus } from './status.js'
+import { STAGE_LIMITS, type Job, type Stage, type Status } from '../../src/event.js'
+import type { Fields } from '../common/json-fields.js'
+import { secondsBetween } from '../common/parse-time.js'
+import { GITLAB_STATUS } from './common.js'
+import { mapStatus } from '../common/status.js'
 
 type Build = { id: number; stage: string; job: Job; started?: string; finished?: string }
 

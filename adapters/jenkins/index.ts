@@ -1,10 +1,10 @@
 import { unescape } from 'node:querystring'
-import type { Status } from '../src/event.js'
-import { equalsSecret } from '../src/safe-equal.js'
-import type { Adapter, RawRequest, RequestHead } from './types.js'
-import { fields, parseJsonBody, type Fields } from './json-fields.js'
-import { jenkinsXmlToJson } from './jenkins-xml.js'
-import { mapStatus, statusFields } from './status.js'
+import type { Status } from '../../src/event.js'
+import { equalsSecret } from '../../src/safe-equal.js'
+import type { Adapter, RawRequest, RequestHead } from '../common/types.js'
+import { fields, parseJsonBody, type Fields } from '../common/json-fields.js'
+import { jenkinsXmlToJson } from './xml.js'
+import { mapStatus, statusFields } from '../common/status.js'
 
 /** `hudson.model.Result` on FINALIZED (COMPLETED carries the same result, earlier) → common status. */
 const RESULT: Readonly<Record<string, Status>> = {

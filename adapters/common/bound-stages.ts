@@ -1,4 +1,4 @@
-import { STAGE_LIMITS, type Job, type Omitted, type Stage } from '../src/event.js'
+import { STAGE_LIMITS, type Job, type Omitted, type Stage } from '../../src/event.js'
 
 type Limits = { stages: number; jobs: number; failed_jobs: number }
 type Bounded = { stages: Stage[]; omitted?: Omitted }

@@ -1,8 +1,8 @@
-import type { ParsedEvent, Status } from '../src/event.js'
-import type { Fields } from './json-fields.js'
-import { githubProject, githubUser } from './github-common.js'
-import { secondsBetween } from './parse-time.js'
-import { mapStatus, statusFields } from './status.js'
+import type { ParsedEvent, Status } from '../../src/event.js'
+import type { Fields } from '../common/json-fields.js'
+import { githubProject, githubUser } from './common.js'
+import { secondsBetween } from '../common/parse-time.js'
+import { mapStatus, statusFields } from '../common/status.js'
 
 /** `deployment_status.state` → common status; `inactive` (superseded by a newer deployment) is the caller's. */
 const STATE: Readonly<Record<string, Status>> = {

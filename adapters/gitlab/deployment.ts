@@ -1,8 +1,8 @@
-import type { Status } from '../src/event.js'
-import type { Fields } from './json-fields.js'
-import { gitlabPerson, gitlabProject } from './gitlab-common.js'
-import type { Translated } from './gitlab-pipeline.js'
-import { mapStatus, statusFields } from './status.js'
+import type { Status } from '../../src/event.js'
+import type { Fields } from '../common/json-fields.js'
+import { gitlabPerson, gitlabProject } from './common.js'
+import type { Translated } from './pipeline.js'
+import { mapStatus, statusFields } from '../common/status.js'
 
 /**
  * Deployment status (https://docs.gitlab.com/user/project/integrations/webhook_events/#deployment-events) → common

@@ -1,10 +1,10 @@
-import { PayloadError } from '../src/errors.js'
-import { equalsSecret } from '../src/safe-equal.js'
-import type { Adapter, RawRequest } from './types.js'
-import { fields, parseJsonBody, type Fields } from './json-fields.js'
-import { gitlabDeployment } from './gitlab-deployment.js'
-import { gitlabJob } from './gitlab-job.js'
-import { gitlabPipeline, type Translated } from './gitlab-pipeline.js'
+import { PayloadError } from '../../src/errors.js'
+import { equalsSecret } from '../../src/safe-equal.js'
+import type { Adapter, RawRequest } from '../common/types.js'
+import { fields, parseJsonBody, type Fields } from '../common/json-fields.js'
+import { gitlabDeployment } from './deployment.js'
+import { gitlabJob } from './job.js'
+import { gitlabPipeline, type Translated } from './pipeline.js'
 
 /**
  * X-Gitlab-Event → the object_kind the body must carry. "Build Hook" is what GitLab < 9.3 sent for jobs. Every other

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto'
-import { PayloadError } from '../src/errors.js'
-import { safeEqual } from '../src/safe-equal.js'
-import type { Adapter, RawRequest } from './types.js'
-import { fields, parseJsonBody } from './json-fields.js'
-import { githubDeploymentStatus } from './github-deployment-status.js'
-import { WORKFLOW_RUN_ACTIONS, githubWorkflowRun } from './github-workflow-run.js'
+import { PayloadError } from '../../src/errors.js'
+import { safeEqual } from '../../src/safe-equal.js'
+import type { Adapter, RawRequest } from '../common/types.js'
+import { fields, parseJsonBody } from '../common/json-fields.js'
+import { githubDeploymentStatus } from './deployment-status.js'
+import { WORKFLOW_RUN_ACTIONS, githubWorkflowRun } from './workflow-run.js'
 
 export const github: Adapter = {
   name: 'github',

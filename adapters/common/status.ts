@@ -1,4 +1,4 @@
-import { isTerminal, type Status } from '../src/event.js'
+import { isTerminal, type Status } from '../../src/event.js'
 
 /**
  * Maps a native status through a table. A value the table does not know is tolerated:

@@ -1,4 +1,4 @@
-import type { ParsedEvent, Source } from '../src/event.js'
+import type { ParsedEvent, Source } from '../../src/event.js'
 
 /** The request as an adapter sees it: raw body kept for signature checks. */
 export type RawRequest = {

@@ -1,5 +1,5 @@
-import type { Source } from '../src/event.js'
-import { UnsupportedMediaError } from '../src/errors.js'
+import type { Source } from '../../src/event.js'
+import { UnsupportedMediaError } from '../../src/errors.js'
 
 // What each source can send: JSON everywhere; Jenkins' Notification plugin also has an XML format;
 // a GitHub hook may be configured as application/x-www-form-urlencoded (JSON in the `payload` field).

@@ -1,4 +1,4 @@
-import { PayloadError } from '../src/errors.js'
+import { PayloadError } from '../../src/errors.js'
 import { toIsoUtc } from './parse-time.js'
 
 /**

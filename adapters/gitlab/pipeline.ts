@@ -1,9 +1,9 @@
-import type { ParsedEvent } from '../src/event.js'
-import type { Fields } from './json-fields.js'
-import { GITLAB_STATUS, gitlabPerson, gitlabProject, refFields } from './gitlab-common.js'
-import { firstLine } from './text.js'
-import { gitlabStages } from './gitlab-stages.js'
-import { mapStatus, statusFields } from './status.js'
+import type { ParsedEvent } from '../../src/event.js'
+import type { Fields } from '../common/json-fields.js'
+import { GITLAB_STATUS, gitlabPerson, gitlabProject, refFields } from './common.js'
+import { firstLine } from '../common/text.js'
+import { gitlabStages } from './stages.js'
+import { mapStatus, statusFields } from '../common/status.js'
 
 export type Translated = { event: Omit<ParsedEvent, 'delivery_id'>; key: string }
 

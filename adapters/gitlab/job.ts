@@ -1,10 +1,10 @@
-import type { ParsedEvent, Status } from '../src/event.js'
-import { PayloadError } from '../src/errors.js'
-import type { Fields } from './json-fields.js'
-import { GITLAB_STATUS, gitlabPerson, refFields, type GitlabProject } from './gitlab-common.js'
-import { firstLine } from './text.js'
-import type { Translated } from './gitlab-pipeline.js'
-import { mapStatus, statusFields } from './status.js'
+import type { ParsedEvent, Status } from '../../src/event.js'
+import { PayloadError } from '../../src/errors.js'
+import type { Fields } from '../common/json-fields.js'
+import { GITLAB_STATUS, gitlabPerson, refFields, type GitlabProject } from './common.js'
+import { firstLine } from '../common/text.js'
+import type { Translated } from './pipeline.js'
+import { mapStatus, statusFields } from '../common/status.js'
 
 /** Job Hook, formerly Build Hook (`lib/gitlab/data_builder/build.rb`); `object_kind: "build"`. */
 export function gitlabJob(body: Fields): Translated {
