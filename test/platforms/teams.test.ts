@@ -175,6 +175,17 @@ describe('Teams cards', () => {
     expect(s).not.toContain('{{DATE(')
   })
 
+  it("a rule template's values are written as card markdown: no emphasis, list or card function from CI text", () => {
+    const e = f.gitlabPipelineFailed()
+    e.commit = { ...e.commit!, title: '_wip_ {{DATE(2017-02-14T06:00:00Z, SHORT)}}' }
+    e.branch = '- main'
+    const template = { title: '{{branch}} {{commit.title}}', body: 'by {{actor_text}}\n{{branch}}: {{commit.title}}' }
+    const card = cardOf(render(e, { route: f.route({ template }) })[0])
+    const texts = card.body.map((b) => b.text ?? '')
+    expect(texts[0]).toBe('－ main ＿wip＿ ｛｛DATE(2017-02-14T06:00:00Z, SHORT)}}')
+    expect(texts.join('\n')).toContain('－ main: ＿wip＿ ｛｛DATE(')
+  })
+
   it('a 400-job pipeline fits (load ≤ 1, and fills the card)', () => {
     const ms = render(bigPipeline())
     expect(ms).toHaveLength(1)
