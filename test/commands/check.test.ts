@@ -15,7 +15,7 @@ afterEach(() => vi.unstubAllEnvs())
 
 describe('ci-notify check', () => {
   it('exit 0 with a one-line summary for the example file', async () => {
-    expect(await capture(run, ['rules.example.yaml'])).toEqual({ code: 0, out: 'rules.example.yaml: ok, 3 targets, 3 people, 8 rules\n', err: '' })
+    expect(await capture(run, ['rules.example.yaml'])).toEqual({ code: 0, out: 'rules.example.yaml: ok, 5 targets, 3 people, 8 rules\n', err: '' })
   })
 
   it('defaults to $RULES_FILE', async () => {

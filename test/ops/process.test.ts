@@ -80,7 +80,7 @@ describe('start', () => {
     expect((await fetch(`${third.url}/healthz`)).status).toBe(200)
   })
 
-  it('without rules.yaml and RULES_FILE runs the example rules in dry-run and logs the DingTalk and WeCom messages', async () => {
+  it('without rules.yaml and RULES_FILE runs the example rules in dry-run and logs the DingTalk, WeCom and Feishu messages', async () => {
     const cwd = tmp('example')
     const r = await start({ cwd, env: { DATA_DIR: join(cwd, 'data') } })
     expect(r.stdout()).toMatch(/running the example rules in dry-run/)
@@ -98,15 +98,16 @@ describe('start', () => {
     const res = await fetch(curl![1], { method: 'POST', body: readFileSync(resolve(cwd, curl![2])), headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Deployment Hook' } })
     expect(res.status).toBe(202)
     const { event_id } = (await res.json()) as { event_id: string }
-    await r.waitFor(/dry run: message rendered[\s\S]*dry run: message rendered/)
+    await r.waitFor(/dry run: message rendered[\s\S]*dry run: message rendered[\s\S]*dry run: message rendered/)
     const dry = r.stdout().split('\n').filter((l) => l.includes('dry run: message rendered')).map((l) => JSON.parse(l) as { target: string; messages: Record<string, any>[] })
-    expect(dry.map((l) => l.target).sort()).toEqual(['dev-group', 'ops-group'])
+    expect(dry.map((l) => l.target).sort()).toEqual(['dev-group', 'ops-group', 'release-feishu'])
     expect(dry.find((l) => l.target === 'dev-group')!.messages[0].msgtype).toBeDefined()
     expect(dry.find((l) => l.target === 'ops-group')!.messages[0].msgtype).toBeDefined()
+    expect(dry.find((l) => l.target === 'release-feishu')!.messages[0].msg_type).toBe('interactive')
 
     const stored = (await (await fetch(`${r.url}/api/events/${event_id}`)).json()) as { routing: { matched: string[] }; deliveries: { target: string; status: string }[] }
     expect(stored.routing.matched).toContain('production-deploys')
-    expect(stored.deliveries.map((d) => [d.target, d.status]).sort()).toEqual([['dev-group', 'dry_run'], ['ops-group', 'dry_run']])
+    expect(stored.deliveries.map((d) => [d.target, d.status]).sort()).toEqual([['dev-group', 'dry_run'], ['ops-group', 'dry_run'], ['release-feishu', 'dry_run']])
     r.proc.kill('SIGTERM')
     expect(await r.exited).toBe(0)
   })

@@ -135,7 +135,7 @@ describe('Teams cards', () => {
     expect(Object.keys(a)).toEqual(['contentType', 'content']) // no contentUrl: null, which a typed trigger schema refuses
     expect(a.contentType).toBe('application/vnd.microsoft.card.adaptive')
     const card = cardOf(m)
-    expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.4', msteams: { width: 'Full' } })
+    expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.4', fallbackText: '❌ 流水线失败 gitlab-org/gitlab-test #31', msteams: { width: 'Full' } })
     expect(card.body[0]).toMatchObject({ type: 'TextBlock', text: '❌ 流水线失败', color: 'Attention', weight: 'Bolder' })
     const facts = card.body.find((b) => b.type === 'FactSet')!.facts!
     expect(facts[0]).toEqual({ title: '项目', value: '[gitlab-org/gitlab-test](http://192.168.64.1:3005/gitlab-org/gitlab-test)' })
@@ -173,6 +173,17 @@ describe('Teams cards', () => {
     expect(s).not.toContain('[x](http://evil)')
     expect(s).not.toContain('**bold**')
     expect(s).not.toContain('{{DATE(')
+  })
+
+  it("a rule template's values are written as card markdown: no emphasis, list or card function from CI text", () => {
+    const e = f.gitlabPipelineFailed()
+    e.commit = { ...e.commit!, title: '_wip_ {{DATE(2017-02-14T06:00:00Z, SHORT)}}' }
+    e.branch = '- main'
+    const template = { title: '{{branch}} {{commit.title}}', body: 'by {{actor_text}}\n{{branch}}: {{commit.title}}' }
+    const card = cardOf(render(e, { route: f.route({ template }) })[0])
+    const texts = card.body.map((b) => b.text ?? '')
+    expect(texts[0]).toBe('－ main ＿wip＿ ｛｛DATE(2017-02-14T06:00:00Z, SHORT)}}')
+    expect(texts.join('\n')).toContain('－ main: ＿wip＿ ｛｛DATE(')
   })
 
   it('a 400-job pipeline fits (load ≤ 1, and fills the card)', () => {

@@ -6,6 +6,7 @@ import { mentionCount } from '../../render/mentions.js'
 import { rendererOf } from '../../render/renderer.js'
 import type { Shape } from '../../render/shape.js'
 import type { Syntax } from '../../render/syntax.js'
+import { titleLine } from '../../render/title.js'
 import type { RobotMessage } from '../../render/types.js'
 import type { Mention } from '../../routing.js'
 import { teamsMentions, type Entity } from './mentions.js'
@@ -90,8 +91,8 @@ type Opts = { mentions: Mention[]; all: boolean }
 /**
  * One Teams post for `c` at `shape`: the `message` envelope the Workflows template loops over, holding one Adaptive
  * Card: the headline, the facts as a FactSet, lists, the mentions line with its entities, and the details link as
- * an Action.OpenUrl. No `contentUrl: null`: a trigger whose schema types it as a string refuses the null.
- * `all` writes nothing: Teams has no @channel for a webhook's post (index.ts).
+ * an Action.OpenUrl; its fallbackText names the run in one plain line. No `contentUrl: null`: a trigger whose schema
+ * types it as a string refuses the null. `all` writes nothing: Teams has no @channel for a webhook's post (index.ts).
  */
 export function teamsMessage(c: Content, shape: Shape, o: Opts): RobotMessage {
   const m = teamsMentions(o.mentions, shape.mentions, { cap: shape.cap, sep: c.t.listSep, text: teamsText })
@@ -103,6 +104,8 @@ export function teamsMessage(c: Content, shape: Shape, o: Opts): RobotMessage {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     type: 'AdaptiveCard',
     version: CARD_VERSION,
+    // what a client that cannot render the card shows instead: the headline, project and number, plain
+    fallbackText: noCardFunctions(titleLine(c, shape)),
     body,
     ...(c.link && url ? { actions: [{ type: 'Action.OpenUrl', title: c.t.label.details, url }] } : {}),
     msteams,
@@ -117,6 +120,7 @@ const composer: Composer = {
     const opts: Opts = { mentions: o.mentions, all: o.all }
     return (s) => [teamsMessage(c, s, opts)]
   },
+  // a template's values land in TextBlocks and Facts, which read markdown
   valueText: () => teamsText,
   load: (ms) => Math.max(0, ...ms.map(teamsLoad)),
 }

@@ -10,6 +10,6 @@ export const noCardFunctions = (s: string): string => s.replace(CARD_FUNCTION, '
 /**
  * CI text in a TextBlock or Fact (already neutral: no `[`, `<`, `*`…, escape.ts). Teams' card markdown is a
  * CommonMark subset: bold, italics, lists and links (https://learn.microsoft.com/en-us/microsoftteams/platform/task-modules-and-cards/cards/cards-format),
- * so markdownText's wider set (`_x_`, `\`, a `-` or `1.` that starts a line) covers it.
+ * so markdownText's set (`_x_`, `\`, a `-` or `1.` that starts a line; `~` too, harmless) covers it.
  */
 export const teamsText = (s: string): string => noCardFunctions(markdownText(s))
