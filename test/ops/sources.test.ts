@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { SOURCES } from '../../adapters/index.js'
+import { adapters, SOURCES } from '../../adapters/index.js'
 import { parseRules } from '../../rules/load.js'
 import { route } from '../../rules/route.js'
 import { createApp } from '../../src/http/server.js'
@@ -67,5 +68,17 @@ describe('a registered source is everywhere', () => {
       'p.yaml:5:25: people[1].forgejo: forgejo "SAME" is also on people[0] (A)',
     ])
     expect(() => parseRules('targets:\n  dev: { type: dingtalk, webhook: "" }\nrules:\n  - { name: r, match: { source: [gitea, forgejo] }, notify: [dev] }\n', { file: 'r.yaml', env: {} })).not.toThrow()
+  })
+
+  it('is in docs/sources.md: its endpoint, its secret setting and its event header', () => {
+    const doc = readFileSync('docs/sources.md', 'utf8')
+    for (const n of SOURCES) {
+      const row = doc.split('\n').find((l) => l.startsWith(`| ${adapters[n].label} |`))
+      expect(row, n).toBeDefined()
+      expect(row).toContain(`\`/webhooks/${n}`)
+      expect(row).toContain(`\`${adapters[n].secret.env}\``)
+      const header = adapters[n].event?.header
+      if (header) expect(row?.toLowerCase()).toContain(header)
+    }
   })
 })
