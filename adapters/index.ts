@@ -2,6 +2,8 @@ import { CommonEvent } from '../src/event.js'
 import { PayloadError } from '../src/errors.js'
 import { boundStages } from './common/bound-stages.js'
 import { isIgnored, type Adapter, type Ignored, type RawRequest } from './common/types.js'
+import { forgejo } from './forgejo/index.js'
+import { gitea } from './gitea/index.js'
 import { github } from './github/index.js'
 import { gitlab } from './gitlab/index.js'
 import { jenkins } from './jenkins/index.js'
@@ -11,7 +13,7 @@ import { jenkins } from './jenkins/index.js'
  * and one line here; the webhook route, settings, the banner, /api/status, the rules schema (people's ids,
  * `source:`), `check`, `normalize` and `test` read this.
  */
-export const adapters = { gitlab, jenkins, github } satisfies Record<string, Adapter>
+export const adapters = { gitlab, jenkins, github, gitea, forgejo } satisfies Record<string, Adapter>
 
 export type Source = keyof typeof adapters
 export const SOURCES = Object.keys(adapters) as Source[]

@@ -29,6 +29,9 @@ export const github = defineSource({
   vouchesActorEmail: false,
 
   parse(req) {
+    // Gitea and Forgejo send X-GitHub-Event and X-Hub-Signature-256 too, with their own bodies: read by their sources.
+    if (req.headers.has('x-forgejo-event')) throw new PayloadError('X-Forgejo-Event: this is a Forgejo webhook; point it at /webhooks/forgejo')
+    if (req.headers.has('x-gitea-event')) throw new PayloadError('X-Gitea-Event: this is a Gitea webhook; point it at /webhooks/gitea')
     const event = req.headers.get('x-github-event')
     if (!event) throw new PayloadError('missing X-GitHub-Event header')
     if (event === 'ping') return { ignored: 'ping' }

@@ -164,6 +164,16 @@ describe('github events, bodies and errors', () => {
     expect(github.parse(req('{}', { 'x-github-event': 'push' }))).toEqual({ ignored: 'github event "push" is not translated' })
   })
 
+  it('turns Gitea and Forgejo webhooks away, to their own endpoints (they send GitHub headers too)', () => {
+    const gitea = fixture('gitea/workflow_run-completed-failure.json')
+    expect(() => github.parse(req(gitea, { 'x-github-event': 'workflow_run', 'x-gitea-event': 'workflow_run' }))).toThrow(
+      new PayloadError('X-Gitea-Event: this is a Gitea webhook; point it at /webhooks/gitea'),
+    )
+    const forgejo = fixture('forgejo/action_run_failure.json')
+    const headers = { 'x-github-event': 'action_run_failure', 'x-gitea-event': 'action_run_failure', 'x-forgejo-event': 'action_run_failure' }
+    expect(() => github.parse(req(forgejo, headers))).toThrow(new PayloadError('X-Forgejo-Event: this is a Forgejo webhook; point it at /webhooks/forgejo'))
+  })
+
   it('requires X-GitHub-Event', () => {
     expect(() => github.parse(req(fixture('github/workflow_run-completed-success.json')))).toThrow(new PayloadError('missing X-GitHub-Event header'))
   })

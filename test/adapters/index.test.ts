@@ -1,7 +1,6 @@
-import { type Source } from '../../adapters/index.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { adapters, toEvent } from '../../adapters/index.js'
+import { adapters, SOURCES, toEvent, type Source } from '../../adapters/index.js'
 import { isIgnored } from '../../adapters/common/types.js'
 import { CommonEvent } from '../../src/event.js'
 import { PayloadError } from '../../src/errors.js'
@@ -40,7 +39,21 @@ describe('toEvent', () => {
       ['gitlab', 'gitlab'],
       ['jenkins', 'jenkins'],
       ['github', 'github'],
+      ['gitea', 'gitea'],
+      ['forgejo', 'forgejo'],
     ])
+  })
+
+  it('takes the event source from the registry, whatever the adapter wrote', () => {
+    const saved = adapters.gitea
+    const spoof = { ...saved, parse: (r: Parameters<typeof saved.parse>[0]) => ({ ...(saved.parse(r) as object), source: 'github' }) }
+    const body = fixture('gitea/workflow_run-completed-failure.json')
+    ;(adapters as Record<string, unknown>).gitea = spoof
+    try {
+      expect(toEvent('gitea', req(body, { 'x-gitea-event': 'workflow_run' }), { id: 'x', now: NOW })).toMatchObject({ source: 'gitea' })
+    } finally {
+      ;(adapters as Record<string, unknown>).gitea = saved
+    }
   })
 })
 
@@ -53,6 +66,9 @@ const CASES: { source: Source; body: string; headers: Record<string, string> }[]
   { source: 'jenkins', body: fixture('jenkins/started-adapted.json'), headers: {} },
   ...['workflow_run-completed-success-with-pr', 'workflow_run-in_progress-adapted'].map((n) => ({ source: 'github' as const, body: fixture(`github/${n}.json`), headers: { 'x-github-event': 'workflow_run' } })),
   ...['deployment_status-created-success', 'deployment_status-created-in_progress-actions'].map((n) => ({ source: 'github' as const, body: fixture(`github/${n}.json`), headers: { 'x-github-event': 'deployment_status' } })),
+  ...['workflow_run-completed-failure', 'workflow_run-requested'].map((n) => ({ source: 'gitea' as const, body: fixture(`gitea/${n}.json`), headers: { 'x-gitea-event': 'workflow_run' } })),
+  { source: 'gitea', body: fixture('gitea/workflow_job-completed-failure.json'), headers: { 'x-gitea-event': 'workflow_job' } },
+  ...['failure', 'recover'].map((n) => ({ source: 'forgejo' as const, body: fixture(`forgejo/action_run_${n}.json`), headers: { 'x-forgejo-event': `action_run_${n}` } })),
 ]
 
 /**
@@ -103,12 +119,12 @@ describe('adapters never throw anything but PayloadError (property-based)', () =
   })
 
   it('on random bodies and headers', () => {
-    const headerNames = ['x-gitlab-event', 'x-github-event', 'content-type', 'idempotency-key', 'x-github-delivery', 'authorization']
+    const headerNames = ['x-gitlab-event', 'x-github-event', 'x-gitea-event', 'x-forgejo-event', 'content-type', 'idempotency-key', 'x-github-delivery', 'authorization']
     fc.assert(
       fc.property(
-        fc.constantFrom<Source>('gitlab', 'jenkins', 'github'),
+        fc.constantFrom<Source>(...SOURCES),
         fc.oneof(fc.string(), fc.json(), fc.constantFrom('<job>', '<job><build/></job>', 'payload=%7B', '<?xml version="1.0"?><job/>')),
-        fc.dictionary(fc.constantFrom(...headerNames), fc.oneof(fc.constantFrom('Pipeline Hook', 'Job Hook', 'Deployment Hook', 'workflow_run', 'deployment_status', 'ping', 'application/xml', 'application/x-www-form-urlencoded'), fc.stringMatching(/^[\x21-\x7e]{0,20}$/))),
+        fc.dictionary(fc.constantFrom(...headerNames), fc.oneof(fc.constantFrom('Pipeline Hook', 'Job Hook', 'Deployment Hook', 'workflow_run', 'workflow_job', 'action_run_failure', 'deployment_status', 'ping', 'application/xml', 'application/x-www-form-urlencoded'), fc.stringMatching(/^[\x21-\x7e]{0,20}$/))),
         (source, body, headers) => onlyPayloadErrors(source, body, headers),
       ),
       { numRuns: 800 },
@@ -130,9 +146,9 @@ describe('adapters never throw anything but PayloadError (property-based)', () =
 
   it('verify never throws, whatever the headers and query', () => {
     fc.assert(
-      fc.property(fc.constantFrom<Source>('gitlab', 'jenkins', 'github'), fc.string(), fc.string(), fc.string({ minLength: 1 }), (source, header, query, secret) => {
+      fc.property(fc.constantFrom<Source>(...SOURCES), fc.string(), fc.string(), fc.string({ minLength: 1 }), (source, header, query, secret) => {
         const printable = header.replace(/[^\x21-\x7e]/g, '')
-        const r = req('{}', { 'x-gitlab-token': printable, 'x-hub-signature-256': printable, authorization: `Basic ${printable}` }, `token=${encodeURIComponent(query)}`)
+        const r = req('{}', { 'x-gitlab-token': printable, 'x-hub-signature-256': printable, 'x-gitea-signature': printable, 'x-forgejo-signature': printable, authorization: `Basic ${printable}` }, `token=${encodeURIComponent(query)}`)
         expect(typeof adapters[source].verify(r, secret)).toBe('boolean')
       }),
       { numRuns: 500 },

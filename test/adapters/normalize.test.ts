@@ -55,6 +55,16 @@ describe('ci-notify normalize', () => {
     expect(JSON.parse(wr.stdout)).toMatchObject({ kind: 'pipeline', status: 'success' })
   })
 
+  it('reads Gitea and Forgejo payloads, inferring X-Gitea-Event and X-Forgejo-Event from the body', async () => {
+    const run = await cli('--source', 'gitea', fx('gitea/workflow_run-completed-failure.json'))
+    expect([run.code, run.stderr]).toEqual([0, ''])
+    expect(JSON.parse(run.stdout)).toMatchObject({ source: 'gitea', kind: 'pipeline', status: 'failed', number: 87 })
+    const job = await cli('--source', 'gitea', fx('gitea/workflow_job-completed-failure.json'))
+    expect(JSON.parse(job.stdout)).toMatchObject({ source: 'gitea', kind: 'build', status: 'failed' })
+    const recover = await cli('--source', 'forgejo', fx('forgejo/action_run_recover.json'))
+    expect(JSON.parse(recover.stdout)).toMatchObject({ source: 'forgejo', kind: 'pipeline', status: 'success', source_status: 'recover/success' })
+  })
+
   it('exits 1 with the field named on a bad payload', async () => {
     const file = join(dir, 'bad-pipeline.json')
     writeFileSync(file, JSON.stringify({ object_kind: 'pipeline', project: { path_with_namespace: 'g/p' }, object_attributes: { id: 1 } }))
@@ -73,7 +83,7 @@ describe('ci-notify normalize', () => {
 
   it.each([
     [[], '--source is required'],
-    [['--source', 'circleci', 'x.json'], '--source must be one of gitlab, jenkins, github, got "circleci"'],
+    [['--source', 'circleci', 'x.json'], '--source must be one of gitlab, jenkins, github, gitea, forgejo, got "circleci"'],
     [['--source', 'gitlab'], 'expected one payload FILE, got 0'],
     [['--source', 'gitlab', 'a.json', 'b.json'], 'expected one payload FILE, got 2'],
     [['--source', 'gitlab', 'a.json', '--header', 'no colon'], `--header "no colon" must look like 'Name: value'`],

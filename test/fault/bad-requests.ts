@@ -1,4 +1,3 @@
-import { type Source } from '../../adapters/index.js'
 import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 
@@ -8,6 +7,9 @@ import { readFileSync } from 'node:fs'
  */
 
 export const SECRETS = { gitlab: 'fault-gitlab-token-7c1e', github: 'fault-github-secret-92ab', jenkins: 'fault-jenkins-token-4d0f' } as const
+
+/** The sources this suite generates for (Gitea and Forgejo sign as GitHub does: test/http covers them). */
+export type Source = 'gitlab' | 'github' | 'jenkins'
 
 export type Category = 'broken_json' | 'wrong_types' | 'huge_strings' | 'deep_nesting' | 'invalid_utf8' | 'wrong_auth' | 'bad_headers' | 'over_limit'
 

@@ -1,4 +1,4 @@
-import { type Source } from '../../adapters/index.js'
+import type { Source } from './bad-requests.js'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync, closeSync } from 'node:fs'
 import { tmpdir } from 'node:os'

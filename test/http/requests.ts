@@ -2,7 +2,7 @@ import { type Source } from '../../adapters/index.js'
 import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 
-export const SECRETS = { gitlab: 'gl-token-3f9a1c77', jenkins: 'jk-token-77bd0e21', github: 'gh-secret-c0ffee42' } as const
+export const SECRETS = { gitlab: 'gl-token-3f9a1c77', jenkins: 'jk-token-77bd0e21', github: 'gh-secret-c0ffee42', gitea: 'gt-secret-5eed1e55', forgejo: 'fj-secret-0ddba11e' } as const
 
 export const fixture = (source: Source, name: string): string => readFileSync(`test/fixtures/${source}/${name}`, 'utf8')
 
@@ -47,4 +47,51 @@ export function githubReq(o: { body?: string; secret?: string; signature?: strin
   return { path: '/webhooks/github', init: { method: 'POST', headers, body } }
 }
 
-export const validReq: Record<Source, () => Req> = { gitlab: () => gitlabReq(), jenkins: () => jenkinsReq(), github: () => githubReq() }
+/** hex HMAC-SHA256 of the body, no prefix: X-Gitea-Signature and X-Forgejo-Signature. */
+export const giteaSignature = (body: string | Uint8Array, secret: string): string => createHmac('sha256', secret).update(body).digest('hex')
+
+/**
+ * A Gitea workflow_run delivery as Gitea sends it (services/webhook/deliver.go): its own headers and, with the same
+ * values, GitHub's, signed with X-Gitea-Signature unless `signature` says otherwise.
+ */
+export function giteaReq(o: { body?: string; secret?: string; signature?: string | null; delivery?: string; event?: string } = {}): Req {
+  const body = o.body ?? fixture('gitea', 'workflow_run-completed-failure.json')
+  const delivery = o.delivery ?? uuid()
+  const event = o.event ?? 'workflow_run'
+  const signature = o.signature === undefined ? giteaSignature(body, o.secret ?? SECRETS.gitea) : o.signature
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-gitea-event': event,
+    'x-gitea-event-type': event,
+    'x-gitea-delivery': delivery,
+    'x-github-event': event,
+    'x-github-delivery': delivery,
+  }
+  if (signature !== null) Object.assign(headers, { 'x-gitea-signature': signature, 'x-hub-signature-256': `sha256=${signature}` })
+  return { path: '/webhooks/gitea', init: { method: 'POST', headers, body } }
+}
+
+/** A Forgejo Action Run delivery: X-Forgejo-* headers plus the Gitea ones with the same values (payloader.go). */
+export function forgejoReq(o: { body?: string; secret?: string; signature?: string | null; delivery?: string; event?: string } = {}): Req {
+  const body = o.body ?? fixture('forgejo', 'action_run_failure.json')
+  const delivery = o.delivery ?? uuid()
+  const event = o.event ?? 'action_run_failure'
+  const signature = o.signature === undefined ? giteaSignature(body, o.secret ?? SECRETS.forgejo) : o.signature
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-forgejo-event': event,
+    'x-forgejo-delivery': delivery,
+    'x-gitea-event': event,
+    'x-gitea-delivery': delivery,
+  }
+  if (signature !== null) Object.assign(headers, { 'x-forgejo-signature': signature, 'x-gitea-signature': signature })
+  return { path: '/webhooks/forgejo', init: { method: 'POST', headers, body } }
+}
+
+export const validReq: Record<Source, () => Req> = {
+  gitlab: () => gitlabReq(),
+  jenkins: () => jenkinsReq(),
+  github: () => githubReq(),
+  gitea: () => giteaReq(),
+  forgejo: () => forgejoReq(),
+}

@@ -5,7 +5,7 @@ import type { Hono } from 'hono'
 import { createApp } from '../../src/http/server.js'
 
 import { testDeps, type TestDeps } from '../helpers/deps.js'
-import { SECRETS, fixture, githubReq, githubSignature, gitlabReq, jenkinsReq, validReq, type Req } from './requests.js'
+import { SECRETS, fixture, forgejoReq, giteaReq, giteaSignature, githubReq, githubSignature, gitlabReq, jenkinsReq, validReq, type Req } from './requests.js'
 
 let deps: TestDeps
 let app: Hono
@@ -54,8 +54,7 @@ describe('POST /webhooks/:source accepted', () => {
   it.each(SOURCES)('%s: with no secret configured, an unauthenticated post is accepted', async (source) => {
     await setup({ settings: { secrets: {} } })
     const req = validReq[source]()
-    delete req.init.headers['x-gitlab-token']
-    delete req.init.headers['x-hub-signature-256']
+    for (const h of ['x-gitlab-token', 'x-hub-signature-256', 'x-gitea-signature', 'x-forgejo-signature']) delete req.init.headers[h]
     req.path = req.path.replace(/\?.*$/, '')
     expect((await send(req)).status).toBe(202)
   })
@@ -143,8 +142,8 @@ rules:
 
 describe('secrets', () => {
   // What the 401 says: which header or parameter, missing or wrong, and the setting; never the value.
-  const MISSING = { gitlab: /^missing X-Gitlab-Token header: .*GITLAB_WEBHOOK_TOKEN/, jenkins: /^missing token: add the query parameter token=.*user:token@/, github: /^missing X-Hub-Signature-256 header: .*GITHUB_WEBHOOK_SECRET/ }
-  const WRONG = { gitlab: /^wrong X-Gitlab-Token: .*GITLAB_WEBHOOK_TOKEN/, jenkins: /^wrong token \(the token query parameter or the Basic credentials\): .*JENKINS_WEBHOOK_TOKEN/, github: /^X-Hub-Signature-256 does not match the body signed with GITHUB_WEBHOOK_SECRET/ }
+  const MISSING = { gitlab: /^missing X-Gitlab-Token header: .*GITLAB_WEBHOOK_TOKEN/, jenkins: /^missing token: add the query parameter token=.*user:token@/, github: /^missing X-Hub-Signature-256 header: .*GITHUB_WEBHOOK_SECRET/, gitea: /^missing X-Gitea-Signature header: .*GITEA_WEBHOOK_SECRET/, forgejo: /^missing X-Forgejo-Signature header: .*FORGEJO_WEBHOOK_SECRET/ }
+  const WRONG = { gitlab: /^wrong X-Gitlab-Token: .*GITLAB_WEBHOOK_TOKEN/, jenkins: /^wrong token \(the token query parameter or the Basic credentials\): .*JENKINS_WEBHOOK_TOKEN/, github: /^X-Hub-Signature-256 does not match the body signed with GITHUB_WEBHOOK_SECRET/, gitea: /^X-Gitea-Signature does not match the body signed with GITEA_WEBHOOK_SECRET/, forgejo: /^X-Forgejo-Signature does not match the body signed with FORGEJO_WEBHOOK_SECRET/ }
   const cases: Record<Source, Record<string, [() => Req, 'missing' | 'wrong']>> = {
     gitlab: {
       wrong: [() => gitlabReq({ token: SECRETS.gitlab.replace(/.$/, 'X') }), 'wrong'],
@@ -171,6 +170,29 @@ describe('secrets', () => {
         },
         'missing',
       ],
+    },
+    gitea: {
+      wrong: [() => giteaReq({ secret: 'another-secret' }), 'wrong'],
+      missing: [() => giteaReq({ signature: null }), 'missing'],
+      'wrong length': [() => giteaReq({ signature: giteaSignature(fixture('gitea', 'workflow_run-completed-failure.json'), SECRETS.gitea).slice(0, -2) }), 'wrong'],
+      'signature of another body': [() => giteaReq({ signature: giteaSignature('{}', SECRETS.gitea) }), 'wrong'],
+      // Gitea sends both; the GitHub-style copy alone is not what this endpoint reads.
+      'X-Hub-Signature-256 only': [
+        () => {
+          const r = giteaReq({ signature: null })
+          r.init.headers['x-hub-signature-256'] = `sha256=${giteaSignature(String(r.init.body), SECRETS.gitea)}`
+          return r
+        },
+        'missing',
+      ],
+    },
+    forgejo: {
+      wrong: [() => forgejoReq({ secret: 'another-secret' }), 'wrong'],
+      missing: [() => forgejoReq({ signature: null }), 'missing'],
+      'wrong length': [() => forgejoReq({ signature: giteaSignature(fixture('forgejo', 'action_run_failure.json'), SECRETS.forgejo).slice(0, -2) }), 'wrong'],
+      'signature of another body': [() => forgejoReq({ signature: giteaSignature('{}', SECRETS.forgejo) }), 'wrong'],
+      // Forgejo also sends X-Gitea-Signature: the Forgejo one is read, and a Gitea secret does not open this endpoint.
+      'signed with the Gitea secret': [() => forgejoReq({ secret: SECRETS.gitea }), 'wrong'],
     },
   }
   for (const source of SOURCES) {
@@ -206,6 +228,9 @@ describe('ignored and duplicates', () => {
     ['gitlab push hook', () => gitlabReq({ event: 'Push Hook', body: '{"object_kind":"push"}' })],
     ['github ping', () => githubReq({ event: 'ping', body: '{"zen":"Keep it logically awesome.","hook_id":1}' })],
     ['jenkins COMPLETED (FINALIZED is the one that counts)', () => jenkinsReq({ body: fixture('jenkins', 'completed-success-wiki.json') })],
+    ['gitea push', () => giteaReq({ event: 'push', body: '{"ref":"refs/heads/main"}' })],
+    ['gitea workflow_run action in an unknown future', () => giteaReq({ body: fixture('gitea', 'workflow_run-completed-failure.json').replace('"action": "completed"', '"action": "deleted"') })],
+    ['forgejo workflow_job (only Action Run events are translated)', () => forgejoReq({ event: 'workflow_job', body: '{"action":"completed"}' })],
   ])('%s → 200 ignored, nothing stored', async (_name, make) => {
     await setup()
     const r = await send(make())
@@ -219,6 +244,8 @@ describe('ignored and duplicates', () => {
     ['gitlab, same Idempotency-Key', () => gitlabReq({ key: 'a5461c4d-9c7f-4af9-add6-cddebe3c426f' })],
     ['github, same X-GitHub-Delivery', () => githubReq({ delivery: '72d3162e-cc78-11e3-81ab-4c9367dc0958' })],
     ['jenkins, same job, build and phase', () => jenkinsReq()],
+    ['gitea, same X-Gitea-Delivery', () => giteaReq({ delivery: '0d4c6d1e-2b8f-4b8a-9a51-3f6f0c2d7e10' })],
+    ['forgejo, same X-Forgejo-Delivery', () => forgejoReq({ delivery: '5b1f3a9c-7e2d-4c60-8f14-a2b3c4d5e6f7' })],
   ])('%s twice → one event; the second answer is 200 duplicate with the first id', async (_name, make) => {
     await setup()
     const first = await send(make())
@@ -236,7 +263,14 @@ describe('a UTF-8 BOM before the JSON (issue 16 item 15)', () => {
     await setup()
     const plain = validReq[source]()
     const body = '\uFEFF' + String(plain.init.body)
-    const req = source === 'gitlab' ? gitlabReq({ body }) : source === 'jenkins' ? jenkinsReq({ body }) : githubReq({ body })
+    const withBody: Record<Source, (body: string) => Req> = {
+      gitlab: (body) => gitlabReq({ body }),
+      jenkins: (body) => jenkinsReq({ body }),
+      github: (body) => githubReq({ body }),
+      gitea: (body) => giteaReq({ body }),
+      forgejo: (body) => forgejoReq({ body }),
+    }
+    const req = withBody[source](body)
     const r = await send(req)
     expect(r.status).toBe(202)
     expect((await deps.store.getEvent(r.json.event_id))?.event).toMatchObject({ source, status: 'failed' })

@@ -31,7 +31,7 @@ describe('loadSettings', () => {
     })
     expect(s.adminToken).toBeUndefined()
     expect(s.databaseUrl).toBeUndefined()
-    expect(s.secrets).toEqual({ gitlab: undefined, github: undefined, jenkins: undefined })
+    expect(s.secrets).toEqual({ gitlab: undefined, github: undefined, jenkins: undefined, gitea: undefined, forgejo: undefined })
   })
 
   it('defaults to pretty logs on a terminal only', () => {
@@ -44,30 +44,30 @@ describe('loadSettings', () => {
       {
         PORT: '9000', HOST: '127.0.0.1', RULES_FILE: '/etc/r.yaml', DATA_DIR: '/data', DATABASE_URL: 'postgres://u:p%40ss@db:5432/ci',
         ADMIN_TOKEN: 'admin-token-1', GITLAB_WEBHOOK_TOKEN: 'gitlab-token-1', GITHUB_WEBHOOK_SECRET: 'github-secret-1',
-        JENKINS_WEBHOOK_TOKEN: 'jenkins-token-1', DRY_RUN: 'yes', LOG_LEVEL: 'debug', LOG_FORMAT: 'pretty', BODY_LIMIT: '512kb',
+        JENKINS_WEBHOOK_TOKEN: 'jenkins-token-1', GITEA_WEBHOOK_SECRET: 'gitea-secret-1', FORGEJO_WEBHOOK_SECRET: 'forgejo-secret-1', DRY_RUN: 'yes', LOG_LEVEL: 'debug', LOG_FORMAT: 'pretty', BODY_LIMIT: '512kb',
         DELIVERY_TIMEOUT: '2.5s', RETRY_MAX_AGE: '2d',
       },
       [],
     )
     expect(s).toMatchObject({
       port: 9000, host: '127.0.0.1', rulesFile: '/etc/r.yaml', rulesFileExplicit: true, dataDir: '/data', databaseUrl: 'postgres://u:p%40ss@db:5432/ci',
-      adminToken: 'admin-token-1', secrets: { gitlab: 'gitlab-token-1', github: 'github-secret-1', jenkins: 'jenkins-token-1' },
+      adminToken: 'admin-token-1', secrets: { gitlab: 'gitlab-token-1', github: 'github-secret-1', jenkins: 'jenkins-token-1', gitea: 'gitea-secret-1', forgejo: 'forgejo-secret-1' },
       dryRun: true, logLevel: 'debug', logFormat: 'pretty', bodyLimit: 512 * 1024, deliveryTimeoutMs: 2500, retryMaxAgeMs: 2 * 86_400_000,
     })
-    expect(settingSecrets(s)).toEqual(expect.arrayContaining(['admin-token-1', 'gitlab-token-1', 'github-secret-1', 'jenkins-token-1', 'p@ss', 'p%40ss']))
+    expect(settingSecrets(s)).toEqual(expect.arrayContaining(['admin-token-1', 'gitlab-token-1', 'github-secret-1', 'jenkins-token-1', 'gitea-secret-1', 'forgejo-secret-1', 'p@ss', 'p%40ss']))
   })
 
   it('takes a serve flag over its env var, for every setting', () => {
     const argv = [
       '--port', '9100', '--host', '::', '--rules-file', 'r.yaml', '--data-dir', 'd', '--database-url', 'postgresql://h/db',
       '--admin-token', 'flag-admin-1', '--gitlab-webhook-token', 'flag-gitlab-1', '--github-webhook-secret', 'flag-github-1',
-      '--jenkins-webhook-token', 'flag-jenkins-1', '--dry-run', '--log-level', 'warn', '--log-format', 'json', '--body-limit', '2mb',
+      '--jenkins-webhook-token', 'flag-jenkins-1', '--gitea-webhook-secret', 'flag-gitea-1', '--forgejo-webhook-secret', 'flag-forgejo-1', '--dry-run', '--log-level', 'warn', '--log-format', 'json', '--body-limit', '2mb',
       '--in-flight-limit', '8mb', '--delivery-timeout', '500ms', '--retry-max-age', '90m', '--db-pool-size', '4', '--retention-days', '7', '--request-timeout', '5s',
     ]
     const s = loadSettings({ PORT: '1', ADMIN_TOKEN: 'env-admin-1', DRY_RUN: 'false', LOG_LEVEL: 'info' }, argv)
     expect(s).toMatchObject({
       port: 9100, host: '::', rulesFile: 'r.yaml', rulesFileExplicit: true, dataDir: 'd', databaseUrl: 'postgresql://h/db', adminToken: 'flag-admin-1',
-      secrets: { gitlab: 'flag-gitlab-1', github: 'flag-github-1', jenkins: 'flag-jenkins-1' }, dryRun: true, logLevel: 'warn',
+      secrets: { gitlab: 'flag-gitlab-1', github: 'flag-github-1', jenkins: 'flag-jenkins-1', gitea: 'flag-gitea-1', forgejo: 'flag-forgejo-1' }, dryRun: true, logLevel: 'warn',
       logFormat: 'json', bodyLimit: 2 * 1024 * 1024, inFlightLimit: 8 * 1024 * 1024, deliveryTimeoutMs: 500, retryMaxAgeMs: 90 * 60_000, dbPoolSize: 4, retentionDays: 7, requestTimeoutMs: 5000,
     })
     // every row of the table has a flag this test passed
@@ -86,6 +86,8 @@ describe('secrets from files', () => {
     ['GITLAB_WEBHOOK_TOKEN_FILE', (s: ReturnType<typeof loadSettings>) => s.secrets.gitlab],
     ['GITHUB_WEBHOOK_SECRET_FILE', (s: ReturnType<typeof loadSettings>) => s.secrets.github],
     ['JENKINS_WEBHOOK_TOKEN_FILE', (s: ReturnType<typeof loadSettings>) => s.secrets.jenkins],
+    ['GITEA_WEBHOOK_SECRET_FILE', (s: ReturnType<typeof loadSettings>) => s.secrets.gitea],
+    ['FORGEJO_WEBHOOK_SECRET_FILE', (s: ReturnType<typeof loadSettings>) => s.secrets.forgejo],
     ['ADMIN_TOKEN_FILE', (s: ReturnType<typeof loadSettings>) => s.adminToken],
     ['DATABASE_URL_FILE', (s: ReturnType<typeof loadSettings>) => s.databaseUrl],
   ] as const

@@ -33,7 +33,7 @@ describe('warnings: valid, but almost certainly not meant (issue 16 item 17)', (
     expect(
       warningsOf(`${targets}rules:
   - { name: gitlab, match: { source: gitlab }, notify: [dev] }
-  - { name: others, match: { source: [github, jenkins] }, notify: [dev] }
+  - { name: others, match: { source: [github, jenkins, gitea, forgejo] }, notify: [dev] }
   - { name: failures, match: { status: failed }, notify: [dev] }
   - { name: gitlab-failures-on-main, match: { source: gitlab, status: failed, branch: main }, notify: [dev] }
 `),
