@@ -36,7 +36,10 @@ export const targetSchemaOf = (type: string): AnyTarget | undefined =>
 
 /** A person's id on each platform (`dingtalk: …`, `wecom: …`): what an @-mention there is written with. */
 const platformIds = Object.fromEntries(
-  Object.entries(platforms).map(([name, p]) => [name, z.string().optional().meta(d(`The person's ${p.label} user id, for @-mentions there`))]),
+  Object.entries(platforms).map(([name, p]) => {
+    const id = (p as { personId?: string }).personId ?? 'user id'
+    return [name, z.string().optional().meta(d(`The person's ${p.label} ${id}, for @-mentions there`))]
+  }),
 ) as Record<PlatformName, z.ZodOptional<z.ZodString>>
 
 export const PersonEntry = z

@@ -4,7 +4,7 @@ import type { Target } from './schema.js'
 
 /**
  * Secret values a rules file brings, for redaction: each robot webhook URL whole, its query values (where DingTalk
- * and WeCom carry their credential), the path token of a platform that keeps it there (Feishu), and what each
+ * and WeCom carry their credential), the path credential of a platform that keeps it there (Feishu, Slack), and what each
  * platform adds (a signing secret). The logger asks for them on every line.
  */
 export function rulesSecrets(rules: CompiledRules | undefined): string[] {
@@ -19,8 +19,7 @@ export function targetSecrets(t: Target): string[] {
     try {
       const url = new URL(t.webhook)
       for (const [, v] of url.searchParams) if (v) out.push(v, encodeURIComponent(v))
-      const token = pathToken(url.pathname, platformOf(t.type).secretPathPrefix)
-      if (token) out.push(token, decodeURIComponent(token))
+      for (const part of pathCredential(url.pathname, platformOf(t.type).secretPathPrefix)) out.push(part, decodeURIComponent(part))
     } catch (err) {
       if (!(err instanceof TypeError)) throw err
       // Not a URL (the sender rejects it with a redacted error); the whole string is already listed.
@@ -30,8 +29,13 @@ export function targetSecrets(t: Target): string[] {
   return out
 }
 
-/** The path segment after `prefix` (Platform.secretPathPrefix), if the path has one. */
-function pathToken(pathname: string, prefix: string | undefined): string | undefined {
-  if (!prefix || !pathname.startsWith(prefix)) return undefined
-  return pathname.slice(prefix.length).split('/')[0] || undefined
+/**
+ * The path after `prefix` (Platform.secretPathPrefix), as src/platforms/redact.ts hides it, and its last segment,
+ * which is a credential on its own (Slack's secret after T…/B…/): a line that shows it alone is scrubbed too.
+ */
+function pathCredential(pathname: string, prefix: string | undefined): string[] {
+  if (!prefix || !pathname.startsWith(prefix)) return []
+  const rest = pathname.slice(prefix.length).replace(/\/+$/, '')
+  const last = rest.split('/').pop()
+  return [...new Set([rest, last].filter((s): s is string => !!s))]
 }

@@ -2,13 +2,15 @@ import type { Renderer } from '../render/types.js'
 import type { Platform, TargetBase } from './common/types.js'
 import { dingtalk } from './dingtalk/index.js'
 import { feishu } from './feishu/index.js'
+import { slack } from './slack/index.js'
+import { teams } from './teams/index.js'
 import { wecom } from './wecom/index.js'
 
 /**
  * The chat platforms. Adding one is a folder beside these (its target schema, delivery, renderer) and one line here;
  * the rules schema, people's ids, `check`, redaction, the worker and the docs read this.
  */
-export const platforms = { dingtalk, wecom, feishu } as const
+export const platforms = { dingtalk, wecom, feishu, slack, teams } as const
 
 export type PlatformName = keyof typeof platforms
 export const PLATFORM_NAMES = Object.keys(platforms) as PlatformName[]

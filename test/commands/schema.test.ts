@@ -19,7 +19,9 @@ describe('ci-notify schema', () => {
     expect(rule.additionalProperties).toBe(false)
     expect(Object.keys(rule.properties.match.properties)).toEqual(['source', 'kind', 'status', 'project', 'branch', 'tag', 'ref', 'environment', 'name', 'actor', 'transition', 'finished'])
     const types = s.properties.targets.additionalProperties.oneOf ?? s.properties.targets.additionalProperties.anyOf
-    expect(types.map((t: any) => t.properties.type.const)).toEqual(['dingtalk', 'wecom', 'feishu'])
+    expect(types.map((t: any) => t.properties.type.const)).toEqual(['dingtalk', 'wecom', 'feishu', 'slack', 'teams'])
+    // a person's id on each registered platform, for its mentions
+    expect(Object.keys(s.properties.people.items.properties)).toEqual(expect.arrayContaining(['dingtalk', 'wecom', 'feishu', 'slack', 'teams']))
   })
 
   it('bad usage exits 2', async () => {

@@ -4,6 +4,7 @@ import { route } from '../../rules/route.js'
 import { RulesRuntime } from '../../rules/runtime.js'
 import type { TargetType } from '../../rules/schema.js'
 import { Worker } from '../../src/delivery/worker.js'
+import { PLATFORM_NAMES } from '../../src/platforms/index.js'
 import type { CommonEvent } from '../../src/event.js'
 import { createLogger } from '../../src/log.js'
 import { createMetrics } from '../../src/metrics.js'
@@ -38,7 +39,7 @@ export function fakeRenderers(): Record<TargetType, Renderer> {
       return out
     },
   }
-  return { dingtalk: r, wecom: r, feishu: r }
+  return Object.fromEntries(PLATFORM_NAMES.map((n) => [n, r])) as Record<TargetType, Renderer>
 }
 
 export type Harness = Awaited<ReturnType<typeof harness>>

@@ -181,7 +181,7 @@ describe('worker: sending', () => {
         throw new Error('template exploded')
       },
     }
-    const h = await started.harness({ yaml: yaml(ding.webhook(TOKEN), '    rate_per_minute: 2'), clock, renderers: { dingtalk: broken, wecom: broken, feishu: broken } })
+    const h = await started.harness({ yaml: yaml(ding.webhook(TOKEN), '    rate_per_minute: 2'), clock, renderers: Object.fromEntries(Object.keys(fakeRenderers()).map((n) => [n, broken])) as ReturnType<typeof fakeRenderers> })
     for (let i = 0; i < 4; i++) await h.accept({}, { wake: false })
     h.worker.wake()
     await h.settle(5 * 60_000, 1_000)

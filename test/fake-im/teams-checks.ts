@@ -50,8 +50,39 @@ export function runProblem(msg: Json, o: { maxVersion: string; acceptMessageCard
     if (versionAbove(card.version, o.maxVersion)) return `Adaptive Card version ${card.version} is not supported (at most ${o.maxVersion}).`
     if (card.body !== undefined && !Array.isArray(card.body)) return `attachments[${i}].content.body must be an array.`
     if (usesSubmit(card)) return 'Action.Submit is not supported in cards posted by a webhook.'
+    const bad = cardProblem(card, `attachments[${i}].content`)
+    if (bad) return `The card is not valid: ${bad}.`
   }
   return undefined
+}
+
+/**
+ * The first element or action that lacks what the Adaptive Cards schema requires of it
+ * (https://adaptivecards.io/explorer/: TextBlock.text, FactSet.facts of {title, value} strings, Action.OpenUrl.url, an
+ * absolute URL), walking containers; the "Post card in a chat or channel" action refuses such a card.
+ */
+export function cardProblem(card: Json, path: string): string | undefined {
+  const elements = (list: unknown, at: string): string | undefined => {
+    if (!Array.isArray(list)) return undefined
+    for (const [k, e] of list.entries()) {
+      const p = element(e, `${at}[${k}]`)
+      if (p) return p
+    }
+    return undefined
+  }
+  const element = (e: unknown, at: string): string | undefined => {
+    if (!obj(e)) return `${at} is not an object`
+    if (e.type === 'TextBlock' && typeof e.text !== 'string') return `${at}: TextBlock.text must be a string`
+    if (e.type === 'FactSet') {
+      if (!Array.isArray(e.facts)) return `${at}: FactSet.facts must be an array`
+      const k = e.facts.findIndex((f) => !obj(f) || typeof f.title !== 'string' || typeof f.value !== 'string')
+      if (k >= 0) return `${at}.facts[${k}]: title and value must be strings`
+    }
+    if (e.type === 'Action.OpenUrl' && !(typeof e.url === 'string' && /^https?:\/\//i.test(e.url) && URL.canParse(e.url))) return `${at}: Action.OpenUrl.url must be an absolute http(s) URL`
+    const columns = Array.isArray(e.columns) ? e.columns.map((c, k) => elements(obj(c) ? c.items : undefined, `${at}.columns[${k}].items`)).find(Boolean) : undefined
+    return columns ?? elements(e.items, `${at}.items`) ?? elements(e.actions, `${at}.actions`)
+  }
+  return elements(card.body, `${path}.body`) ?? elements(card.actions, `${path}.actions`)
 }
 
 function versionAbove(v: string, max: string): boolean {

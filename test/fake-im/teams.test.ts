@@ -92,6 +92,24 @@ describe('fake Teams: the trigger answers 202, the run decides', () => {
     expect(f.shown().map((r) => r.visible)).toEqual(['ok'])
   })
 
+  it('fails the run of a card that lacks what the Adaptive Cards schema requires (text, facts, an OpenUrl url)', async () => {
+    const f = await start([{ id: 'f', sig: 's' }], { windows: [] })
+    const bad = [
+      adaptive([{ type: 'TextBlock', wrap: true }]),
+      adaptive([{ type: 'FactSet', facts: [{ title: 'Build', value: 42 }] }]),
+      adaptive([{ type: 'Container', items: [block('ok'), { type: 'TextBlock', text: null }] }]),
+      adaptive([block('x')], { actions: [{ type: 'Action.OpenUrl', title: 'Log', url: '/jobs/42' }] }),
+    ]
+    for (const b of bad) expect((await post(f.webhook('f'), envelope(b))).status).toBe(202)
+    expect(f.runs().map((r) => r.error)).toEqual([
+      'The card is not valid: attachments[0].content.body[0]: TextBlock.text must be a string.',
+      'The card is not valid: attachments[0].content.body[0].facts[0]: title and value must be strings.',
+      'The card is not valid: attachments[0].content.body[0].items[1]: TextBlock.text must be a string.',
+      'The card is not valid: attachments[0].content.actions[0]: Action.OpenUrl.url must be an absolute http(s) URL.',
+    ])
+    expect(f.shown()).toEqual([])
+  })
+
   it('takes a newer version and a MessageCard (buttons dropped) only when configured to', async () => {
     const f = await start([{ id: 'f', sig: 's', acceptMessageCard: true }], { maxVersion: '1.5' })
     await post(f.webhook('f'), envelope(adaptive([block('x')], { version: '1.5' })))

@@ -100,7 +100,7 @@ describe('digest', () => {
       const inputs = burst(500, { target, mention: (k) => [person(k % 40)] })
       const ms = drain(renderers[target.type].digest(inputs)) as Msg[]
       for (const m of ms) expect(limit(m)).toBe(true)
-      const mains = ms.filter((m) => m.msgtype === (target.msgtype === 'text' ? 'text' : 'markdown'))
+      const mains = ms.filter((m) => m.msgtype === ('msgtype' in target && target.msgtype === 'text' ? 'text' : 'markdown'))
       expectEveryEventOnce(mains, 500)
       expect(mains.length).toBeGreaterThan(1)
       // as few as the limit allows: each part but the last is over 80% full

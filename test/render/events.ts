@@ -18,14 +18,14 @@ export const githubRunFailed = () => fixtureEvent('github', 'workflow_run-comple
 export const jenkinsFailed = () => fixtureEvent('jenkins', 'finalized-failure-adapted.json')
 export const gitlabDeploy = () => fixtureEvent('gitlab', 'deployment-success-docs.json')
 
-export const dingtalkTarget = (o: Partial<Extract<Target, { type: 'dingtalk' }>> = {}): Target => ({
+export const dingtalkTarget = (o: Partial<Extract<Target, { type: 'dingtalk' }>> = {}): Extract<Target, { type: 'dingtalk' }> => ({
   type: 'dingtalk',
   webhook: '',
   rate_per_minute: 20,
   msgtype: 'markdown',
   ...o,
 })
-export const wecomTarget = (o: Partial<Extract<Target, { type: 'wecom' }>> = {}): Target => ({
+export const wecomTarget = (o: Partial<Extract<Target, { type: 'wecom' }>> = {}): Extract<Target, { type: 'wecom' }> => ({
   type: 'wecom',
   webhook: '',
   rate_per_minute: 20,

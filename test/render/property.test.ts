@@ -7,6 +7,7 @@ import { renderers, type PlatformName } from '../../src/platforms/index.js'
 import type { RenderInput, RobotMessage } from '../../src/render/types.js'
 import type { Mention } from '../../src/routing.js'
 import type { Target } from '../../rules/schema.js'
+import { payloadProblem, resolveMentions, shownParts } from '../fake-im/slack-checks.js'
 import * as f from './events.js'
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8')
@@ -48,7 +49,7 @@ const mention: fc.Arbitrary<Mention> = fc.record({
   resolved: fc.boolean(),
   dingtalk: fc.option(fc.stringMatching(/^[a-z0-9]{1,12}$/), { nil: undefined }),
   wecom: fc.option(fc.stringMatching(/^[A-Za-z0-9]{1,12}$/), { nil: undefined }),
-  ids: fc.option(fc.record({ feishu: fc.stringMatching(/^ou_[a-z0-9]{1,12}$/) }), { nil: undefined }),
+  ids: fc.option(fc.record({ feishu: fc.stringMatching(/^ou_[a-z0-9]{1,12}$/), slack: fc.oneof(fc.stringMatching(/^U[A-Z0-9]{1,10}$/), text), teams: fc.stringMatching(/^[a-z0-9]{1,12}@contoso\.com$/) }, { requiredKeys: [] }), { nil: undefined }),
   mobile: fc.option(fc.stringMatching(/^1[3-9]\d{9}$/), { nil: undefined }),
 })
 const target = fc.oneof(
@@ -57,6 +58,8 @@ const target = fc.oneof(
   fc
     .record({ msgtype: fc.constantFrom('post', 'text', 'interactive' as const), keyword: fc.option(fc.constantFrom('CI', '构建通知'), { nil: undefined }) })
     .map((o): Target => ({ type: 'feishu', webhook: '', rate_per_minute: 10, ...o })),
+  fc.constant<Target>({ type: 'teams', webhook: '', rate_per_minute: 8 }),
+  fc.constant<Target>({ type: 'slack', webhook: '', rate_per_minute: 20 }),
 )
 const input: fc.Arbitrary<RenderInput> = fc
   .record({ event, target, mentions: fc.array(mention, { maxLength: 6 }), all: fc.boolean(), locale: fc.constantFrom('zh-CN', 'en' as const), transition: fc.constantFrom(null, 'broken', 'fixed', 'still_failing', 'first' as const) })
@@ -70,6 +73,14 @@ function check(platform: PlatformName, ms: RobotMessage[]) {
   for (const raw of ms) {
     if (platform === 'feishu') {
       checkFeishu(raw)
+      continue
+    }
+    if (platform === 'teams') {
+      checkTeams(raw)
+      continue
+    }
+    if (platform === 'slack') {
+      checkSlack(raw)
       continue
     }
     const m = raw as Any
@@ -100,8 +111,14 @@ describe('properties', () => {
 
   it('digests of any events: within limits, every event exactly once', () => {
     fc.assert(
-      fc.property(fc.array(input, { minLength: 1, maxLength: 25 }), fc.constantFrom('dingtalk', 'wecom' as const), (inputs, platform) => {
-        const target = platform === 'dingtalk' ? f.dingtalkTarget() : f.wecomTarget()
+      fc.property(fc.array(input, { minLength: 1, maxLength: 25 }), fc.constantFrom('dingtalk', 'wecom', 'slack', 'teams' as const), (inputs, platform) => {
+        const targets: Record<typeof platform, Target> = {
+          dingtalk: f.dingtalkTarget(),
+          wecom: f.wecomTarget(),
+          slack: { type: 'slack', webhook: '', rate_per_minute: 20 },
+          teams: { type: 'teams', webhook: '', rate_per_minute: 8 },
+        }
+        const target = targets[platform]
         const numbered = inputs.map((i, k) => ({ ...i, target, event: { ...i.event, number: 900_000 + k } }))
         const ms = drain(renderers[platform].digest(numbered))
         check(platform, ms)
@@ -113,6 +130,23 @@ describe('properties', () => {
   })
 })
 
+/**
+ * Slack: what the fake webhook accepts (blocks, sections, header within their limits), 12 000 characters of sections
+ * in all, and every live mention one of ours: a member id from the people (`U…`) or the channel.
+ */
+function checkSlack(raw: RobotMessage) {
+  expect(payloadProblem(raw)).toBeUndefined()
+  const sections = (raw as { blocks: { type: string; text: { text: string } }[] }).blocks.filter((b) => b.type === 'section')
+  expect(sections.reduce((n, b) => n + b.text.text.length, 0)).toBeLessThanOrEqual(12_000)
+  const { resolved, unresolved } = resolveMentions(shownParts(raw), [], [])
+  expect(resolved.every((m) => m === 'channel')).toBe(true)
+  for (const id of unresolved) expect(id).toMatch(/^U[A-Z0-9]{1,10}$/)
+  // every piece of markup is ours: a link, a member id, the channel; nothing opens a `<` it does not close
+  for (const s of sections) {
+    for (const [token] of s.text.text.matchAll(/<[^>]*>?/g)) expect(token).toMatch(/^(?:<https?:\/\/[^|<>\s]+\|[^<>]*>|<@U[A-Z0-9]{1,10}>|<!channel>)$/)
+  }
+}
+
 /** Feishu: the signed body within 20 000 bytes; every `<at>` one of ours (`ou_…` or all), none in a post's text. */
 function checkFeishu(raw: RobotMessage) {
   const signed = JSON.stringify({ timestamp: '1599360473', sign: 'l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8=', ...raw })
@@ -121,4 +155,22 @@ function checkFeishu(raw: RobotMessage) {
   const text = m.msg_type === 'text' ? m.content!.text! : m.msg_type === 'interactive' ? JSON.stringify(m.card) : ''
   for (const [token] of text.matchAll(/<at[^>]*>/g)) expect(token).toMatch(/^<at (?:user_id="|id=)(?:ou_[a-z0-9]{1,12}|all)"?>$/)
   if (m.msg_type === 'post') for (const n of m.content!.post!.zh_cn.content.flat()) if (n.tag === 'text') expect(n.text).not.toMatch(/<at/)
+}
+
+/**
+ * Teams: the card within 24,000 bytes, valid UTF-8; every `<at>…</at>` in its text is one of its entities' texts,
+ * and every entity's id is a person's `teams:` id (ids come from people, never from CI text).
+ */
+function checkTeams(raw: RobotMessage) {
+  const json = JSON.stringify(raw)
+  expect(bytes(json)).toBeLessThanOrEqual(24_000)
+  expect(validUtf8(json)).toBe(true)
+  expect(json).not.toMatch(/\\ud[89a-f]/i)
+  type Element = { text?: string; facts?: { title: string; value: string }[] }
+  const card = (raw as { attachments: { content: { body: Element[]; msteams: { entities?: { text: string; mentioned: { id: string } }[] } } }[] }).attachments[0].content
+  const entities = card.msteams.entities ?? []
+  const texts = new Set(entities.map((e) => e.text))
+  const shown = card.body.flatMap((e) => [e.text ?? '', ...(e.facts ?? []).flatMap((f) => [f.title, f.value])]).join('\n')
+  for (const [tag] of shown.matchAll(/<at>.*?<\/at>/g)) expect(texts.has(tag)).toBe(true)
+  for (const e of entities) expect(e.mentioned.id).toMatch(/^[a-z0-9]{1,12}@contoso\.com$/)
 }

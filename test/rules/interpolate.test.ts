@@ -85,7 +85,7 @@ rules:
       caught = err
     }
     expect(caught).toBeInstanceOf(ConfigError)
-    const hint = "is not filled here: only targets' webhook, secret and rate_per_minute, and people's mobile, dingtalk, wecom and feishu take ${VAR}, so that no environment value (often a token) reaches a message or the API; write the text itself (or $${ for a literal ${)"
+    const hint = "is not filled here: only targets' webhook, secret and rate_per_minute, and people's mobile, dingtalk, wecom, feishu, slack and teams take ${VAR}, so that no environment value (often a token) reaches a message or the API; write the text itself (or $${ for a literal ${)"
     expect((caught as ConfigError).problems).toEqual([
       `r.yaml:1:24: defaults.timezone: \${TZ} ${hint}`,
       `r.yaml:3:56: targets.dev.keyword: \${GITLAB_WEBHOOK_TOKEN} ${hint}`,

@@ -66,7 +66,7 @@ rules:
 
   it('target type, missing keys, empty lists, wrong types, limits', () => {
     expect(problems(`targets:
-  a: { type: slack, webhook: "" }
+  a: { type: irc, webhook: "" }
   b: { webhook: "" }
   c: { type: wecom }
   d: { type: wecom, webhook: "", rate_per_minute: 60 }
@@ -74,8 +74,8 @@ rules:
   - { notify: [] }
   - { name: x, notify: [d], continue: "yes" }
 `)).toEqual([
-      'rules.yaml:2:14: targets.a.type: "slack" is not one of dingtalk, wecom, feishu',
-      'rules.yaml:3:6: targets.b: missing required key "type" (one of dingtalk, wecom, feishu)',
+      'rules.yaml:2:14: targets.a.type: "irc" is not one of dingtalk, wecom, feishu, slack, teams',
+      'rules.yaml:3:6: targets.b: missing required key "type" (one of dingtalk, wecom, feishu, slack, teams)',
       'rules.yaml:4:6: targets.c: missing required key "webhook"',
       'rules.yaml:5:51: targets.d.rate_per_minute: 60 is more than the maximum, 20',
       'rules.yaml:7:5: rules[0]: missing required key "name"',

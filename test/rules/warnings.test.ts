@@ -82,6 +82,16 @@ describe('warnings: valid, but almost certainly not meant (issue 16 item 17)', (
     expect(w.join('\n')).not.toMatch(/SEKRIT|access_token|key=/)
   })
 
+  it("a feishu target with a Slack webhook, and a slack target with a Feishu one: the other's host, no path quoted", () => {
+    const env = { SL: 'https://hooks.slack.com/services/T0AAA/B0BBB/SLACK-SEKRIT', FS: 'https://open.feishu.cn/open-apis/bot/v2/hook/FEISHU-SEKRIT' }
+    const w = warningsOf(`targets:\n  a: { type: feishu, webhook: "\${SL}" }\n  b: { type: slack, webhook: "\${FS}" }\n`, env)
+    expect(w).toEqual([
+      "w.yaml:2:31: targets.a.webhook: a feishu target whose webhook is on Slack's host (hooks.slack.com): set type: slack, or use the Feishu robot's webhook",
+      "w.yaml:3:30: targets.b.webhook: a slack target whose webhook is on Feishu's host (open.feishu.cn): set type: feishu, or use the Slack robot's webhook",
+    ])
+    expect(w.join('\n')).not.toMatch(/SEKRIT|services\/T|hook\//)
+  })
+
   it('with people_match.names, two people who share a name are pointed out (it is allowed, and an error nowhere)', () => {
     const people = 'people:\n  - { name: 张伟, gitlab: zw1 }\n  - { name: 张伟, gitlab: zw2 }\n'
     expect(warningsOf(`${targets}${people}`)).toEqual([])

@@ -9,6 +9,7 @@ export function httpVerdict(status: number): Verdict {
   return { kind: 'permanent' }
 }
 
-export function httpFailure(status: number, verdict: Verdict = httpVerdict(status)): Reading {
-  return { ok: false, verdict, errmsg: `HTTP ${status}`, label: `http_${status >= 500 ? '5xx' : status}` }
+/** A failed reply read by its HTTP status; `errmsg` may add what the body said, when it is safe to show. */
+export function httpFailure(status: number, verdict: Verdict = httpVerdict(status), errmsg = `HTTP ${status}`): Reading {
+  return { ok: false, verdict, errmsg, label: `http_${status >= 500 ? '5xx' : status}` }
 }

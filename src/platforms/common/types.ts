@@ -53,8 +53,9 @@ export type Platform<T extends TargetBase = TargetBase> = {
   /** How a signing secret starts, when the platform gives it a prefix, and where ops find it (`check` warns otherwise). */
   secretPrefix?: { prefix: string; where: string }
   /**
-   * When the webhook's credential is in its path (Feishu's …/hook/<token>): the path up to it. The segment after it is
-   * redacted wherever a URL is shown (src/platforms/redact.ts) and listed as a secret value (rules/secrets.ts).
+   * When the webhook's credential is in its path (Feishu's …/hook/<token>, Slack's /services/T…/B…/<secret>): the path
+   * up to it. The rest of the path after it, one segment or several, is redacted wherever a URL is shown
+   * (src/platforms/redact.ts) and listed as a secret value with its last segment (rules/secrets.ts).
    */
   secretPathPrefix?: string
   /**
@@ -80,6 +81,8 @@ export type Platform<T extends TargetBase = TargetBase> = {
   show?: (m: RobotMessage) => string
   /** The kind of one of its messages, as the docs' gallery names it; by default its `msgtype` or `msg_type`. */
   kind?: (m: RobotMessage) => string
+  /** What a person's id on it is, for the rules schema's description of people's `<name>:` key; "user id" by default. */
+  personId?: string
   /** The sample person 张三's id on this platform, for the docs' gallery (src/platforms/examples.ts). */
   exampleId?: string
   /** The target the docs' message gallery renders for (src/platforms/examples.ts). */
