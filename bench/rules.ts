@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { toEvent } from '../adapters/index.js'
+import { toEvent, type Source } from '../adapters/index.js'
 import { isIgnored, type RawRequest } from '../adapters/common/types.js'
-import type { CommonEvent, Source } from '../src/event.js'
+import type { CommonEvent } from '../src/event.js'
 import { parseRules } from '../rules/load.js'
 import { route } from '../rules/route.js'
 

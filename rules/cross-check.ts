@@ -1,3 +1,4 @@
+import { SOURCES } from '../adapters/index.js'
 import { ROLES } from './people.js'
 import type { Problem } from './problems.js'
 import { didYouMean } from './suggest.js'
@@ -78,9 +79,7 @@ function duplicates(people: readonly unknown[], problems: Problem[]): void {
   people.forEach((p, i) => {
     if (!isObj(p)) return
     const keys: Array<[string, unknown]> = [
-      ['gitlab', p.gitlab],
-      ['github', p.github],
-      ['jenkins', p.jenkins],
+      ...SOURCES.map((s): [string, unknown] => [s, p[s]]),
       ...strings(p.emails).map(([, e]): [string, string] => ['emails', e]),
     ]
     for (const [field, raw] of keys) {

@@ -4,7 +4,7 @@ import type { Path } from './locate.js'
 import type { Problem } from './problems.js'
 import type { Match } from './schema.js'
 import type { Transition } from '../src/routing.js'
-import { VOUCHED_ACTOR_EMAIL } from './people.js'
+import { vouchesActorEmail } from './people.js'
 
 const one = (v: string | undefined): string[] => (v === undefined ? [] : [v])
 const isSha = (ref: string, e: CommonEvent) => ref === e.sha || /^([0-9a-f]{40}|[0-9a-f]{64})$/i.test(ref)
@@ -36,7 +36,7 @@ const fields = {
   // Whoever triggered it, only by what the source vouches for (see people.ts): a display name is whatever anyone
   // types, so `actor: renovate-bot` must not match a stranger who calls themselves that.
   actor: (e: CommonEvent) =>
-    [e.actor?.username, VOUCHED_ACTOR_EMAIL[e.source] ? e.actor?.email : undefined].filter((v): v is string => !!v),
+    [e.actor?.username, vouchesActorEmail(e.source) ? e.actor?.email : undefined].filter((v): v is string => !!v),
 } satisfies Partial<Record<keyof Match, (e: CommonEvent) => string[]>>
 
 type Field = keyof typeof fields

@@ -1,4 +1,5 @@
-import { SOURCES, type CommonEvent, type Person, type Source } from '../src/event.js'
+import { adapters, isSource, SOURCES, type Source } from '../adapters/index.js'
+import type { CommonEvent, Person } from '../src/event.js'
 import type { PeopleMatch, PersonEntry } from './schema.js'
 import type { Mention } from '../src/routing.js'
 import { PLATFORM_NAMES } from '../src/platforms/index.js'
@@ -7,12 +8,11 @@ import { PLATFORM_NAMES } from '../src/platforms/index.js'
 export const ROLES = ['author', 'actor', 'culprits', 'all'] as const
 
 /**
- * Whether a source vouches for the e-mail of the person who triggered a run. GitLab sends the user's public e-mail
- * and takes only a confirmed address of the user as public ("[REDACTED]" when none is set; the adapter drops it).
- * GitHub sends an actor's login only; Jenkins sends no actor. A commit's author name and e-mail are never vouched
- * for: they are whatever the committer's git config says.
+ * Whether a source vouches for the e-mail of the person who triggered a run (Adapter.vouchesActorEmail: GitLab's is a
+ * confirmed address; GitHub sends a login only). A commit's author name and e-mail are never vouched for: they are
+ * whatever the committer's git config says.
  */
-export const VOUCHED_ACTOR_EMAIL: Record<Source, boolean> = { gitlab: true, github: false, jenkins: false }
+export const vouchesActorEmail = (source: string): boolean => isSource(source) && adapters[source].vouchesActorEmail
 
 /** The `people` list indexed once at load. Handles and emails compare case-insensitively, as the platforms do. */
 export type Directory = {
@@ -34,8 +34,8 @@ export function buildDirectory(people: PersonEntry[], match: PeopleMatch = { nam
   return dir
 }
 
-/** Someone an event names: its actor, its commit's author or a Jenkins culprit, and what the source vouches for. */
-type Claim = { who: Person; source: Source; vouchedEmail: boolean }
+/** Someone an event names: its actor, its commit's author or a culprit, and what the source vouches for. */
+type Claim = { who: Person; source: string; vouchedEmail: boolean }
 
 type Lookup = { person: PersonEntry; via: NonNullable<Mention['via']> } | { person?: undefined; unmatched?: Mention['unmatched'] }
 
@@ -46,7 +46,7 @@ type Lookup = { person: PersonEntry; via: NonNullable<Mention['via']> } | { pers
  */
 function lookup(dir: Directory, c: Claim, actor: PersonEntry | undefined): Lookup {
   const { who } = c
-  const byHandle = who.username ? dir.handles[c.source].get(who.username.toLowerCase()) : undefined
+  const byHandle = who.username && isSource(c.source) ? dir.handles[c.source].get(who.username.toLowerCase()) : undefined
   if (byHandle) return { person: byHandle, via: 'username' }
   const byEmail = who.email ? dir.emails.get(who.email.toLowerCase()) : undefined
   if (byEmail && c.vouchedEmail) return { person: byEmail, via: 'email' }
@@ -83,7 +83,7 @@ function resolve(dir: Directory, c: Claim, as: string, actor?: PersonEntry): Men
   return name ? { as, name, resolved: false, ...(r.unmatched && { unmatched: r.unmatched }) } : undefined
 }
 
-const actorClaim = (e: CommonEvent, actor: Person): Claim => ({ who: actor, source: e.source, vouchedEmail: VOUCHED_ACTOR_EMAIL[e.source] })
+const actorClaim = (e: CommonEvent, actor: Person): Claim => ({ who: actor, source: e.source, vouchedEmail: vouchesActorEmail(e.source) })
 
 /** Whom the directory knows the event's actor to be, by the same means as mentions; undefined when nobody. */
 export function knownActor(dir: Directory, e: CommonEvent): PersonEntry | undefined {
@@ -99,8 +99,8 @@ export function mentionsFor(dir: Directory, event: CommonEvent, asked: string[])
     const author = event.commit?.author
     if (as === 'author') add(author && resolve(dir, { who: author, source: event.source, vouchedEmail: false }, as, knownActor(dir, event)))
     else if (as === 'actor') add(event.actor && resolve(dir, actorClaim(event, event.actor), as))
-    // Jenkins culprits are Jenkins user ids.
-    else if (as === 'culprits') for (const id of event.culprits ?? []) add(resolve(dir, { who: { username: id, name: id }, source: 'jenkins', vouchedEmail: false }, as))
+    // Culprits are user ids of the source that sent them (Jenkins').
+    else if (as === 'culprits') for (const id of event.culprits ?? []) add(resolve(dir, { who: { username: id, name: id }, source: event.source, vouchedEmail: false }, as))
     else add(named(dir, as))
   }
   return out

@@ -1,4 +1,5 @@
-import { KINDS, SOURCES, STATUSES, type CommonEvent } from '../src/event.js'
+import { SOURCES } from '../adapters/index.js'
+import { KINDS, STATUSES, type CommonEvent } from '../src/event.js'
 import type { CompiledRule } from './compile.js'
 import type { MatchInput } from './match.js'
 import type { Problem } from './problems.js'

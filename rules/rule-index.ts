@@ -1,4 +1,5 @@
-import { KINDS, SOURCES, STATUSES } from '../src/event.js'
+import { SOURCES } from '../adapters/index.js'
+import { KINDS, STATUSES } from '../src/event.js'
 import type { CompiledRule } from './compiled-rule.js'
 import type { MatchInput } from './match.js'
 import type { Transition } from '../src/routing.js'
@@ -9,7 +10,7 @@ import type { Transition } from '../src/routing.js'
  * team rules (`status: failed`, `kind: deploy`, `source: jenkins`) most events visit a small part of the file.
  * Filled lazily from the rules' own condition tests on the first event with each key, so an event is judged by the
  * same code whether it walks the index or the whole list. Slots are numbered, not named: building a string key per
- * event cost more than matching a small rules file. At most 3 × 3 × 8 × 2 × 5 = 720 slots, a few dozen in practice.
+ * event cost more than matching a small rules file. At most sources × 3 × 8 × 2 × 5 slots (80 per source), a few dozen in practice.
  * A long list is narrowed once more by the event's project (byProject), for files of rules told apart only by their
  * project patterns.
  */
@@ -38,7 +39,7 @@ export const emptyIndex = (): RuleIndex => ({
 export const PROJECT_MEMO_MIN = 8
 export const PROJECT_MEMO_MAX = 4096
 const ordinals = <T>(values: readonly T[]) => new Map(values.map((v, i) => [v, i]))
-const SOURCE = ordinals(SOURCES)
+const SOURCE = ordinals<string>(SOURCES)
 const KIND = ordinals(KINDS)
 const STATUS = ordinals(STATUSES)
 const TRANSITION = ordinals(TRANSITIONS)

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { KINDS, SOURCES, STATUSES } from '../src/event.js'
+import { SOURCES, adapters, type Source } from '../adapters/index.js'
+import { KINDS, STATUSES } from '../src/event.js'
 import { Locale } from '../src/locale.js'
 import { platforms, type PlatformName } from '../src/platforms/index.js'
 
@@ -42,12 +43,15 @@ const platformIds = Object.fromEntries(
   }),
 ) as Record<PlatformName, z.ZodOptional<z.ZodString>>
 
+/** A person's user name on each CI source (`gitlab: …`, `github: …`): what a mention of its actor is matched by. */
+const sourceIds = Object.fromEntries(
+  SOURCES.map((name) => [name, z.string().optional().meta(d(`The person's ${adapters[name].label} user name, as its events name people (actor, culprits)`))]),
+) as Record<Source, z.ZodOptional<z.ZodString>>
+
 export const PersonEntry = z
   .object({
     name: z.string().min(1),
-    gitlab: z.string().optional(),
-    github: z.string().optional(),
-    jenkins: z.string().optional(),
+    ...sourceIds,
     emails: z.array(z.string()).optional().meta(d("Matched against GitLab's public e-mail (a confirmed one), and against commit authors' e-mails only with people_match.commit_emails")),
     mobile: z.string().optional(),
     ...platformIds,
@@ -76,7 +80,7 @@ const Pattern = z
 
 export const Match = z
   .object({
-    source: oneOrMany(z.enum(SOURCES)),
+    source: oneOrMany(z.enum(SOURCES as [Source, ...Source[]])),
     kind: oneOrMany(z.enum(KINDS)),
     status: oneOrMany(z.enum(STATUSES)),
     project: oneOrMany(Pattern),

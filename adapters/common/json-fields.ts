@@ -137,3 +137,9 @@ class ObjectFields implements Fields {
     return toIsoUtc(v) ?? this.fail(key, 'a time such as "2016-08-12 15:23:28 UTC", ISO 8601 or epoch milliseconds')
   }
 }
+
+/** A JSON body's top-level keys, or none when it is not an object: for guessing what a captured body is, never for reading it. */
+export function topLevel(body: string): Record<string, unknown> {
+  const v = parseJsonBody(body)
+  return isObject(v) ? v : {}
+}

@@ -1,7 +1,6 @@
 import { PayloadError } from '../../src/errors.js'
-import { equalsSecret } from '../../src/safe-equal.js'
-import type { Adapter, RawRequest } from '../common/types.js'
-import { fields, parseJsonBody, type Fields } from '../common/json-fields.js'
+import { defineSource, deliveryId } from '../common/define-source.js'
+import { fields, parseJsonBody, topLevel, type Fields } from '../common/json-fields.js'
 import { gitlabDeployment } from './deployment.js'
 import { gitlabJob } from './job.js'
 import { gitlabPipeline, type Translated } from './pipeline.js'
@@ -17,17 +16,26 @@ const EVENTS: Record<string, { kind: string; translate: (body: Fields) => Transl
   'Deployment Hook': { kind: 'deployment', translate: gitlabDeployment },
 }
 
-export const gitlab: Adapter = {
+/** Idempotency-Key (17.4+) survives resends; X-Gitlab-Event-UUID (14.8+) is per event; older GitLab sends neither. */
+const DELIVERY_HEADERS = ['idempotency-key', 'x-gitlab-event-uuid']
+
+export const gitlab = defineSource({
   name: 'gitlab',
+  label: 'GitLab',
+  secret: { env: 'GITLAB_WEBHOOK_TOKEN', flag: 'gitlab-webhook-token', meaning: "GitLab webhook 'Secret token' (X-Gitlab-Token); unset = unauthenticated (warned)" },
 
   // GitLab echoes the configured secret token verbatim; there is no signature (webhooks.md "Secret token").
   auth: {
-    in: 'head',
-    present: (h) => h.headers.has('x-gitlab-token'),
+    credential: { kind: 'token', header: 'x-gitlab-token' },
     missing: "missing X-Gitlab-Token header: set the webhook's Secret token to the value of GITLAB_WEBHOOK_TOKEN",
     wrong: 'wrong X-Gitlab-Token: it is not the value of GITLAB_WEBHOOK_TOKEN',
   },
-  verify: (req, secret) => equalsSecret(req.headers.get('x-gitlab-token') ?? '', secret),
+  mediaTypes: [],
+  event: { header: 'x-gitlab-event', infer: (req) => inferEvent(req.body) },
+  deliveryHeaders: DELIVERY_HEADERS,
+  setup: 'Settings → Webhooks (pipeline, job, deployment events)',
+  // GitLab sends the user's public e-mail and takes only a confirmed address as public ("[REDACTED]" when none is set).
+  vouchesActorEmail: true,
 
   parse(req) {
     const event = req.headers.get('x-gitlab-event')
@@ -40,11 +48,24 @@ export const gitlab: Adapter = {
       throw new PayloadError(`object_kind: expected "${spec.kind}" for X-Gitlab-Event "${event}", got ${JSON.stringify(kind)}`)
     }
     const { event: e, key } = spec.translate(body)
-    return { ...e, delivery_id: deliveryId(req, key) }
+    return { ...e, delivery_id: deliveryId(req.headers, DELIVERY_HEADERS, key) }
   },
+})
+
+/** The X-Gitlab-Event a captured body implies, from its object_kind. */
+const HOOK_OF_KIND: Record<string, string> = {
+  pipeline: 'Pipeline Hook',
+  build: 'Job Hook',
+  deployment: 'Deployment Hook',
+  push: 'Push Hook',
+  tag_push: 'Tag Push Hook',
+  merge_request: 'Merge Request Hook',
+  note: 'Note Hook',
+  issue: 'Issue Hook',
 }
 
-/** Idempotency-Key (17.4+) survives resends; X-Gitlab-Event-UUID (14.8+) is per event; older GitLab sends neither. */
-function deliveryId(req: RawRequest, derived: string): string {
-  return req.headers.get('idempotency-key') || req.headers.get('x-gitlab-event-uuid') || derived
+function inferEvent(body: string): string {
+  const kind = topLevel(body).object_kind
+  if (typeof kind !== 'string') return 'Unknown Hook'
+  return Object.hasOwn(HOOK_OF_KIND, kind) ? HOOK_OF_KIND[kind] : `${kind} Hook`
 }

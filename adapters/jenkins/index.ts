@@ -1,7 +1,7 @@
 import { unescape } from 'node:querystring'
 import type { Status } from '../../src/event.js'
-import { equalsSecret } from '../../src/safe-equal.js'
-import type { Adapter, RawRequest, RequestHead } from '../common/types.js'
+import { defineSource } from '../common/define-source.js'
+import type { RawRequest } from '../common/types.js'
 import { fields, parseJsonBody, type Fields } from '../common/json-fields.js'
 import { jenkinsXmlToJson } from './xml.js'
 import { mapStatus, statusFields } from '../common/status.js'
@@ -15,22 +15,27 @@ const RESULT: Readonly<Record<string, Status>> = {
   NOT_BUILT: 'skipped',
 }
 
-export const jenkins: Adapter = {
+export const jenkins = defineSource({
   name: 'jenkins',
+  label: 'Jenkins',
+  secret: { env: 'JENKINS_WEBHOOK_TOKEN', flag: 'jenkins-webhook-token', meaning: 'Jenkins token (?token= or Basic auth password); unset = unauthenticated (warned)' },
 
   // The plugin sends no signature and no header of its own: the token rides in the endpoint URL, as `?token=` or as
   // userinfo, which Java turns into `Authorization: Basic` (Protocol.java).
   auth: {
-    in: 'head',
-    present: (h) => h.query.has('token') || /^Basic\s/i.test(h.headers.get('authorization') ?? ''),
+    credential: { kind: 'token', query: 'token', basic: true },
     missing: "missing token: add the query parameter token=<the value of JENKINS_WEBHOOK_TOKEN> to the Notification plugin's URL, or put it in the URL as user:token@",
     wrong: 'wrong token (the token query parameter or the Basic credentials): it is not the value of JENKINS_WEBHOOK_TOKEN',
   },
-  verify(req, secret) {
-    const candidates = [req.query.get('token'), basicCredential(req)].filter((c): c is string => c !== null && c !== undefined)
-    // Compare every candidate so the time taken does not depend on which one matched.
-    return candidates.map((c) => equalsSecret(c, secret)).reduce((a, b) => a || b, false)
-  },
+  // The Notification plugin's XML format.
+  mediaTypes: ['application/xml', 'text/xml'],
+  // No event header: the body's build.phase says what happened. No delivery id either: the key is derived (below).
+  deliveryHeaders: [],
+  setup: 'Notification plugin endpoint (JSON, HTTP), token in the URL',
+  // Jenkins sends no actor; culprits are Jenkins user ids.
+  vouchesActorEmail: false,
+  // The Notification plugin sends build.full_url only when Jenkins knows its own root URL.
+  noLinkHint: "set Jenkins' URL in Manage Jenkins → System (Jenkins URL), then the Notification plugin sends build.full_url",
 
   parse(req) {
     const body = fields(isXml(req) ? jenkinsXmlToJson(req.body) : parseJsonBody(req.body))
@@ -74,21 +79,10 @@ export const jenkins: Adapter = {
       delivery_id: `${build.optStr('full_url') ?? jobUrl}#${number}#${native}`,
     }
   },
-}
+})
 
 function isXml(req: RawRequest): boolean {
   return /xml/i.test(req.headers.get('content-type') ?? '') || req.body.trimStart().startsWith('<')
-}
-
-/** Basic credentials: the password, or the username when the URL had only `token@host`. */
-function basicCredential(req: RequestHead): string | undefined {
-  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.get('authorization') ?? '')
-  if (!m) return undefined
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8')
-  const colon = decoded.indexOf(':')
-  if (colon < 0) return decoded
-  const password = decoded.slice(colon + 1)
-  return password !== '' ? password : decoded.slice(0, colon)
 }
 
 /** `job/folder/job/name/` → `folder/name` (segments URL-decoded). */

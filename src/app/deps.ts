@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js'
 import type { Metrics } from '../metrics.js'
-import type { Settings } from '../settings.js'
+import type { Settings } from '../settings/settings.js'
 import type { Store } from '../store/types.js'
 import type { RulesRuntime } from '../../rules/runtime.js'
 

@@ -1,9 +1,9 @@
 import { HTTPException } from 'hono/http-exception'
 import { ZodError } from 'zod'
-import { adapters, toEvent } from '../../adapters/index.js'
+import { adapters, toEvent, type Source } from '../../adapters/index.js'
 import { checkMediaType } from '../../adapters/common/media-type.js'
 import { isIgnored, type RawRequest, type RequestHead } from '../../adapters/common/types.js'
-import type { CommonEvent, Source } from '../event.js'
+import type { CommonEvent } from '../event.js'
 import type { AppDeps } from './deps.js'
 import { AuthError, BusyError, PayloadError, TooLargeError, UnavailableError, UnsupportedMediaError } from '../errors.js'
 import { newEventId } from '../ids.js'
@@ -45,9 +45,9 @@ export type IngestOptions = {
 export async function ingest(deps: Deps, source: Source, incoming: IncomingWebhook, o: IngestOptions = {}): Promise<IngestOutcome> {
   let event: CommonEvent | undefined
   try {
-    checkMediaType(source, incoming.headers.get('content-type'))
-    if ((incoming.declaredLength ?? 0) > deps.settings.bodyLimit) throw new TooLargeError(deps.settings.bodyLimit)
     const adapter = adapters[source]
+    checkMediaType(adapter.mediaTypes, incoming.headers.get('content-type'))
+    if ((incoming.declaredLength ?? 0) > deps.settings.bodyLimit) throw new TooLargeError(deps.settings.bodyLimit)
     const secret = deps.settings.secrets[source]
     const head: RequestHead = { headers: incoming.headers, query: incoming.query }
     if (secret) {

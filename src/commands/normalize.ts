@@ -1,18 +1,17 @@
 import { parseArgs } from 'node:util'
 import { readPayload } from '../../adapters/from-file.js'
-import { toEvent } from '../../adapters/index.js'
-import { SOURCES, type Source } from '../event.js'
+import { isSource, SOURCES, toEvent } from '../../adapters/index.js'
 import { PayloadError } from '../errors.js'
 
-const HELP = `usage: ci-notify normalize --source gitlab|jenkins|github FILE [--header 'Name: value']...
+const HELP = `usage: ci-notify normalize --source ${SOURCES.join('|')} FILE [--header 'Name: value']...
 
 Prints the common event a webhook payload becomes (id "preview"), or {"ignored": reason} for an event ci-notify does
 not translate.
 
 options:
-  --source S        gitlab, jenkins or github
-  --header 'N: V'   a request header, repeatable (e.g. --header 'X-Gitlab-Event: Pipeline Hook'); X-Gitlab-Event and
-                    X-GitHub-Event are inferred from the body when not given
+  --source S        the CI source: ${SOURCES.join(', ')}
+  --header 'N: V'   a request header, repeatable (e.g. --header 'X-Gitlab-Event: Pipeline Hook'); a source's event
+                    header (X-Gitlab-Event, X-GitHub-Event…) is inferred from the body when not given
   -h, --help        this help
 
 exit codes: 0 printed, 1 the payload is not valid for the source, 2 bad usage or unreadable file`
@@ -65,5 +64,4 @@ function usage(problem: string): number {
   return 2
 }
 
-const isSource = (s: string): s is Source => (SOURCES as readonly string[]).includes(s)
 const isFsError = (e: unknown): e is NodeJS.ErrnoException => e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string'

@@ -1,9 +1,10 @@
+import { adapters, SOURCES } from '../../adapters/index.js'
 import type { AppDeps, TargetState } from '../app/deps.js'
 import type { BucketState } from '../store/types.js'
 import { UnavailableError } from '../errors.js'
 import { redactValues } from '../redact.js'
 import { redactRobotUrl } from '../platforms/redact.js'
-import { settingSecrets } from '../settings.js'
+import { settingSecrets } from '../settings/settings.js'
 import { rulesSecrets } from '../../rules/secrets.js'
 
 /** A target as /api/status shows it: the worker's (or the store's) block, and the store's count of what waits. */
@@ -48,11 +49,10 @@ export async function status(deps: AppDeps) {
     },
     queue: { depth: q.pending + q.retrying, pending: q.pending, retrying: q.retrying, oldest_pending_at: q.oldestPendingAt ?? null },
     dead_letters: q.dead,
-    inbound: {
-      gitlab: deps.settings.secrets.gitlab ? 'token' : 'open',
-      github: deps.settings.secrets.github ? 'signature' : 'open',
-      jenkins: deps.settings.secrets.jenkins ? 'token' : 'open',
-    },
+    // Per source: how its webhooks are authenticated now (a token, a signature over the body, or open).
+    inbound: Object.fromEntries(
+      SOURCES.map((n) => [n, deps.settings.secrets[n] ? (adapters[n].auth.credential.kind === 'hmac' ? 'signature' : 'token') : 'open']),
+    ),
     targets,
   }
 }

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono'
 import type { AppDeps } from '../app/deps.js'
-import { Source } from '../event.js'
+import { isSource, SOURCES, type Source } from '../../adapters/index.js'
 import { ingest, type IncomingWebhook } from '../app/ingest.js'
 import { bodyBudget, type Claim } from './body-budget.js'
 import { declaredLength, decodeUtf8, readBody } from './read-body.js'
@@ -17,12 +17,12 @@ export function webhooks(deps: AppDeps): Hono {
   const budgets = new Map<Source, ReturnType<typeof bodyBudget>>()
   const budgetOf = (s: Source) => budgets.get(s) ?? budgets.set(s, bodyBudget(deps.settings.inFlightLimit)).get(s)!
   app.post('/:source', async (c) => {
-    const source = Source.safeParse(c.req.param('source'))
-    if (!source.success) return unknownSource(c)
-    const claim = budgetOf(source.data).claim()
+    const source = c.req.param('source')
+    if (!isSource(source)) return unknownSource(c)
+    const claim = budgetOf(source).claim()
     let r
     try {
-      r = await ingest(deps, source.data, incoming(c.req.raw, deps.settings.bodyLimit, claim), { client: clientAddress(c) })
+      r = await ingest(deps, source, incoming(c.req.raw, deps.settings.bodyLimit, claim), { client: clientAddress(c) })
     } finally {
       claim.release()
     }
@@ -36,7 +36,7 @@ export function webhooks(deps: AppDeps): Hono {
     }
   })
   app.all('/:source', (c) => {
-    if (!Source.safeParse(c.req.param('source')).success) return unknownSource(c)
+    if (!isSource(c.req.param('source'))) return unknownSource(c)
     return c.json({ error: `use POST: ${c.req.method} is not how a CI sends a webhook` }, 405, { allow: 'POST' })
   })
   return app
@@ -53,7 +53,7 @@ function incoming(req: Request, bodyLimit: number, claim: Claim): IncomingWebhoo
 }
 
 const unknownSource = (c: Context) =>
-  c.json({ error: `unknown source "${c.req.param('source')!.slice(0, 50)}"; use one of ${Source.options.join(', ')}` }, 404)
+  c.json({ error: `unknown source "${c.req.param('source')!.slice(0, 50)}"; use one of ${SOURCES.join(', ')}` }, 404)
 
 /** The peer's address as the socket has it (@hono/node-server passes the Node request as `incoming`); none in tests
  * that call app.request(). */

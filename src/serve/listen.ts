@@ -1,6 +1,6 @@
 import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
-import type { Settings } from '../settings.js'
+import type { Settings } from '../settings/settings.js'
 
 /**
  * The HTTP server on HOST:PORT. Rejects with a ListenError when the address cannot be had (in use, no permission,

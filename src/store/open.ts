@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from '../log.js'
-import type { Settings } from '../settings.js'
+import type { Settings } from '../settings/settings.js'
 import { lockDataDir } from './data-dir-lock.js'
 import { SqliteStore } from './sqlite.js'
 import type { Store } from './types.js'

@@ -1,8 +1,9 @@
+import { type Source } from '../../adapters/index.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { adapters, toEvent } from '../../adapters/index.js'
 import { isIgnored } from '../../adapters/common/types.js'
-import { CommonEvent, type Source } from '../../src/event.js'
+import { CommonEvent } from '../../src/event.js'
 import { PayloadError } from '../../src/errors.js'
 import { fixture, req, sample } from './request.js'
 

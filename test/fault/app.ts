@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import type { Store } from '../../src/store/types.js'
 import { SqliteStore } from '../../src/store/sqlite.js'
-import type { Settings } from '../../src/settings.js'
+import type { Settings } from '../../src/settings/settings.js'
 import { testDeps, type TestDeps } from '../helpers/deps.js'
 
 /**

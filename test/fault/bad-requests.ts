@@ -1,6 +1,6 @@
+import { type Source } from '../../adapters/index.js'
 import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import type { Source } from '../../src/event.js'
 
 /**
  * Generated abuse for the webhook endpoints: every kind of bad request a broken CI, a proxy or an attacker can send,

@@ -1,3 +1,4 @@
+import { type Source } from '../../adapters/index.js'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync, closeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -6,7 +7,7 @@ import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Hono } from 'hono'
 import { createApp } from '../../src/http/server.js'
-import type { Source } from '../../src/event.js'
+
 import { SqliteStore } from '../../src/store/sqlite.js'
 import { testDeps, type TestDeps } from '../helpers/deps.js'
 import { fileDeps } from './app.js'

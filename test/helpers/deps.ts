@@ -1,7 +1,7 @@
 import type { AppDeps } from '../../src/app/deps.js'
 import { createLogger } from '../../src/log.js'
 import { createMetrics } from '../../src/metrics.js'
-import { defaultSettings, type Settings } from '../../src/settings.js'
+import { defaultSettings, type Settings } from '../../src/settings/settings.js'
 import { SqliteStore } from '../../src/store/sqlite.js'
 import { parseRules } from '../../rules/load.js'
 import { RulesRuntime } from '../../rules/runtime.js'

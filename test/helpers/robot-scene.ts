@@ -38,15 +38,21 @@ export async function robotScene(o: { token: string; secret: string; latencyMs: 
 
 export type RobotScene = Awaited<ReturnType<typeof robotScene>>
 
-const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/gitlab/pipeline-failed-adapted.json'), 'utf8'))
+const fixture: PipelineHook = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/gitlab/pipeline-failed-adapted.json'), 'utf8'))
+
+type Fields = Record<string, unknown>
+/** GitLab's Pipeline Hook body (test/fixtures/gitlab/pipeline-failed-adapted.json), in the parts tests change. */
+export type PipelineHook = Fields & { object_attributes: Fields; user: Fields; commit: Fields & { author: Fields }; builds: Fields[] }
 
 /**
  * Posts the failed-pipeline fixture as pipeline `id` (`iid` in GitLab's numbering) to a server's GitLab webhook, with
- * `headers` on top of the Pipeline Hook ones. Returns the HTTP status, or 0 when the server died under the request:
- * no 202, so no promise was made.
+ * `headers` on top of the Pipeline Hook ones; `edit` changes a copy of the body first (its jobs, commit, user…).
+ * Returns the HTTP status, or 0 when the server died under the request: no 202, so no promise was made.
  */
-export async function postPipeline(url: string, p: { id: number; iid: number; headers: Record<string, string> }): Promise<number> {
-  const body = { ...fixture, object_attributes: { ...fixture.object_attributes, id: p.id, iid: p.iid, url: `http://example.com/gitlab-org/gitlab-test/-/pipelines/${p.id}` } }
+export async function postPipeline(url: string, p: { id: number; iid: number; headers: Record<string, string>; edit?: (body: PipelineHook) => void }): Promise<number> {
+  const body = structuredClone(fixture)
+  Object.assign(body.object_attributes, { id: p.id, iid: p.iid, url: `http://example.com/gitlab-org/gitlab-test/-/pipelines/${p.id}` })
+  p.edit?.(body)
   try {
     const res = await fetch(`${url}/webhooks/gitlab`, {
       method: 'POST',

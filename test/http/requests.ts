@@ -1,6 +1,6 @@
+import { type Source } from '../../adapters/index.js'
 import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import type { Source } from '../../src/event.js'
 
 export const SECRETS = { gitlab: 'gl-token-3f9a1c77', jenkins: 'jk-token-77bd0e21', github: 'gh-secret-c0ffee42' } as const
 

@@ -1,8 +1,9 @@
+import { type Source } from '../../adapters/index.js'
 import { readdirSync } from 'node:fs'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/http/server.js'
-import type { Source } from '../../src/event.js'
+
 import { testDeps, type TestDeps } from '../helpers/deps.js'
 import { SECRETS, fixture, githubSignature } from './requests.js'
 

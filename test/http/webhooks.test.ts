@@ -1,8 +1,9 @@
+import { SOURCES, type Source } from '../../adapters/index.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Hono } from 'hono'
-import type { Source } from '../../src/event.js'
+
 import { createApp } from '../../src/http/server.js'
-import { SOURCES } from '../../src/event.js'
+
 import { testDeps, type TestDeps } from '../helpers/deps.js'
 import { SECRETS, fixture, githubReq, githubSignature, gitlabReq, jenkinsReq, validReq, type Req } from './requests.js'
 

@@ -2,7 +2,7 @@ import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { listen, ListenError } from '../../src/serve/listen.js'
-import { defaultSettings } from '../../src/settings.js'
+import { defaultSettings } from '../../src/settings/settings.js'
 
 describe('listen', () => {
   it('rejects with a ListenError naming host:port and the way out when the port is taken', async () => {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { SETTINGS } from '../../src/settings-spec.js'
+import { SETTINGS } from '../../src/settings/settings-spec.js'
 
 const readme = readFileSync('README.md', 'utf8')
 
@@ -60,6 +60,8 @@ describe('README', () => {
       DingTalk: ['310000', '130101', '410100'],
       WeCom: ['93000', '40058', '45009'],
       'Feishu / Lark': ['19021', '19024', '19001', '11232', '9499'],
+      Slack: ['no_service', 'invalid_token', 'channel_not_found', 'channel_is_archived', 'action_prohibited', 'invalid_payload', 'http_429'],
+      'Microsoft Teams': ['http_401', 'http_404', 'http_400', 'http_429'],
     }
     for (const [platform, list] of Object.entries(codes)) {
       for (const code of list) expect(section(platform), `${platform} ${code}`).toContain(`**${code}**`)

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/errors.js'
-import { loadSettings, settingSecrets } from '../../src/settings.js'
-import { SETTINGS } from '../../src/settings-spec.js'
+import { loadSettings, settingSecrets } from '../../src/settings/settings.js'
+import { SETTINGS } from '../../src/settings/settings-spec.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'ci-notify-settings-'))
 const file = (name: string, text: string) => {

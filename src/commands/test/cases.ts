@@ -3,9 +3,9 @@ import { basename, join } from 'node:path'
 import { parseDocument, stringify } from 'yaml'
 import { z } from 'zod'
 import { readPayload } from '../../../adapters/from-file.js'
-import { toEvent } from '../../../adapters/index.js'
+import { SOURCES, toEvent, type Source } from '../../../adapters/index.js'
 import { isIgnored } from '../../../adapters/common/types.js'
-import { SOURCES, STATUSES } from '../../event.js'
+import { STATUSES } from '../../event.js'
 import type { CompiledRules } from '../../../rules/compile.js'
 import { lineDiff } from './line-diff.js'
 import { renderRoute } from './render-route.js'
@@ -19,7 +19,7 @@ import type { PipelineState } from '../../routing.js'
  */
 export const CaseFile = z
   .object({
-    source: z.enum(SOURCES),
+    source: z.enum(SOURCES as [Source, ...Source[]]),
     payload: z.string().optional(),
     headers: z.array(z.string()).default([]),
     previous: z.enum(STATUSES).optional(),

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { readPayload } from '../../../adapters/from-file.js'
-import { toEvent } from '../../../adapters/index.js'
+import { isSource, SOURCES, toEvent } from '../../../adapters/index.js'
 import { isIgnored } from '../../../adapters/common/types.js'
 import { runCases } from './cases.js'
 import type { CompiledRules } from '../../../rules/compile.js'
@@ -10,10 +10,10 @@ import { renderRoute } from './render-route.js'
 import { eventBrief, eventFlags, targetBlock, verdictLines } from './report.js'
 import type { PipelineState } from '../../routing.js'
 import { ConfigError } from '../../errors.js'
-import { Source, Status } from '../../event.js'
+import { Status } from '../../event.js'
 import { visibleLines } from '../../terminal.js'
 
-const USAGE = `usage: ci-notify test [FILE] --source gitlab|jenkins|github PAYLOAD [--header 'K: V']… [--previous STATUS]
+const USAGE = `usage: ci-notify test [FILE] --source ${SOURCES.join('|')} PAYLOAD [--header 'K: V']… [--previous STATUS]
        ci-notify test [FILE] --cases DIR [--update]
 
 Shows how the rules file (default: $RULES_FILE, else rules.yaml) routes one recorded webhook: the event in brief,
@@ -45,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
   const cases = v.cases !== undefined
   if (cases ? pos.length > 1 : pos.length < 1 || pos.length > 2) return usageError(cases ? 'too many arguments' : 'which payload? give PAYLOAD')
   if (!cases && !v.source) return usageError('--source is required with a payload')
-  if (v.source && !Source.safeParse(v.source).success) return usageError(`--source must be one of ${Source.options.join(', ')}`)
+  if (v.source && !isSource(v.source)) return usageError(`--source must be one of ${SOURCES.join(', ')}`)
   if (v.previous && !Status.safeParse(v.previous).success) return usageError(`--previous must be one of ${Status.options.join(', ')}`)
   const file = (cases || pos.length === 2 ? pos[0] : undefined) ?? process.env.RULES_FILE ?? 'rules.yaml'
 
@@ -61,7 +61,8 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 function single(rules: CompiledRules, o: { source?: string; payload: string; header?: string[]; previous?: string }): number {
-  const source = Source.parse(o.source)
+  const source = o.source
+  if (source === undefined || !isSource(source)) throw new TypeError('run() checked --source')
   let event
   try {
     event = toEvent(source, readPayload(source, o.payload, o.header ?? []), { id: 'test', now: new Date() })

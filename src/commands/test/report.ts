@@ -1,3 +1,4 @@
+import { adapters, isSource } from '../../../adapters/index.js'
 import type { CommonEvent, Person } from '../../event.js'
 import { detailsUrl } from '../../render/content.js'
 import type { RobotMessage } from '../../render/types.js'
@@ -43,11 +44,10 @@ export function verdictLines(verdicts: Verdict[]): string {
 
 /** `author → 张三 (by gitlab username)`: the line format the cases folder keeps too. */
 export function mentionLine(m: Mention, source: CommonEvent['source']): string {
-  const src = m.as === 'culprits' ? 'jenkins' : source
   const how = m.resolved
     ? {
-        username: `by ${src} username`,
-        email: `by ${src}'s verified email`,
+        username: `by ${source} username`,
+        email: `by ${source}'s verified email`,
         commit_email: 'by commit email (people_match.commit_emails)',
         actor_email: "by commit email, the actor's own",
         name: 'by name (people_match.names)',
@@ -68,17 +68,12 @@ function unmatched({ unmatched: u, name }: Mention): string {
 /** What a reviewer should know about one event beyond its routing: ambiguous names, a message without a link. */
 export function eventFlags(e: CommonEvent, targets: Routing['targets']): string[] {
   const flags: string[] = []
-  if (!detailsUrl(e)) flags.push(`no link: the event has no URL, so its messages have none${NO_LINK_FIX[e.source] ? `; ${NO_LINK_FIX[e.source]}` : ''}`)
+  const hint = isSource(e.source) ? adapters[e.source].noLinkHint : undefined
+  if (!detailsUrl(e)) flags.push(`no link: the event has no URL, so its messages have none${hint ? `; ${hint}` : ''}`)
   const ambiguous = new Map<string, number>()
   for (const m of targets.flatMap((t) => t.mentions)) if (m.unmatched?.reason === 'ambiguous') ambiguous.set(m.name, m.unmatched.count)
   for (const [name, count] of ambiguous) flags.push(`ambiguous: ${count} people named ${name} in people; written by name, without @`)
   return flags
-}
-
-/** How a source's events get their link, for the flag above. */
-const NO_LINK_FIX: Partial<Record<CommonEvent['source'], string>> = {
-  // The Notification plugin sends build.full_url only when Jenkins knows its own root URL.
-  jenkins: "set Jenkins' URL in Manage Jenkins → System (Jenkins URL), then the Notification plugin sends build.full_url",
 }
 
 export function targetBlock(o: {

@@ -1,4 +1,5 @@
 import { httpFailure, httpVerdict } from '../common/http-verdict.js'
+import { retryAfterMs } from '../common/retry-after.js'
 import type { PlatformDelivery, Reading, RobotReply } from '../common/types.js'
 import { classifySlack } from './error-strings.js'
 
@@ -14,8 +15,6 @@ export const slackDelivery: PlatformDelivery = {
 }
 
 const MINUTE = 60_000
-// A Retry-After beyond this is not waited out in one go: the worker asks again then.
-const MAX_WAIT = 60 * MINUTE
 // What an error string looks like (`channel_is_archived`): safe to store and show. Anything else (a proxy's page)
 // is not echoed.
 const ERROR_STRING = /^[a-z][a-z0-9_]{0,63}$/
@@ -29,7 +28,7 @@ export function readSlackReply(reply: RobotReply): Reading {
   const body = reply.text.trim()
   if (reply.status === 200 && body === 'ok') return { ok: true }
   if (reply.status === 429) {
-    const waitMs = retryAfterMs(reply.headers['retry-after'])
+    const waitMs = retryAfterMs(reply.headers, MINUTE)
     return httpFailure(429, { kind: 'rate_limited', waitMs }, `HTTP 429: rate limited for ${Math.round(waitMs / 1000)} s`)
   }
   const said = ERROR_STRING.test(body) ? body : undefined
@@ -40,9 +39,3 @@ export function readSlackReply(reply: RobotReply): Reading {
   return httpFailure(reply.status, httpVerdict(reply.status), said && `HTTP ${reply.status}: ${said}`)
 }
 
-/** Retry-After in seconds (what Slack sends), at least 1 s; a missing or unreadable one waits a minute. */
-function retryAfterMs(v: string | string[] | undefined): number {
-  const s = Array.isArray(v) ? v[0] : v
-  if (s === undefined || !/^\s*\d+\s*$/.test(s)) return MINUTE
-  return Math.min(MAX_WAIT, Math.max(1000, Number(s) * 1000))
-}

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { ConfigError } from './errors.js'
+import type { Source } from '../../adapters/index.js'
+import { ConfigError } from '../errors.js'
 import { SETTINGS, type SettingSpec } from './settings-spec.js'
 
 /**
  * Runtime settings: env vars, `ci-notify serve` flags (a flag wins over its env var), `*_FILE` secrets, validation.
- * This is the shape every other module reads. The table of every setting lives in src/settings-spec.ts.
+ * This is the shape every other module reads. The table of every setting lives in src/settings/settings-spec.ts.
  */
 export type Settings = {
   port: number
@@ -18,7 +19,8 @@ export type Settings = {
   /** PostgreSQL pool size per replica. */
   dbPoolSize: number
   adminToken?: string
-  secrets: { gitlab?: string; github?: string; jenkins?: string }
+  /** Each CI source's webhook secret (its token or signing key), by source; unset = that endpoint is open. */
+  secrets: Partial<Record<Source, string>>
   dryRun: boolean
   logLevel: string
   logFormat: 'json' | 'pretty'
@@ -56,7 +58,7 @@ export const defaultSettings = (over: Partial<Settings> = {}): Settings => ({
 
 /** Every secret value in the settings, for log redaction. */
 export function settingSecrets(s: Settings): string[] {
-  const out = [s.adminToken, s.secrets.gitlab, s.secrets.github, s.secrets.jenkins]
+  const out = [s.adminToken, ...Object.values(s.secrets)]
   if (s.databaseUrl) {
     out.push(s.databaseUrl)
     const password = passwordOf(s.databaseUrl)
@@ -107,12 +109,13 @@ export function loadSettings(env: Record<string, string | undefined>, argv: stri
     problems.push(`IN_FLIGHT_LIMIT (--in-flight-limit): ${inFlight} bytes is less than BODY_LIMIT (${bodyLimit} bytes): a body of the largest size could never be received`)
   }
   if (problems.length) throw new ConfigError(`bad settings:\n  ${problems.join('\n  ')}`, problems)
-  const { gitlabToken, githubSecret, jenkinsToken, ...rest } = out as Partial<Settings> & Record<'gitlabToken' | 'githubSecret' | 'jenkinsToken', string | undefined>
-  return defaultSettings({
-    ...rest,
-    rulesFileExplicit: raw.rulesFile !== undefined,
-    secrets: { gitlab: gitlabToken, github: githubSecret, jenkins: jenkinsToken },
-  })
+  const secrets: Settings['secrets'] = {}
+  for (const spec of SETTINGS) {
+    if (!spec.source) continue
+    secrets[spec.source] = out[spec.key] as string | undefined
+    delete out[spec.key]
+  }
+  return defaultSettings({ ...(out as Partial<Settings>), rulesFileExplicit: raw.rulesFile !== undefined, secrets })
 }
 
 type Flags = Record<string, string | boolean | undefined>

@@ -1,4 +1,5 @@
-import { ConfigError } from './errors.js'
+import { adapters, SOURCES, type Source } from '../../adapters/index.js'
+import { ConfigError } from '../errors.js'
 
 /**
  * One row per setting: its env var, its `ci-notify serve` flag, default and meaning. `loadSettings` reads this table,
@@ -14,6 +15,8 @@ export type SettingSpec = {
   meaning: string
   /** Also readable from `<ENV>_FILE` / `--<flag>-file`; redacted from logs. */
   secret?: boolean
+  /** The CI source whose webhook secret this is (Settings.secrets[source]); its row comes from the source's folder. */
+  source?: Source
   boolean?: boolean
   parse: (v: string) => unknown
 }
@@ -29,9 +32,8 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'dbPoolSize', env: 'DB_POOL_SIZE', flag: 'db-pool-size', default: '10', meaning: 'PostgreSQL connections per replica (replicas × size ≤ the server\'s max_connections)', parse: positiveInt },
   { key: 'retentionDays', env: 'RETENTION_DAYS', flag: 'retention-days', default: '30', meaning: 'Events (and their finished deliveries) older than this many days are deleted, hourly; pending deliveries are never deleted', parse: positiveInt },
   { key: 'adminToken', env: 'ADMIN_TOKEN', flag: 'admin-token', meaning: 'Bearer token for /api/* and /-/reload; unset = open (warned at start)', secret: true, parse: secret },
-  { key: 'gitlabToken', env: 'GITLAB_WEBHOOK_TOKEN', flag: 'gitlab-webhook-token', meaning: "GitLab webhook 'Secret token' (X-Gitlab-Token); unset = unauthenticated (warned)", secret: true, parse: secret },
-  { key: 'githubSecret', env: 'GITHUB_WEBHOOK_SECRET', flag: 'github-webhook-secret', meaning: 'GitHub webhook secret (X-Hub-Signature-256); unset = unauthenticated (warned)', secret: true, parse: secret },
-  { key: 'jenkinsToken', env: 'JENKINS_WEBHOOK_TOKEN', flag: 'jenkins-webhook-token', meaning: 'Jenkins token (?token= or Basic auth password); unset = unauthenticated (warned)', secret: true, parse: secret },
+  // One row per CI source, from its declaration (Adapter.secret).
+  ...SOURCES.map((name): SettingSpec => ({ key: `secret:${name}`, ...adapters[name].secret, secret: true, source: name, parse: secret })),
   { key: 'dryRun', env: 'DRY_RUN', flag: 'dry-run', boolean: true, default: 'false', meaning: 'Render and log messages, never post them (status dry_run)', parse: bool },
   { key: 'logLevel', env: 'LOG_LEVEL', flag: 'log-level', default: 'info', meaning: LOG_LEVELS.join(' | '), parse: logLevel },
   { key: 'logFormat', env: 'LOG_FORMAT', flag: 'log-format', meaning: 'json | pretty (default: pretty on a terminal, json otherwise)', parse: logFormat },
