@@ -1,7 +1,7 @@
-import { SETTINGS } from '../settings-spec.js'
+import { SETTINGS } from '../settings/settings-spec.js'
 
 /**
- * The settings table of docs/operating.md, one row per SETTINGS entry (src/settings-spec.ts): env var (and its
+ * The settings table of docs/operating.md, one row per SETTINGS entry (src/settings/settings-spec.ts): env var (and its
  * `_FILE` twin for a secret), `ci-notify serve` flag, default, meaning.
  */
 export function settingsTable(): string {
