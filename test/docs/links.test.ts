@@ -46,7 +46,8 @@ function brokenLinks(file: string): string[] {
 
 describe('links between the docs', () => {
   it('reads the pages it should', () => {
-    expect(DOCS).toEqual(expect.arrayContaining(['README.md', 'docs/rules.md', 'docs/messages.md', 'docs/operating.md', 'docs/deploy.md', 'docs/troubleshooting.md', 'docs/architecture.md']))
+    const pages = ['rules', 'messages', 'operating', 'deploy', 'troubleshooting', 'architecture'].map((p) => `docs/${p}.md`)
+    expect(DOCS).toEqual(expect.arrayContaining(['README.md', ...pages]))
   })
 
   for (const file of DOCS) {
