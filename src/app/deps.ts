@@ -20,6 +20,10 @@ export type AppDeps = {
   workerAlive: () => boolean
   /** Per-target delivery state for /api/status (the worker's `targetStates()`); absent when no worker runs. */
   targetStates?: () => Record<string, TargetState>
+  /** Tells the worker the silences changed (created or expired here), so it reads them again at once. */
+  silencesChanged?: () => void
+  /** Epoch ms; tests inject their clock (silences start, end and are listed by it). Date.now() when absent. */
+  now?: () => number
   startedAt: Date
   version: string
 }

@@ -81,7 +81,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const base = { settings, store, rules, log, metrics, startedAt: new Date(), version }
   const worker = new Worker(base)
-  const deps: AppDeps = { ...base, wake: () => worker.wake(), workerAlive: () => worker.alive(), targetStates: () => worker.targetStates() }
+  const deps: AppDeps = { ...base, wake: () => worker.wake(), silencesChanged: () => worker.silencesChanged(), workerAlive: () => worker.alive(), targetStates: () => worker.targetStates() }
   const app = createApp(deps)
   let server: Awaited<ReturnType<typeof listen>>
   try {

@@ -45,8 +45,11 @@ function digestInProgress(head: Delivery, all: Delivery[]): Delivery[] | undefin
   return undefined
 }
 
-/** The due run at the head of the queue: order forbids sending past a delivery that is still waiting. */
+/**
+ * The due run at the head of the queue: order forbids sending past a delivery that is still waiting. A catch-up
+ * (never the head here: it goes alone) ends the run too, so what arrived after a mute ended follows its summary.
+ */
 function prefixDue(waiting: Delivery[], now: number): Delivery[] {
-  const end = waiting.findIndex((d) => d.next_attempt_at > now)
+  const end = waiting.findIndex((d, i) => d.next_attempt_at > now || (i > 0 && d.catch_up_of !== undefined))
   return end === -1 ? waiting : waiting.slice(0, end)
 }

@@ -10,6 +10,7 @@ import { rulesSecrets } from '../../rules/secrets.js'
 import { platformOf } from '../platforms/index.js'
 import type { Platform } from '../platforms/common/types.js'
 import { alreadySent, attempt, type AttemptCtx, type Batch } from './attempt.js'
+import { catchUpBatch } from './catch-up.js'
 import { chooseBatch, type Choice } from './choose.js'
 import { gate, type Budget, type Hold } from './gate.js'
 import type { Clock } from './clock.js'
@@ -17,6 +18,8 @@ import { plan, type Plan } from './plan.js'
 import type { RateLimit } from './rate-limit.js'
 import { renderInputs } from './render-inputs.js'
 import { finish, yielder, type Turn } from './yielder.js'
+import { silenceDue } from './silence-due.js'
+import type { SilenceBook } from '../silences/book.js'
 
 export type StepEnv = {
   store: Store
@@ -36,6 +39,8 @@ export type StepEnv = {
   mustResendAlone: (deliveryId: number) => boolean
   /** The first send to this target since the process started: its head may have been in flight at a crash. */
   firstSinceStart: boolean
+  /** The silences in force (src/silences/book.ts), checked against what is about to be sent. */
+  silences: Pick<SilenceBook, 'covering'>
 }
 
 /**
@@ -66,6 +71,9 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
   const target = env.rules.targets[name]
   if (!target) return removedTarget(env, name)
   const dry = env.settings.dryRun || !target.webhook
+  // Silenced deliveries leave the queue before the budget is asked: muting costs the robot nothing.
+  const muting = first.next_attempt_at <= now ? env.silences.covering(name, now) : []
+  if (muting.length && (await silenceDue(env, name, await env.store.waitingFor(name, BATCH), muting, now))) return { kind: 'progress' }
   const budget = budgetOf(env.limit, name, target.rate_per_minute ?? 20, platformOf(target.type), now)
   const held = gate(first, now, dry, budget)
   if (held) return hold(env, name, held)
@@ -77,6 +85,9 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
   const heldNow = gate(waiting[0], now, dry, budget)
   if (heldNow) return hold(env, name, heldNow)
   const head = waiting[0]
+  // One turn of the event loop at a time for the whole move: reading the events, then rendering them.
+  const turn = yielder()
+  if (head.catch_up_of !== undefined) return catchUp(env, target, head, budget, dry, turn)
   const choice = chooseBatch(waiting, now, {
     dry,
     available: budget.available,
@@ -84,8 +95,6 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
     headMayHaveReachedRobot: env.mustResendAlone(head.id) || env.firstSinceStart,
   })
 
-  // One slice of the event loop at a time for the whole move: reading the events, then rendering them.
-  const turn = yielder()
   const { ready, missing } = await renderInputs(env.store, env.rules, target, choice.due, turn)
   for (const d of missing) await env.store.markDead(d.id, { errmsg: `event ${d.event_id} not found in the store`, attempted: false })
   if (missing.length) return { kind: 'progress' }
@@ -120,7 +129,33 @@ async function send(
     messages: p.messages,
     digest: p.digest,
   }
-  const toSend = p.messages.length - alreadySent(batch)
+  return attemptBatch(env, batch, budget)
+}
+
+/** A catch-up delivery: its one summary message, alone (see src/delivery/catch-up.ts). */
+async function catchUp(env: StepEnv, target: NamedTarget, head: Delivery, budget: Budget, dry: boolean, turn: Turn): Promise<StepResult> {
+  const renderer = env.platforms.renderers[target.type]
+  let batch: Batch
+  try {
+    batch = await catchUpBatch(env.store, env.rules, renderer, target, head, turn)
+  } catch (err) {
+    return renderFailed(env, target, [head], err, 1)
+  }
+  if (dry) {
+    env.log.info({ target: target.name, delivery: head.id, messages: batch.messages }, 'dry run: catch-up rendered, not posted')
+    await env.store.markDryRun([head.id], new Date(env.clock.now()))
+    env.metrics.deliveries.inc({ target: target.name, result: 'dry_run' })
+    return { kind: 'progress' }
+  }
+  const r = await attemptBatch(env, batch, budget)
+  if (r.kind === 'progress' && (await env.store.getDelivery(head.id))?.status === 'sent') env.metrics.catchUps.inc({ target: target.name })
+  return r
+}
+
+/** Within the budget, attempts the batch: the outcome as the worker's next move. */
+async function attemptBatch(env: StepEnv, batch: Batch, budget: Budget): Promise<StepResult> {
+  const { target } = batch
+  const toSend = batch.messages.length - alreadySent(batch)
   if (toSend > budget.available) return hold(env, target.name, { until: budget.readyAt(toSend), reason: 'rate' })
   const ctx: AttemptCtx = {
     ...env.sending,
@@ -136,7 +171,7 @@ async function send(
   }
   const outcome = await attempt(ctx, batch)
   // A lone send that may have reached the robot goes alone again; anything else clears the mark.
-  const resendAlone = { id: batch.deliveries[0].id, alone: outcome.kind === 'retry' && !p.digest }
+  const resendAlone = { id: batch.deliveries[0].id, alone: outcome.kind === 'retry' && !batch.digest }
   if (outcome.kind === 'retry') return { kind: 'hold', until: outcome.at, reason: outcome.rateLimited ? 'rate' : 'retry', resendAlone }
   return { kind: 'progress', resendAlone }
 }

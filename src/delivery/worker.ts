@@ -9,6 +9,7 @@ import type { Sender } from '../senders/types.js'
 import { systemClock, type Clock } from './clock.js'
 import { RateLimit } from './rate-limit.js'
 import { step, type StepEnv } from './step.js'
+import { SilenceBook } from '../silences/book.js'
 
 export type WorkerDeps = Omit<AppDeps, 'wake' | 'workerAlive'> & {
   clock?: Clock
@@ -48,6 +49,7 @@ export class Worker {
   /** Targets this process has sent to (or settled a delivery of) since it started. */
   private readonly servedSinceStart = new Set<string>()
   private readonly abort = new AbortController()
+  private readonly silences: SilenceBook
   private seeded: Promise<void> = Promise.resolve()
   private running = false
   private stopping = false
@@ -61,6 +63,7 @@ export class Worker {
   constructor(private readonly deps: WorkerDeps) {
     this.clock = deps.clock ?? systemClock
     this.renderers = deps.renderers ?? builtInRenderers
+    this.silences = new SilenceBook(deps.store, deps.log)
     this.senders = deps.senders ?? createSenders({ timeoutMs: deps.settings.deliveryTimeoutMs, dispatcher: deps.dispatcher, now: () => this.clock.now() })
   }
 
@@ -87,6 +90,12 @@ export class Worker {
       return
     }
     this.ticking = this.loop()
+  }
+
+  /** A silence was created or expired here: read them again on the next pass, which starts now. */
+  silencesChanged(): void {
+    this.silences.changed()
+    this.requestPass()
   }
 
   alive(): boolean {
@@ -163,6 +172,8 @@ export class Worker {
     const { store } = this.deps
     await this.seeded
     const now = this.clock.now()
+    await this.silences.refresh(now)
+    await this.queueCatchUps(now)
     // (The queue gauges are read from the store when /metrics is scraped, not on every tick of this hot loop.)
     // Every target with something due, however long another robot's queue is: one robot down with thousands queued
     // must not hide the others from the worker.
@@ -175,6 +186,18 @@ export class Worker {
         this.requestPass()
       })
       this.tasks.set(target, task)
+    }
+  }
+
+  /**
+   * Silences that ended with a catch-up to send: claim each in the store (one replica wins; the others get nothing)
+   * and queue its digests as deliveries, which the pass below then sends like any other.
+   */
+  private async queueCatchUps(now: number): Promise<void> {
+    for (const id of this.silences.catchUpsDue(now)) {
+      const targets = await this.deps.store.queueCatchUp(id, now)
+      this.silences.changed()
+      if (targets.length) this.deps.log.info({ silence: id, targets }, 'silence ended: catch-up digests queued')
     }
   }
 
@@ -193,6 +216,9 @@ export class Worker {
     const now = this.clock.now()
     let at = now + (this.deps.pollMs ?? 5_000)
     for (const h of this.holds.values()) if (h.until > now) at = Math.min(at, h.until)
+    // A silence that starts or ends: its catch-up is due, or what it held back may go.
+    const change = this.silences.nextChange(now)
+    if (change !== undefined) at = Math.min(at, change)
     if (at >= this.timerAt && this.timerAt > now) return
     this.cancelTimer?.()
     this.timerAt = at
@@ -227,6 +253,7 @@ export class Worker {
       sending: { random: this.deps.random ?? Math.random, signal: this.abort.signal, renew },
       mustResendAlone: (id) => this.resendAlone.has(id),
       firstSinceStart: false,
+      silences: this.silences,
     }
     try {
       await renew()

@@ -6,7 +6,7 @@ import { parseLimit } from './query-limit.js'
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../store/types.js'
 
 /**
- * `GET /api/deliveries?status=pending|sent|retrying|dead|dry_run&limit=N` (newest first) and
+ * `GET /api/deliveries?status=pending|sent|retrying|dead|dry_run|silenced&limit=N` (newest first) and
  * `POST /api/deliveries/:id/retry` (a dead letter back to pending; the worker is woken).
  */
 export function deliveriesApi(deps: AppDeps): Hono {

@@ -15,6 +15,8 @@ export function deliveryView(d: Delivery) {
     next_attempt_at: d.status === 'pending' || d.status === 'retrying' ? new Date(d.next_attempt_at).toISOString() : null,
     sent_at: d.sent_at ?? null,
     digest_of: d.digest_of ?? null,
+    silenced_by: d.muted_by ?? null,
+    catch_up_of: d.catch_up_of ?? null,
     rules: d.route.rules,
   }
 }

@@ -6,6 +6,7 @@ import { webhooks } from './webhooks.js'
 import { eventsApi } from './events-api.js'
 import { deliveriesApi } from './deliveries-api.js'
 import { opsRoutes } from './ops.js'
+import { silencesApi } from './silences-api.js'
 
 /** The HTTP surface. Tests call `createApp(deps).request(…)` without opening a port. */
 export function createApp(deps: AppDeps): Hono {
@@ -18,6 +19,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use('/-/*', adminAuth(deps.settings.adminToken))
   app.route('/api/events', eventsApi(deps))
   app.route('/api/deliveries', deliveriesApi(deps))
+  app.route('/api/silences', silencesApi(deps))
   app.route('/', opsRoutes(deps))
   return app
 }

@@ -13,11 +13,12 @@ import type { RenderInput, RobotMessage } from './types.js'
 
 // One digest line names its event in a few words; long names are clipped so any one line always fits.
 const LINE_CAP = 64
-const START: Partial<Shape> = { cap: LINE_CAP, commitCap: LINE_CAP }
+export const START: Partial<Shape> = { cap: LINE_CAP, commitCap: LINE_CAP }
 
 const BADGES = { fixed: '🎉', broken: '💥', still_failing: '🔁' } as const
 
-function line(input: RenderInput): Seg[] {
+/** One event in a line: mark and badge, project (linked), branch or tag (environment for deploys), number. */
+export function line(input: RenderInput): Seg[] {
   const e = input.event
   const tr = input.transition && input.transition !== 'first' ? BADGES[input.transition] : ''
   const where = e.kind === 'deploy' ? (e.deployment?.environment ?? e.environment ?? e.ref) : (e.tag ?? e.branch ?? e.ref)
@@ -30,7 +31,7 @@ function line(input: RenderInput): Seg[] {
 }
 
 const WORST: Status[] = ['failed', 'unstable', 'manual', 'canceled', 'running', 'queued', 'skipped', 'success']
-const tone = (inputs: RenderInput[]): Tone =>
+export const tone = (inputs: RenderInput[]): Tone =>
   TONES[WORST.find((s) => inputs.some((i) => i.event.status === s)) ?? 'success']
 
 type Lines = Map<RenderInput, Seg[]>

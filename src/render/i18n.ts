@@ -39,6 +39,8 @@ export type Strings = {
   more(n: number): string
   truncated: string
   digestTitle(n: number): string
+  /** The catch-up after a mute: how many events it held, how many of their pipelines are still failing. */
+  catchUpTitle(events: number, failing: number): string
   part(i: number, of: number): string
   duration: { h: string; m: string; s: string; sep: string }
 }
@@ -89,6 +91,7 @@ const zh: Strings = {
   more: (n) => `…另有 ${n} 项`,
   truncated: '…(已截断)',
   digestTitle: (n) => `${n} 条构建通知`,
+  catchUpTitle: (n, failing) => `静默期间：${n} 条通知，${failing ? `${failing} 个仍然失败` : '没有仍在失败的'}`,
   part: (i, of) => `（${i}/${of}）`,
   duration: { h: '小时', m: '分', s: '秒', sep: '' },
 }
@@ -139,6 +142,7 @@ const en: Strings = {
   more: (n) => `…and ${n} more`,
   truncated: '…(truncated)',
   digestTitle: (n) => `${n} build notification${n === 1 ? '' : 's'}`,
+  catchUpTitle: (n, failing) => `While muted: ${n} event${n === 1 ? '' : 's'}, ${failing ? `${failing} still failing` : 'none still failing'}`,
   part: (i, of) => ` (${i}/${of})`,
   duration: { h: 'h', m: 'm', s: 's', sep: ' ' },
 }

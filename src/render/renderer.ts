@@ -1,3 +1,4 @@
+import { catchUp } from './catch-up.js'
 import { digest } from './digest.js'
 import { fit } from './fit.js'
 import { mentionCount } from './mentions.js'
@@ -14,5 +15,6 @@ export function rendererOf(composer: Composer): Renderer {
       return fit(c, mentionCount(input.route.mentions, composer.platform), write, (ms) => composer.load(ms) <= 1)
     },
     digest: (inputs) => digest(inputs, composer),
+    catchUp: (held, o) => catchUp(held, o.total, composer, o.target, o.locale),
   }
 }

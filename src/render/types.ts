@@ -39,4 +39,9 @@ export interface Renderer {
    * events take several renderings to pack, and the worker gives the event loop back between them.
    */
   digest(inputs: RenderInput[]): Gradual<RobotMessage[]>
+  /**
+   * One message summing up what a mute (a silence) held back from one target: `total` events, of which `held` are
+   * the newest (possibly none left to read: then the count alone), in arrival order.
+   */
+  catchUp(held: RenderInput[], o: { total: number; target: RenderTarget; locale: RenderInput['locale'] }): RobotMessage[]
 }

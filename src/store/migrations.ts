@@ -18,6 +18,30 @@ const PARTIAL_DELIVERY_INDEXES = [
   `CREATE INDEX deliveries_dead ON deliveries (id) WHERE status = 'dead'`,
 ]
 
+/**
+ * Version 4, as both stores write it (PostgreSQL's BIGINT is SQLite's INTEGER). `catch_up` is 0/1 in both.
+ * `deliveries_muted` serves a catch-up (what one silence held for one target); `deliveries_silenced`, the API's list.
+ */
+export const SILENCES_SQL = [
+  `CREATE TABLE silences (
+    id TEXT PRIMARY KEY,
+    matchers TEXT NOT NULL,
+    targets TEXT,
+    starts_at BIGINT NOT NULL,
+    ends_at BIGINT NOT NULL,
+    comment TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    catch_up INTEGER NOT NULL,
+    created_at BIGINT NOT NULL,
+    caught_up_at BIGINT
+  )`,
+  `CREATE INDEX silences_ends_at ON silences (ends_at)`,
+  `ALTER TABLE deliveries ADD COLUMN muted_by TEXT`,
+  `ALTER TABLE deliveries ADD COLUMN catch_up_of TEXT`,
+  `CREATE INDEX deliveries_muted ON deliveries (muted_by, target, id) WHERE muted_by IS NOT NULL`,
+  `CREATE INDEX deliveries_silenced ON deliveries (id) WHERE status = 'silenced'`,
+]
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -105,6 +129,12 @@ export const migrations: Migration[] = [
       `CREATE INDEX deliveries_event ON deliveries (event_id)`,
       ...PARTIAL_DELIVERY_INDEXES,
     ],
+  },
+  {
+    // Silences (src/silence.ts) and what they hold: a delivery a silence covered is `silenced` with the silence's id in
+    // `muted_by`; a catch-up delivery carries the id whose held deliveries it summarizes in `catch_up_of`.
+    version: 4,
+    sql: SILENCES_SQL.map((s) => s.replaceAll('BIGINT', 'INTEGER')),
   },
 ]
 

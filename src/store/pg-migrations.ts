@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import { SILENCES_SQL } from './migrations.js'
 import { inTransaction, query, withClient } from './pg-query.js'
 
 /**
@@ -77,6 +78,11 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
     // random page per delivery.
     version: 3,
     sql: `ALTER TABLE deliveries DROP CONSTRAINT deliveries_msg_uuid_key;`,
+  },
+  {
+    // As SQLite's version 4: silences, and the deliveries they hold and catch up on.
+    version: 4,
+    sql: SILENCES_SQL.join(';\n') + ';',
   },
 ]
 

@@ -4,8 +4,23 @@ import { acceptPg } from './pg-accept.js'
 import { leaseTarget, loadBucket, saveBucket } from './pg-coordination.js'
 import { migrate } from './pg-migrations.js'
 import { pgText, query, transaction } from './pg-query.js'
-import { deadCountSql, dueTargetsSql, queueStatsFrom, WAITING, waitingStatsSql, type WaitingStatsRow } from './queries.js'
-import { toDelivery, toEventParts, type DeliveryRow, type EventRow } from './rows.js'
+import {
+  catchUpKey,
+  catchUpRoute,
+  claimCatchUpSql,
+  deadCountSql,
+  dueTargetsSql,
+  heldTargetsSql,
+  insertCatchUpSql,
+  listSilencesSql,
+  queueStatsFrom,
+  WAITING,
+  waitingStatsSql,
+  type WaitingStatsRow,
+} from './queries.js'
+import { SILENCE_COLUMNS, silenceParams, toDelivery, toEventParts, toSilence, type DeliveryRow, type EventRow, type SilenceRow } from './rows.js'
+import { msgUuid } from './msg-uuid.js'
+import type { Silence } from '../silence.js'
 import type { AcceptInput, AcceptResult, BucketState, Delivery, DeliveryProgress, DeliveryStatus, EventParts, QueueStats, Store, StoredEvent } from './types.js'
 
 const DAY_MS = 86_400_000
@@ -142,6 +157,7 @@ export class PostgresStore implements Store {
   async listDeliveries(o: { status?: DeliveryStatus; limit: number }): Promise<Delivery[]> {
     // The dead letters spelled out: a parameter would not match the partial index that holds them.
     if (o.status === 'dead') return this.deliveries(`WHERE status = 'dead' ORDER BY id DESC LIMIT $1`, [o.limit])
+    if (o.status === 'silenced') return this.deliveries(`WHERE status = 'silenced' ORDER BY id DESC LIMIT $1`, [o.limit])
     // Likewise the waiting ones, read from the partial index of the backlog.
     if (o.status === 'pending' || o.status === 'retrying') return this.deliveries(`WHERE ${WAITING} AND status = $1 ORDER BY id DESC LIMIT $2`, [o.status, o.limit])
     return o.status
@@ -192,6 +208,58 @@ export class PostgresStore implements Store {
       next = batch.next
     }
     return total
+  }
+
+  async addSilence(s: Silence): Promise<void> {
+    const params = silenceParams(s).map((v) => (typeof v === 'string' ? pgText(v) : v))
+    await query(this.pool, `INSERT INTO silences (${SILENCE_COLUMNS}) VALUES (${params.map((_, i) => `$${i + 1}`).join(', ')})`, params)
+  }
+
+  async getSilence(id: string): Promise<Silence | undefined> {
+    const [row] = await query<SilenceRow>(this.pool, 'SELECT * FROM silences WHERE id = $1', [id])
+    return row ? toSilence(row) : undefined
+  }
+
+  async listSilences(o: { endedAfter: number }): Promise<Silence[]> {
+    return (await query<SilenceRow>(this.pool, listSilencesSql('$1'), [o.endedAfter])).map(toSilence)
+  }
+
+  async expireSilence(id: string, at: number): Promise<Silence | undefined> {
+    await query(this.pool, 'UPDATE silences SET ends_at = $2 WHERE id = $1 AND ends_at > $2', [id, at])
+    return this.getSilence(id)
+  }
+
+  async markSilenced(ids: number[], mutedBy: string): Promise<void> {
+    await query(this.pool, `UPDATE deliveries SET status = 'silenced', muted_by = $2, progress = NULL WHERE id = ANY($1::bigint[]) AND ${WAITING}`, [ids, mutedBy])
+  }
+
+  async heldFor(mutedBy: string, target: string, limit: number): Promise<{ total: number; deliveries: Delivery[] }> {
+    const [[count], newest] = await Promise.all([
+      query<{ n: string }>(this.pool, 'SELECT COUNT(*) AS n FROM deliveries WHERE muted_by = $1 AND target = $2', [mutedBy, target]),
+      this.deliveries('WHERE muted_by = $1 AND target = $2 ORDER BY id DESC LIMIT $3', [mutedBy, target, limit]),
+    ])
+    return { total: Number(count.n), deliveries: newest.reverse() }
+  }
+
+  async queueCatchUp(silenceId: string, at: number): Promise<string[]> {
+    return transaction(this.pool, async (tx) => {
+      const claimed = await query(tx, claimCatchUpSql('$1', '$2') + ' RETURNING id', [at, silenceId])
+      if (claimed.length !== 1) return []
+      const held = await query<{ target: string; event_id: string }>(tx, heldTargetsSql('$1'), [silenceId])
+      const createdAt = new Date(at).toISOString()
+      for (const h of held) {
+        await query(tx, insertCatchUpSql(['$1', '$2', '$3', '$4', '$5', '$6', '$7']), [
+          h.event_id,
+          h.target,
+          catchUpRoute(h.target),
+          msgUuid(catchUpKey(silenceId), h.target),
+          at,
+          createdAt,
+          silenceId,
+        ])
+      }
+      return held.map((h) => h.target)
+    })
   }
 
   async leaseTarget(target: string, owner: string, leaseMs: number, now: number): Promise<boolean> {
@@ -250,7 +318,9 @@ type PruneBatch = { events: number; deliveries: number; next?: PruneCursor }
  * One prune batch, inside its transaction. The page is read, then its deliveries are locked: FOR UPDATE returns each
  * row as last committed (PostgreSQL re-reads a row changed since the statement's snapshot), so a delivery requeued
  * (dead → pending) since the page was read keeps its event, and a requeue arriving now waits for this commit and then
- * finds nothing to requeue. Nothing else can add to them: deliveries are only inserted together with a new event.
+ * finds nothing to requeue. A catch-up (queueCatchUp) adds a delivery to an event it held; one committed after the
+ * lock is spared by the `NOT waiting` below, and then the event's delete fails on the foreign key and the batch rolls
+ * back, to be pruned another time: nothing waiting is ever deleted.
  * Deliveries go before their event (the foreign key). `received_at >= $2` is implied by the row comparison but is what
  * lets the received_at index bound the scan.
  */
@@ -272,7 +342,7 @@ async function pruneBatch(tx: pg.PoolClient, cutoff: string, after: PruneCursor,
   )
   const keep = new Set(locked.filter((d) => d.waiting).map((d) => d.event_id))
   const doomed = page.map((e) => e.id).filter((id) => !keep.has(id))
-  const deliveries = await query(tx, 'DELETE FROM deliveries WHERE event_id = ANY($1::text[]) RETURNING id', [doomed])
+  const deliveries = await query(tx, `DELETE FROM deliveries WHERE event_id = ANY($1::text[]) AND NOT ${WAITING} RETURNING id`, [doomed])
   const events = await query(tx, 'DELETE FROM events WHERE id = ANY($1::text[]) RETURNING id', [doomed])
   const last = page[page.length - 1]
   return { events: events.length, deliveries: deliveries.length, next: page.length === limit ? { at: last.received_at, id: last.id } : undefined }

@@ -42,3 +42,29 @@ export function queueStatsFrom(rows: WaitingStatsRow[], dead: number): QueueStat
 
 /** Served by deliveries_dead. */
 export const deadCountSql = `SELECT COUNT(*) AS n FROM deliveries WHERE status = 'dead'`
+
+/** listSilences(): `$1` the end after which a silence is still listed. */
+export const listSilencesSql = (p: string) =>
+  `SELECT * FROM silences WHERE ends_at > ${p} OR (catch_up = 1 AND caught_up_at IS NULL) ORDER BY created_at DESC, id DESC`
+
+/**
+ * queueCatchUp(), first statement: claims the catch-up. The conditional update is the whole of the coordination
+ * between replicas: the first to run it sets caught_up_at and gets one changed row; any other finds the condition
+ * false (on PostgreSQL it waits for the first's row lock, then re-reads the row) and queues nothing.
+ */
+export const claimCatchUpSql = (at: string, id: string) =>
+  `UPDATE silences SET caught_up_at = ${at} WHERE id = ${id} AND catch_up = 1 AND caught_up_at IS NULL AND ends_at <= ${at}`
+
+/** queueCatchUp(), second: per target that held something, the newest event it held (the catch-up is filed under it). */
+export const heldTargetsSql = (id: string) =>
+  `SELECT target, event_id FROM deliveries WHERE id IN (SELECT MAX(id) FROM deliveries WHERE muted_by = ${id} GROUP BY target) ORDER BY target`
+
+/** One catch-up delivery: pending, due at once, no rules of its own (its route names only the target). */
+export const insertCatchUpSql = (ps: string[]) =>
+  `INSERT INTO deliveries (event_id, target, status, route, msg_uuid, attempts, next_attempt_at, created_at, catch_up_of)
+   VALUES (${ps[0]}, ${ps[1]}, 'pending', ${ps[2]}, ${ps[3]}, 0, ${ps[4]}, ${ps[5]}, ${ps[6]})`
+
+export const catchUpRoute = (target: string): string => JSON.stringify({ target, rules: [], mentions: [], all: false })
+
+/** The catch-up's msgUuid: one per silence and target, so a resend after a crash is absorbed like any other. */
+export const catchUpKey = (silenceId: string): string => `catch-up:${silenceId}`

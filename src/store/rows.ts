@@ -1,3 +1,4 @@
+import type { Silence } from '../silence.js'
 import type { Delivery, DeliveryStatus, EventParts } from './types.js'
 
 /** A `deliveries` row as SQL returns it (NULL for absent values, JSON as text). Shared by the SQL stores. */
@@ -17,6 +18,8 @@ export type DeliveryRow = {
   digest_of: number | null
   /** JSON of DeliveryProgress. */
   progress: string | null
+  muted_by: string | null
+  catch_up_of: string | null
 }
 
 export type EventRow = { id: string; event: string; routing: string }
@@ -38,8 +41,55 @@ export function toDelivery(r: DeliveryRow): Delivery {
   if (r.last_errmsg != null) d.last_errmsg = r.last_errmsg
   if (r.digest_of != null) d.digest_of = Number(r.digest_of)
   if (r.progress != null) d.progress = JSON.parse(r.progress)
+  if (r.muted_by != null) d.muted_by = r.muted_by
+  if (r.catch_up_of != null) d.catch_up_of = r.catch_up_of
   return d
 }
+
+/** A `silences` row as SQL returns it (BIGINT may come back as text; `catch_up` as 0/1 or a boolean). */
+export type SilenceRow = {
+  id: string
+  matchers: string
+  targets: string | null
+  starts_at: number | string
+  ends_at: number | string
+  comment: string
+  created_by: string
+  catch_up: number | boolean
+  created_at: number | string
+  caught_up_at: number | string | null
+}
+
+export function toSilence(r: SilenceRow): Silence {
+  const s: Silence = {
+    id: r.id,
+    matchers: JSON.parse(r.matchers),
+    starts_at: Number(r.starts_at),
+    ends_at: Number(r.ends_at),
+    comment: r.comment,
+    created_by: r.created_by,
+    catch_up: r.catch_up === true || Number(r.catch_up) === 1,
+    created_at: Number(r.created_at),
+  }
+  if (r.targets != null) s.targets = JSON.parse(r.targets)
+  if (r.caught_up_at != null) s.caught_up_at = Number(r.caught_up_at)
+  return s
+}
+
+/** The parameters of an INSERT INTO silences in column order (SILENCE_COLUMNS). */
+export const SILENCE_COLUMNS = 'id, matchers, targets, starts_at, ends_at, comment, created_by, catch_up, created_at, caught_up_at'
+export const silenceParams = (s: Silence) => [
+  s.id,
+  JSON.stringify(s.matchers),
+  s.targets ? JSON.stringify(s.targets) : null,
+  s.starts_at,
+  s.ends_at,
+  s.comment,
+  s.created_by,
+  s.catch_up ? 1 : 0,
+  s.created_at,
+  s.caught_up_at ?? null,
+]
 
 export function toEventParts(r: EventRow): EventParts {
   return { event: JSON.parse(r.event), routing: JSON.parse(r.routing) }

@@ -6,8 +6,22 @@ import type { Checkpointer } from './checkpointer.js'
 import type { WalSync } from './wal-sync.js'
 import { walWriter, type WalWriterOptions } from './wal-writer.js'
 import { msgUuid } from './msg-uuid.js'
-import { deadCountSql, dueTargetsSql, queueStatsFrom, WAITING, waitingStatsSql, type WaitingStatsRow } from './queries.js'
-import { toDelivery, toEventParts, type DeliveryRow, type EventRow } from './rows.js'
+import {
+  catchUpKey,
+  catchUpRoute,
+  claimCatchUpSql,
+  deadCountSql,
+  dueTargetsSql,
+  heldTargetsSql,
+  insertCatchUpSql,
+  listSilencesSql,
+  queueStatsFrom,
+  WAITING,
+  waitingStatsSql,
+  type WaitingStatsRow,
+} from './queries.js'
+import { SILENCE_COLUMNS, silenceParams, toDelivery, toEventParts, toSilence, type DeliveryRow, type EventRow, type SilenceRow } from './rows.js'
+import type { Silence } from '../silence.js'
 import type { AcceptInput, AcceptResult, Delivery, DeliveryProgress, DeliveryStatus, EventParts, QueueStats, StoredEvent, Store } from './types.js'
 
 const DAY_MS = 86_400_000
@@ -231,6 +245,7 @@ export class SqliteStore implements Store {
   async listDeliveries(o: { status?: DeliveryStatus; limit: number }): Promise<Delivery[]> {
     // The dead letters spelled out: a parameter would not match the partial index that holds them.
     if (o.status === 'dead') return this.deliveries(`WHERE status = 'dead' ORDER BY id DESC LIMIT ?`, o.limit)
+    if (o.status === 'silenced') return this.deliveries(`WHERE status = 'silenced' ORDER BY id DESC LIMIT ?`, o.limit)
     // Likewise the waiting ones, read from the partial index of the backlog.
     // (SQLite's planner would rather walk the whole table backwards by id, hence INDEXED BY.)
     if (o.status === 'pending' || o.status === 'retrying') return this.deliveries(`INDEXED BY deliveries_waiting WHERE ${WAITING} AND status = ? ORDER BY id DESC LIMIT ?`, o.status, o.limit)
@@ -255,6 +270,50 @@ export class SqliteStore implements Store {
     return this.guard(() =>
       queueStatsFrom(this.sql<[], WaitingStatsRow>(waitingStatsSql).all(), this.sql<[], { n: number }>(deadCountSql).get()?.n ?? 0),
     )
+  }
+
+  async addSilence(s: Silence): Promise<void> {
+    await this.write(() => this.sql(`INSERT INTO silences (${SILENCE_COLUMNS}) VALUES (${silenceParams(s).map(() => '?').join(', ')})`).run(...silenceParams(s)))
+  }
+
+  async getSilence(id: string): Promise<Silence | undefined> {
+    return this.guard(() => {
+      const row = this.sql<[string], SilenceRow>('SELECT * FROM silences WHERE id = ?').get(id)
+      return row ? toSilence(row) : undefined
+    })
+  }
+
+  async listSilences(o: { endedAfter: number }): Promise<Silence[]> {
+    return this.guard(() => this.sql<[number], SilenceRow>(listSilencesSql('?')).all(o.endedAfter).map(toSilence))
+  }
+
+  async expireSilence(id: string, at: number): Promise<Silence | undefined> {
+    await this.write(() => this.sql('UPDATE silences SET ends_at = ? WHERE id = ? AND ends_at > ?').run(at, id, at))
+    return this.getSilence(id)
+  }
+
+  async markSilenced(ids: number[], mutedBy: string): Promise<void> {
+    await this.write(() => {
+      const stmt = this.sql(`UPDATE deliveries SET status = 'silenced', muted_by = ?, progress = NULL WHERE id = ? AND ${WAITING}`)
+      for (const id of ids) stmt.run(mutedBy, id)
+    })
+  }
+
+  async heldFor(mutedBy: string, target: string, limit: number): Promise<{ total: number; deliveries: Delivery[] }> {
+    const total = this.guard(() => this.sql<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM deliveries WHERE muted_by = ? AND target = ?').get(mutedBy, target)?.n ?? 0)
+    const newest = this.deliveries('WHERE muted_by = ? AND target = ? ORDER BY id DESC LIMIT ?', mutedBy, target, limit)
+    return { total, deliveries: newest.reverse() }
+  }
+
+  async queueCatchUp(silenceId: string, at: number): Promise<string[]> {
+    return this.write(() => {
+      if (this.sql(claimCatchUpSql('@at', '@id')).run({ at, id: silenceId }).changes !== 1) return []
+      const held = this.sql<[string], { target: string; event_id: string }>(heldTargetsSql('?')).all(silenceId)
+      const insert = this.sql(insertCatchUpSql(['?', '?', '?', '?', '?', '?', '?']))
+      const createdAt = new Date(at).toISOString()
+      for (const h of held) insert.run(h.event_id, h.target, catchUpRoute(h.target), msgUuid(catchUpKey(silenceId), h.target), at, createdAt, silenceId)
+      return held.map((h) => h.target)
+    })
   }
 
   async prune(

@@ -1,7 +1,9 @@
 import type { CommonEvent } from '../event.js'
 import type { Decision, PipelineState, Routing, TargetRoute } from '../routing.js'
+import type { Silence } from '../silence.js'
 
-export const DELIVERY_STATUSES = ['pending', 'retrying', 'sent', 'dead', 'dry_run'] as const
+/** `silenced`: not sent, because a silence covered it when the worker would have sent it (`muted_by` names it). */
+export const DELIVERY_STATUSES = ['pending', 'retrying', 'sent', 'dead', 'dry_run', 'silenced'] as const
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
 
 export type Delivery = {
@@ -23,6 +25,13 @@ export type Delivery = {
   digest_of?: number
   /** On the head of a multi-message send that stopped part way: which parts the robot already confirmed. */
   progress?: DeliveryProgress
+  /** On a `silenced` delivery: the id of the silence that held it back. */
+  muted_by?: string
+  /**
+   * On a catch-up delivery: the id of the mute (a silence) whose held deliveries to this target it summarizes in one
+   * digest. It has no event of its own: `event_id` is the newest event it covers.
+   */
+  catch_up_of?: string
 }
 
 /**
@@ -91,6 +100,24 @@ export interface Store {
   /** dead → pending, due at once; `attempts` keeps counting every attempt. False when the id is not a dead delivery. */
   requeue(id: number): Promise<boolean>
   queueStats(): Promise<QueueStats>
+
+  /** Silences: shared by every replica on the store. */
+  addSilence(s: Silence): Promise<void>
+  getSilence(id: string): Promise<Silence | undefined>
+  /** Newest first: those ending after `endedAfter`, and those whose catch-up is still to be queued. */
+  listSilences(o: { endedAfter: number }): Promise<Silence[]>
+  /** Ends it at `at` if it ends later (an earlier end stays); the silence as it is then, undefined if unknown. */
+  expireSilence(id: string, at: number): Promise<Silence | undefined>
+  /** pending/retrying → `silenced` by `mutedBy` (a delivery settled meanwhile is left alone). */
+  markSilenced(ids: number[], mutedBy: string): Promise<void>
+  /** The deliveries to `target` held by `mutedBy`: how many, and the newest `limit` of them in id order. */
+  heldFor(mutedBy: string, target: string, limit: number): Promise<{ total: number; deliveries: Delivery[] }>
+  /**
+   * Claims the silence's catch-up and queues it, in one transaction: one pending catch-up delivery per target that
+   * held something. Only the first caller after the silence ended gets the targets; every later one (another replica)
+   * gets []. Also [] for a silence without catch_up, not yet ended, or unknown.
+   */
+  queueCatchUp(silenceId: string, at: number): Promise<string[]>
 
   /**
    * Several replicas on one shared store (PostgreSQL): one sender per target at a time. Take or renew the lease on

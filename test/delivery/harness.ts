@@ -26,7 +26,7 @@ export const coveredNumbers = (body: string): number[] => [...body.matchAll(/pip
 /** A small stand-in for the real renderer: one line per event, digests in chunks of 40 lines. */
 export function fakeRenderers(): Record<TargetType, Renderer> {
   const line = (i: RenderInput) => `${i.target.type === 'dingtalk' ? (i.target.keyword ?? '') : ''} ${i.event.status} ${i.event.project.name} #${i.event.number} ${eventUrl(i.event.number!)}`
-  const wrap = (i: RenderInput, title: string, text: string): RobotMessage =>
+  const wrap = (i: Pick<RenderInput, 'target'>, title: string, text: string): RobotMessage =>
     i.target.type === 'dingtalk' ? { msgtype: 'markdown', markdown: { title, text } } : { msgtype: 'markdown', markdown: { content: text } }
   const r: Renderer = {
     render: (i) => [wrap(i, `#${i.event.number}`, line(i))],
@@ -38,6 +38,9 @@ export function fakeRenderers(): Record<TargetType, Renderer> {
       }
       return out
     },
+    catchUp: (held, o) => [
+      wrap(held[0] ?? { target: o.target }, 'catch-up', [`while muted: ${o.total}`, ...held.map(line)].join('\n')),
+    ],
   }
   return Object.fromEntries(PLATFORM_NAMES.map((n) => [n, r])) as Record<TargetType, Renderer>
 }

@@ -176,6 +176,7 @@ describe('worker: sending', () => {
     const plain = fakeRenderers().dingtalk
     const broken: Renderer = {
       render: plain.render,
+      catchUp: plain.catchUp,
       *digest() {
         yield // the worker may have handed the event loop over here
         throw new Error('template exploded')

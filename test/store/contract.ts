@@ -3,6 +3,7 @@ import { UnavailableError } from '../../src/errors.js'
 import { msgUuid } from '../../src/store/msg-uuid.js'
 import type { AcceptResult, Store } from '../../src/store/types.js'
 import type { PipelineState } from '../../src/routing.js'
+import type { Silence } from '../../src/silence.js'
 import { acceptInput, route, routing, sampleEvent } from './sample.js'
 
 /** A store kept between opens (a file, a database schema): for the "after a restart" cases. */
@@ -455,6 +456,85 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
       await store.close() // twice is fine
     })
 
+    describe('silences', () => {
+      const T = t0.getTime()
+      const silence = (over: Partial<Silence> = {}): Silence => ({
+        id: `sil_${Math.random().toString(36).slice(2)}`,
+        matchers: { project: 'group/**' },
+        starts_at: T,
+        ends_at: T + 3_600_000,
+        comment: 'flaky runner',
+        created_by: 'ann',
+        catch_up: true,
+        created_at: T,
+        ...over,
+      })
+
+      it('keeps a silence as given, lists it until it ended before the given time, and expires it once', async () => {
+        const s = silence({ targets: ['ops'] })
+        const all = silence({ catch_up: false, comment: 'x\u00e9' })
+        await store.addSilence(s)
+        await store.addSilence(all)
+        expect(await store.getSilence(s.id)).toEqual(s)
+        expect(await store.getSilence(all.id)).toEqual(all)
+        expect(await store.getSilence('sil_nope')).toBeUndefined()
+        expect((await store.listSilences({ endedAfter: T })).map((x) => x.id).sort()).toEqual([s.id, all.id].sort())
+
+        expect(await store.expireSilence(all.id, T + 60_000)).toEqual({ ...all, ends_at: T + 60_000 })
+        // An end never moves later again.
+        expect((await store.expireSilence(all.id, T + 120_000))?.ends_at).toBe(T + 60_000)
+        expect(await store.expireSilence('sil_nope', T)).toBeUndefined()
+        expect((await store.listSilences({ endedAfter: T + 60_000 })).map((x) => x.id)).toEqual([s.id])
+      })
+
+      it('marks only waiting deliveries silenced, and lists them by status with the silence id', async () => {
+        const s = silence()
+        await store.addSilence(s)
+        const a = sampleEvent()
+        const b = sampleEvent()
+        await store.accept(acceptInput(a, ['ops']))
+        await store.accept(acceptInput(b, ['ops']))
+        const [da, db] = await store.waitingFor('ops', 10)
+        await store.markSent([db.id], later(1))
+        await store.markSilenced([da.id, db.id], s.id)
+        expect((await store.getDelivery(da.id))?.status).toBe('silenced')
+        expect((await store.getDelivery(da.id))?.muted_by).toBe(s.id)
+        expect((await store.getDelivery(db.id))?.status).toBe('sent')
+        expect((await store.listDeliveries({ status: 'silenced', limit: 10 })).map((d) => d.id)).toEqual([da.id])
+        expect(await store.waitingFor('ops', 10)).toEqual([])
+        expect((await store.queueStats()).pending).toBe(0)
+        expect(await store.heldFor(s.id, 'ops', 10)).toMatchObject({ total: 1, deliveries: [{ id: da.id }] })
+      })
+
+      it('queues one catch-up per target that held something, once, only after the end', async () => {
+        const s = silence()
+        await store.addSilence(s)
+        const events = [sampleEvent(), sampleEvent(), sampleEvent()]
+        await store.accept(acceptInput(events[0], ['ops', 'dev']))
+        await store.accept(acceptInput(events[1], ['ops']))
+        await store.accept(acceptInput(events[2], ['quiet']))
+        const held = [...(await store.waitingFor('ops', 10)), ...(await store.waitingFor('dev', 10))]
+        await store.markSilenced(held.map((d) => d.id), s.id)
+
+        expect(await store.queueCatchUp(s.id, s.ends_at - 1)).toEqual([])
+        expect(await store.queueCatchUp(s.id, s.ends_at)).toEqual(['dev', 'ops'])
+        expect(await store.queueCatchUp(s.id, s.ends_at + 1)).toEqual([])
+        expect((await store.getSilence(s.id))?.caught_up_at).toBe(s.ends_at)
+        const [ops] = await store.waitingFor('ops', 10)
+        expect(ops).toMatchObject({ status: 'pending', catch_up_of: s.id, event_id: events[1].id, next_attempt_at: s.ends_at, attempts: 0 })
+        expect(ops.msg_uuid).toBe(msgUuid(`catch-up:${s.id}`, 'ops'))
+        expect((await store.waitingFor('dev', 10)).map((d) => [d.catch_up_of, d.event_id])).toEqual([[s.id, events[0].id]])
+        expect((await store.waitingFor('quiet', 10)).map((d) => d.catch_up_of)).toEqual([undefined])
+        // Once queued, a catch-up silence is listed only while it has not ended long ago.
+        expect(await store.listSilences({ endedAfter: s.ends_at })).toEqual([])
+
+        const none = silence({ catch_up: false })
+        await store.addSilence(none)
+        expect(await store.queueCatchUp(none.id, none.ends_at)).toEqual([])
+        expect(await store.listSilences({ endedAfter: none.ends_at })).toEqual([])
+      })
+    })
+
     describe('after a restart', () => {
       let p: Persistent
       beforeEach(async () => {
@@ -462,6 +542,26 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
       })
       afterEach(async () => {
         await p.cleanup()
+      })
+
+      it('keeps silences and what they held', async () => {
+        const first = await p.open()
+        const T = t0.getTime()
+        const s: Silence = { id: 'sil_restart', matchers: { branch: ['main', '!tmp/*'] }, targets: ['ops'], starts_at: T, ends_at: T + 1000, comment: 'c', created_by: 'b', catch_up: true, created_at: T }
+        await first.addSilence(s)
+        await first.accept(acceptInput(sampleEvent(), ['ops']))
+        const [d] = await first.waitingFor('ops', 1)
+        await first.markSilenced([d.id], s.id)
+        await first.close()
+
+        const second = await p.open()
+        try {
+          expect(await second.getSilence(s.id)).toEqual(s)
+          expect((await second.getDelivery(d.id))?.muted_by).toBe(s.id)
+          expect(await second.queueCatchUp(s.id, T + 1000)).toEqual(['ops'])
+        } finally {
+          await second.close()
+        }
       })
 
       it('keeps events, deliveries, dedupe keys and pipeline state', async () => {

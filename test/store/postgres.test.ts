@@ -49,6 +49,23 @@ describe('PostgresStore across replicas', () => {
     }
   })
 
+  it('queues a silence\'s catch-up once when every replica claims it at the same moment', async () => {
+    const r = await replicas(3)
+    try {
+      const T = Date.parse('2026-11-01T10:00:00Z')
+      await r.stores[0].addSilence({ id: 'sil_race', matchers: { project: '**' }, starts_at: T, ends_at: T + 1000, comment: 'c', created_by: 'b', catch_up: true, created_at: T })
+      for (let i = 0; i < 4; i++) await r.stores[i % 3].accept(acceptInput(sampleEvent(), ['ops', 'dev']))
+      const held = [...(await r.stores[1].waitingFor('ops', 10)), ...(await r.stores[2].waitingFor('dev', 10))]
+      await r.stores[1].markSilenced(held.map((d) => d.id), 'sil_race')
+      const claims = await Promise.all(Array.from({ length: 12 }, (_, i) => r.stores[i % 3].queueCatchUp('sil_race', T + 1000 + i)))
+      expect(claims.filter((c) => c.length)).toEqual([['dev', 'ops']])
+      const catchUps = await schemas.sql(r.schema, async (c) => (await c.query(`SELECT target FROM deliveries WHERE catch_up_of = 'sil_race' ORDER BY target`)).rows)
+      expect(catchUps).toEqual([{ target: 'dev' }, { target: 'ops' }])
+    } finally {
+      await r.close()
+    }
+  })
+
   it('computes the transitions of one pipeline one after the other, whichever replica receives each event', async () => {
     const r = await replicas(2)
     try {
