@@ -31,11 +31,13 @@ export function targetSecrets(t: Target): string[] {
 
 /**
  * The path after `prefix` (Platform.secretPathPrefix), as src/platforms/redact.ts hides it, and its last segment,
- * which is a credential on its own (Slack's secret after T…/B…/): a line that shows it alone is scrubbed too.
+ * which is a credential on its own (Slack's secret after T…/B…/): a line that shows it alone is scrubbed too. The
+ * prefix may come anywhere in the path, as the redaction finds it: a URL through a proxy (`/feishu/open-apis/…`).
  */
 function pathCredential(pathname: string, prefix: string | undefined): string[] {
-  if (!prefix || !pathname.startsWith(prefix)) return []
-  const rest = pathname.slice(prefix.length).replace(/\/+$/, '')
+  const at = prefix ? pathname.indexOf(prefix) : -1
+  if (!prefix || at < 0) return []
+  const rest = pathname.slice(at + prefix.length).replace(/\/+$/, '')
   const last = rest.split('/').pop()
   return [...new Set([rest, last].filter((s): s is string => !!s))]
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { run } from '../../src/commands/schema.js'
 import { rulesJsonSchema } from '../../rules/json-schema.js'
+import { PLATFORM_NAMES } from '../../src/platforms/index.js'
 import { capture } from '../rules/capture.js'
 
 describe('ci-notify schema', () => {
@@ -19,9 +20,9 @@ describe('ci-notify schema', () => {
     expect(rule.additionalProperties).toBe(false)
     expect(Object.keys(rule.properties.match.properties)).toEqual(['source', 'kind', 'status', 'project', 'branch', 'tag', 'ref', 'environment', 'name', 'actor', 'transition', 'finished'])
     const types = s.properties.targets.additionalProperties.oneOf ?? s.properties.targets.additionalProperties.anyOf
-    expect(types.map((t: any) => t.properties.type.const)).toEqual(['dingtalk', 'wecom', 'feishu', 'slack', 'teams'])
+    expect(types.map((t: any) => t.properties.type.const)).toEqual(PLATFORM_NAMES)
     // a person's id on each registered platform, for its mentions
-    expect(Object.keys(s.properties.people.items.properties)).toEqual(expect.arrayContaining(['dingtalk', 'wecom', 'feishu', 'slack', 'teams']))
+    expect(Object.keys(s.properties.people.items.properties)).toEqual(expect.arrayContaining([...PLATFORM_NAMES]))
   })
 
   it('bad usage exits 2', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { NamedTarget } from '../../rules/compile.js'
 import { targetSecrets } from '../../rules/secrets.js'
+import { parseRules } from '../../rules/load.js'
 import { PersonEntry, Target } from '../../rules/schema.js'
 import { deliveryView } from '../../src/http/delivery-view.js'
 import { createLogger } from '../../src/log.js'
@@ -121,6 +122,11 @@ describe('Slack webhook secret', () => {
     expect(secrets).toEqual(expect.arrayContaining([url, `T0ABC123/B0DEF456/${SECRET}`, SECRET]))
   })
 
+  it('through a proxy whose path puts something before /services/, the secret alone is still a secret value', () => {
+    const proxied = `https://egress.example.com/slack/services/T0ABC123/B0DEF456/${SECRET}`
+    expect(targetSecrets({ type: 'slack', webhook: proxied, rate_per_minute: 20 })).toEqual(expect.arrayContaining([proxied, `T0ABC123/B0DEF456/${SECRET}`, SECRET]))
+  })
+
   it('never reaches a log line, an API answer or an error', async () => {
     const { logs, destination } = captureLogs()
     const log = createLogger({ destination, secrets: () => targetSecrets({ type: 'slack', webhook: url, rate_per_minute: 20 }) })
@@ -130,6 +136,21 @@ describe('Slack webhook secret', () => {
     expect(logs.join('')).not.toContain(SECRET)
     const view = deliveryView({ id: 'd1', event_id: 'e1', target: 'ops', status: 'retrying', attempts: 1, last_errmsg: `ops: POST ${url}: HTTP 500`, next_attempt_at: 0, created_at: 'now', route: { rules: [] } } as unknown as Delivery)
     expect(view.last_errmsg).toBe('ops: POST https://hooks.slack.com/services/***: HTTP 500')
+  })
+})
+
+describe('Slack in check', () => {
+  const SECRET = 'xoxb4Sec7ReT9aBcDeFgHiJk'
+  const url = `https://hooks.slack.com/services/T0ABC123/B0DEF456/${SECRET}`
+  const warningsOf = (webhook: string) => parseRules('targets:\n  s: { type: slack, webhook: "${W}" }\n', { file: 'w.yaml', env: { W: webhook } }).warnings
+
+  it('warns about a hooks.slack.com URL that is not an incoming webhook (/services/…), without quoting it', () => {
+    const trigger = `https://hooks.slack.com/triggers/T0ABC123/123/${SECRET}`
+    const [w, ...rest] = warningsOf(trigger)
+    expect(rest).toEqual([])
+    expect(w).toMatch(/^w\.yaml:2:\d+: targets\.s\.webhook: is on hooks\.slack\.com but not under \/services\//)
+    expect(w).not.toContain(SECRET)
+    expect(warningsOf(url)).toEqual([])
   })
 })
 

@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { CommonEvent } from '../../src/event.js'
 import { drain } from '../../src/render/gradual.js'
-import { renderers, type PlatformName } from '../../src/platforms/index.js'
+import { PLATFORM_NAMES, platformOf, renderers, type PlatformName } from '../../src/platforms/index.js'
 import type { RenderInput, RobotMessage } from '../../src/render/types.js'
 import type { Mention } from '../../src/routing.js'
 import type { Target } from '../../rules/schema.js'
@@ -111,14 +111,9 @@ describe('properties', () => {
 
   it('digests of any events: within limits, every event exactly once', () => {
     fc.assert(
-      fc.property(fc.array(input, { minLength: 1, maxLength: 25 }), fc.constantFrom('dingtalk', 'wecom', 'slack', 'teams' as const), (inputs, platform) => {
-        const targets: Record<typeof platform, Target> = {
-          dingtalk: f.dingtalkTarget(),
-          wecom: f.wecomTarget(),
-          slack: { type: 'slack', webhook: '', rate_per_minute: 20 },
-          teams: { type: 'teams', webhook: '', rate_per_minute: 8 },
-        }
-        const target = targets[platform]
+      // every registered platform, each with its example target (a new platform is covered when it registers)
+      fc.property(fc.array(input, { minLength: 1, maxLength: 25 }), fc.constantFrom(...PLATFORM_NAMES), (inputs, platform) => {
+        const target = platformOf(platform).exampleTarget as Target
         const numbered = inputs.map((i, k) => ({ ...i, target, event: { ...i.event, number: 900_000 + k } }))
         const ms = drain(renderers[platform].digest(numbered))
         check(platform, ms)

@@ -3,6 +3,8 @@ import { slackDelivery } from './delivery.js'
 import { showSlack, slack as renderer } from './render.js'
 import { SlackTarget } from './target.js'
 
+const parseUrl = (s: string): URL | undefined => (URL.canParse(s) ? new URL(s) : undefined)
+
 export const slack = {
   label: 'Slack',
   target: SlackTarget,
@@ -11,6 +13,14 @@ export const slack = {
   // two ids with it are the URL Slack says to keep secret; the target's name already says which webhook it is.
   secretPathPrefix: '/services/',
   secrets: () => [],
+  // A warning, not an error: Slack's own incoming webhooks live under /services/; any other path on its host is a URL
+  // copied from elsewhere (a workflow trigger, the app's page) that will not take our message.
+  warnings: (t) => {
+    const url = parseUrl(t.webhook)
+    return url?.hostname === 'hooks.slack.com' && !url.pathname.startsWith('/services/')
+      ? [{ key: 'webhook', message: 'is on hooks.slack.com but not under /services/: an incoming webhook looks like https://hooks.slack.com/services/T…/B…/…; copy it from the app\'s "Incoming Webhooks" page (a Workflow Builder trigger URL takes other fields)' }]
+      : []
+  },
   renderer,
   show: showSlack,
   kind: () => 'blocks',
