@@ -128,6 +128,8 @@ export const CommonEvent = z.object({
   merge_request: opt(
     z.object({
       number: opt(z.number()),
+      /** How the source writes the change's number (GitLab `!42`); without it, `#<number>` (GitHub, Gitea). */
+      reference: opt(str),
       title: opt(str),
       url: opt(str),
       source_branch: opt(str),

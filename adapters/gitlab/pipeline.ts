@@ -20,6 +20,7 @@ export function gitlabPipeline(body: Fields): Translated {
   const commit = body.optObj('commit')
   const author = commit?.optObj('author')
   const mr = body.optObj('merge_request')
+  const mrIid = mr?.optNum('iid')
   const stages = gitlabStages(body.list('builds'), oa.strList('stages'), project.url)
   return {
     // Without GitLab's own ids (before 14.8): a retried pipeline reaching the same status again is a new event, told
@@ -49,7 +50,8 @@ export function gitlabPipeline(body: Fields): Translated {
       queued_s: oa.optNum('queued_duration'),
       stages: stages.length > 0 ? stages : undefined,
       merge_request: mr && {
-        number: mr.optNum('iid'),
+        number: mrIid,
+        reference: mrIid !== undefined ? `!${mrIid}` : undefined,
         title: mr.optStr('title'),
         url: mr.optStr('url'),
         source_branch: mr.optStr('source_branch'),

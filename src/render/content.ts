@@ -101,8 +101,7 @@ function facts(e: CommonEvent, input: RenderInput, t: Strings): Fact[] {
     ...(commitTitle ? [{ text: e.sha ? ' ' : '' }, { text: commitTitle, user: true, commit: true }] : []),
   ]
   const mr = e.merge_request
-  const mrMark = e.source === 'gitlab' ? '!' : '#'
-  const mrText = mr && [mr.number !== undefined ? `${mrMark}${mr.number}` : '', mr.title ?? ''].filter(Boolean).join(' ')
+  const mrText = mr && [mr.reference ?? (mr.number !== undefined ? `#${mr.number}` : ''), mr.title ?? ''].filter(Boolean).join(' ')
   const dep = e.deployment
   const env = dep?.environment ?? e.environment
   const depUrl = safeUrl(dep?.url)

@@ -53,6 +53,7 @@ export const pipelineFailed: CommonEvent = {
   ],
   merge_request: {
     number: 1,
+    reference: '!1',
     title: 'Test',
     url: 'http://192.168.64.1:3005/gitlab-org/gitlab-test/merge_requests/1',
     source_branch: 'test',

@@ -43,6 +43,7 @@ describe('gitlab pipeline hook', () => {
       queued_s: 10,
       merge_request: {
         number: 1,
+        reference: '!1',
         title: 'Test',
         url: 'http://192.168.64.1:3005/gitlab-org/gitlab-test/merge_requests/1',
         source_branch: 'test',
