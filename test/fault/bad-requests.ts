@@ -1,15 +1,22 @@
 import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { adapters, type Source as NativeSource } from '../../adapters/index.js'
 
 /**
  * Generated abuse for the webhook endpoints: every kind of bad request a broken CI, a proxy or an attacker can send,
  * deterministic from a seed. Each request says which answers are acceptable for its category.
  */
 
-export const SECRETS = { gitlab: 'fault-gitlab-token-7c1e', github: 'fault-github-secret-92ab', jenkins: 'fault-jenkins-token-4d0f' } as const
+export const SECRETS = {
+  gitlab: 'fault-gitlab-token-7c1e',
+  github: 'fault-github-secret-92ab',
+  jenkins: 'fault-jenkins-token-4d0f',
+  gitea: 'fault-gitea-secret-5b3d',
+  forgejo: 'fault-forgejo-secret-e81a',
+} as const satisfies Record<NativeSource, string>
 
-/** The sources this suite generates for (Gitea and Forgejo sign as GitHub does: test/http covers them). */
-export type Source = 'gitlab' | 'github' | 'jenkins'
+/** The sources this suite generates for: every native one (adapters/index.ts); SPECS says what each needs. */
+export type Source = NativeSource
 
 export type Category = 'broken_json' | 'wrong_types' | 'huge_strings' | 'deep_nesting' | 'invalid_utf8' | 'wrong_auth' | 'bad_headers' | 'over_limit'
 
@@ -39,18 +46,51 @@ export function prng(seed: number): () => number {
   }
 }
 
-const FIXTURES: Record<Source, string> = {
-  gitlab: readFileSync('test/fixtures/gitlab/pipeline-failed-adapted.json', 'utf8'),
-  github: readFileSync('test/fixtures/github/workflow_run-completed-failure-adapted.json', 'utf8'),
-  jenkins: readFileSync('test/fixtures/jenkins/finalized-failure-adapted.json', 'utf8'),
+/**
+ * What the suite needs of each source beyond its registry entry (where its credential travels, its event header):
+ * a real payload, the event type it is, the fields its adapter reads (wrong types go there, where they hurt), other
+ * event types it may be sent, and how a payload becomes a new delivery (a delivery-id header, or Jenkins' build number).
+ */
+type Spec = { fixture: string; event?: string; otherEvents: string[]; paths: string[][]; fresh: { header: string } | { path: string[] } }
+const SPECS: Record<Source, Spec> = {
+  gitlab: {
+    fixture: 'gitlab/pipeline-failed-adapted.json',
+    event: 'Pipeline Hook',
+    otherEvents: ['Push Hook', 'System Hook', 'Job Hook', 'Deployment Hook', '', 'x'.repeat(8000)],
+    fresh: { header: 'idempotency-key' },
+    paths: [['object_kind'], ['object_attributes'], ['object_attributes', 'id'], ['object_attributes', 'status'], ['object_attributes', 'ref'], ['object_attributes', 'tag'], ['object_attributes', 'created_at'], ['object_attributes', 'finished_at'], ['object_attributes', 'duration'], ['object_attributes', 'stages'], ['project'], ['project', 'path_with_namespace'], ['project', 'web_url'], ['user'], ['user', 'username'], ['commit'], ['commit', 'author'], ['builds'], ['merge_request'], ['merge_request', 'iid']],
+  },
+  github: {
+    fixture: 'github/workflow_run-completed-failure-adapted.json',
+    event: 'workflow_run',
+    otherEvents: ['push', 'ping', 'deployment_status', '', 'workflow_job'],
+    fresh: { header: 'x-github-delivery' },
+    paths: [['action'], ['workflow_run'], ['workflow_run', 'id'], ['workflow_run', 'status'], ['workflow_run', 'conclusion'], ['workflow_run', 'head_branch'], ['workflow_run', 'head_sha'], ['workflow_run', 'run_number'], ['workflow_run', 'run_attempt'], ['workflow_run', 'created_at'], ['workflow_run', 'updated_at'], ['workflow_run', 'html_url'], ['workflow_run', 'actor'], ['workflow_run', 'head_commit'], ['workflow_run', 'pull_requests'], ['repository'], ['repository', 'full_name'], ['sender']],
+  },
+  jenkins: {
+    fixture: 'jenkins/finalized-failure-adapted.json',
+    otherEvents: [],
+    fresh: { path: ['build', 'number'] },
+    paths: [['name'], ['url'], ['build'], ['build', 'number'], ['build', 'phase'], ['build', 'status'], ['build', 'full_url'], ['build', 'timestamp'], ['build', 'duration'], ['build', 'scm'], ['build', 'scm', 'branch'], ['build', 'scm', 'commit'], ['build', 'scm', 'culprits'], ['build', 'artifacts'], ['build', 'parameters']],
+  },
+  gitea: {
+    fixture: 'gitea/workflow_run-completed-failure.json',
+    event: 'workflow_run',
+    otherEvents: ['push', 'pull_request', 'workflow_dispatch', '', 'x'.repeat(8000)],
+    fresh: { header: 'x-gitea-delivery' },
+    paths: [['action'], ['workflow'], ['workflow', 'name'], ['workflow_run'], ['workflow_run', 'id'], ['workflow_run', 'status'], ['workflow_run', 'conclusion'], ['workflow_run', 'head_branch'], ['workflow_run', 'head_sha'], ['workflow_run', 'run_number'], ['workflow_run', 'run_attempt'], ['workflow_run', 'started_at'], ['workflow_run', 'completed_at'], ['workflow_run', 'html_url'], ['workflow_run', 'display_title'], ['repository'], ['repository', 'full_name'], ['repository', 'html_url'], ['sender'], ['sender', 'login']],
+  },
+  forgejo: {
+    fixture: 'forgejo/action_run_failure.json',
+    event: 'action_run_failure',
+    otherEvents: ['push', 'action_run', 'workflow_run', '', 'x'.repeat(8000)],
+    fresh: { header: 'x-forgejo-delivery' },
+    paths: [['action'], ['prior_status'], ['run'], ['run', 'id'], ['run', 'title'], ['run', 'repository'], ['run', 'repository', 'full_name'], ['run', 'workflow_id'], ['run', 'index_in_repo'], ['run', 'trigger_user'], ['run', 'prettyref'], ['run', 'commit_sha'], ['run', 'status'], ['run', 'started'], ['run', 'stopped'], ['run', 'html_url']],
+  },
 }
-
-/** Fields each source's adapter reads; wrong types go there, where they hurt. */
-const PATHS: Record<Source, string[][]> = {
-  gitlab: [['object_kind'], ['object_attributes'], ['object_attributes', 'id'], ['object_attributes', 'status'], ['object_attributes', 'ref'], ['object_attributes', 'tag'], ['object_attributes', 'created_at'], ['object_attributes', 'finished_at'], ['object_attributes', 'duration'], ['object_attributes', 'stages'], ['project'], ['project', 'path_with_namespace'], ['project', 'web_url'], ['user'], ['user', 'username'], ['commit'], ['commit', 'author'], ['builds'], ['merge_request'], ['merge_request', 'iid']],
-  github: [['action'], ['workflow_run'], ['workflow_run', 'id'], ['workflow_run', 'status'], ['workflow_run', 'conclusion'], ['workflow_run', 'head_branch'], ['workflow_run', 'head_sha'], ['workflow_run', 'run_number'], ['workflow_run', 'run_attempt'], ['workflow_run', 'created_at'], ['workflow_run', 'updated_at'], ['workflow_run', 'html_url'], ['workflow_run', 'actor'], ['workflow_run', 'head_commit'], ['workflow_run', 'pull_requests'], ['repository'], ['repository', 'full_name'], ['sender']],
-  jenkins: [['name'], ['url'], ['build'], ['build', 'number'], ['build', 'phase'], ['build', 'status'], ['build', 'full_url'], ['build', 'timestamp'], ['build', 'duration'], ['build', 'scm'], ['build', 'scm', 'branch'], ['build', 'scm', 'commit'], ['build', 'scm', 'culprits'], ['build', 'artifacts'], ['build', 'parameters']],
-}
+const SOURCES = Object.keys(adapters) as Source[]
+const FIXTURES = Object.fromEntries(SOURCES.map((s) => [s, readFileSync(`test/fixtures/${SPECS[s].fixture}`, 'utf8')])) as Record<Source, string>
+const PATHS = Object.fromEntries(SOURCES.map((s) => [s, SPECS[s].paths])) as Record<Source, string[][]>
 const WRONG = [42, -1, 1e308, 3.5, '', 'x', '2016-13-45 99:99:99 UTC', null, true, false, [], [1, 'a'], {}, { a: { b: 1 } }, '\u0000', '\u202e<script>']
 
 const enc = new TextEncoder()
@@ -65,26 +105,38 @@ function setPath(doc: unknown, path: string[], value: unknown): void {
   at[path.at(-1)!] = value
 }
 
-/** A request with the right credentials for its bytes (GitHub's signature covers the exact bytes sent). */
+/**
+ * A request with the right credentials for its bytes, where the source's registry entry says they travel (a
+ * signature covers the exact bytes sent), its event header, and a fresh delivery id.
+ */
 function signed(category: Category, source: Source, body: Uint8Array<ArrayBuffer>, extra: Record<string, string> = {}): BadRequest {
   const id = `fault-${++seq}`
-  if (source === 'gitlab') {
-    return { category, source, path: '/webhooks/gitlab', body, headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Pipeline Hook', 'x-gitlab-token': SECRETS.gitlab, 'idempotency-key': id, ...extra } }
-  }
-  if (source === 'github') {
-    const sig = 'sha256=' + createHmac('sha256', SECRETS.github).update(body).digest('hex')
-    return { category, source, path: '/webhooks/github', body, headers: { 'content-type': 'application/json', 'x-github-event': 'workflow_run', 'x-github-delivery': id, 'x-hub-signature-256': sig, ...extra } }
-  }
-  return { category, source, path: `/webhooks/jenkins?token=${SECRETS.jenkins}`, body, headers: { 'content-type': 'application/json', ...extra } }
+  const spec = SPECS[source]
+  const c = adapters[source].auth.credential
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  let path = `/webhooks/${source}`
+  const header = adapters[source].event?.header
+  if (header && spec.event !== undefined) headers[header] = spec.event
+  if ('header' in spec.fresh) headers[spec.fresh.header] = id
+  if (c.kind === 'hmac') headers[c.header] = (c.prefix ?? '') + createHmac(c.algorithm, SECRETS[source]).update(body).digest(c.encoding)
+  else if (c.header) headers[c.header] = SECRETS[source]
+  else if (c.query) path += `?${c.query}=${SECRETS[source]}`
+  return { category, source, path, body, headers: { ...headers, ...extra } }
+}
+
+/** The body with a fresh dedupe key when the source derives it from the body (Jenkins' build number). */
+function freshBody(source: Source, doc: unknown): void {
+  const fresh = SPECS[source].fresh
+  if ('path' in fresh) setPath(doc, fresh.path, 10_000 + ++seq)
 }
 
 /** A valid, correctly authenticated webhook; `n` makes it a new delivery (idempotency key, or Jenkins build number). */
 export function webhook(source: Source, n: number): { path: string; headers: Record<string, string>; body: Uint8Array<ArrayBuffer> } {
   const doc = JSON.parse(FIXTURES[source])
-  if (source === 'jenkins') setPath(doc, ['build', 'number'], n)
+  const fresh = SPECS[source].fresh
+  if ('path' in fresh) setPath(doc, fresh.path, n)
   const r = signed('wrong_types', source, enc.encode(JSON.stringify(doc)))
-  if (source === 'gitlab') r.headers['idempotency-key'] = `webhook-${n}`
-  if (source === 'github') r.headers['x-github-delivery'] = `webhook-${n}`
+  if ('header' in fresh) r.headers[fresh.header] = `webhook-${n}`
   return { path: r.path, headers: r.headers, body: r.body }
 }
 
@@ -126,7 +178,7 @@ const generators: Record<Category, Gen> = {
   wrong_types(source, rnd) {
     const doc = JSON.parse(FIXTURES[source])
     for (let i = int(rnd, 1, 3); i > 0; i--) setPath(doc, pick(rnd, PATHS[source]), structuredClone(pick(rnd, WRONG)))
-    if (source === 'jenkins') setPath(doc, ['build', 'number'], 10_000 + ++seq) // keep Jenkins' dedupe key fresh
+    freshBody(source, doc)
     return signed('wrong_types', source, enc.encode(JSON.stringify(doc)))
   },
   huge_strings(source, rnd) {
@@ -134,7 +186,7 @@ const generators: Record<Category, Gen> = {
     const unit = pick(rnd, ['a', '构建', '🚀', '\\', '"', '<>&', '\u0000'])
     const bytes = int(rnd, 50_000, 1_000_000)
     setPath(doc, pick(rnd, PATHS[source]), unit.repeat(Math.ceil(bytes / enc.encode(unit).length)))
-    if (source === 'jenkins') setPath(doc, ['build', 'number'], 10_000 + ++seq)
+    freshBody(source, doc)
     return signed('huge_strings', source, enc.encode(JSON.stringify(doc)))
   },
   deep_nesting(source, rnd) {
@@ -144,7 +196,7 @@ const generators: Record<Category, Gen> = {
     const deep = open.repeat(depth) + '1' + (open === '[' ? ']' : '}').repeat(depth)
     const path = pick(rnd, [['extra'], ...PATHS[source]])
     const doc = JSON.parse(FIXTURES[source])
-    if (source === 'jenkins') setPath(doc, ['build', 'number'], 10_000 + ++seq)
+    freshBody(source, doc)
     setPath(doc, path, '__DEEP__')
     return signed('deep_nesting', source, enc.encode(JSON.stringify(doc).replace('"__DEEP__"', deep)))
   },
@@ -163,19 +215,21 @@ const generators: Record<Category, Gen> = {
     const r = signed('wrong_auth', source, body)
     const secret = SECRETS[source]
     const wrong = pick(rnd, ['', 'x', secret.slice(0, -1), secret + 'x', secret.toUpperCase(), 'x' + secret, secret.replace(/.$/, '\u00e9'), 'sha256=', 'a'.repeat(4096)])
-    if (source === 'gitlab') {
-      if (rnd() < 0.2) delete r.headers['x-gitlab-token']
-      else r.headers['x-gitlab-token'] = wrong
-    } else if (source === 'github') {
-      const other = createHmac('sha256', SECRETS.github).update(body).update('x').digest('hex')
-      const sig = pick(rnd, [null, '', 'sha256=', `sha256=${other}`, `sha1=${other.slice(0, 40)}`, `sha256=${other.toUpperCase()}`, `sha256=${other.slice(0, 10)}`, wrong])
-      if (sig === null) delete r.headers['x-hub-signature-256']
-      else r.headers['x-hub-signature-256'] = sig
-    } else if (rnd() < 0.5) {
-      r.path = rnd() < 0.2 ? '/webhooks/jenkins' : `/webhooks/jenkins?token=${encodeURIComponent(wrong)}`
+    const c = adapters[source].auth.credential
+    if (c.kind === 'hmac') {
+      const other = createHmac(c.algorithm, secret).update(body).update('x').digest(c.encoding)
+      const p = c.prefix ?? ''
+      const sig = pick(rnd, [null, '', p, `${p}${other}`, `sha1=${other.slice(0, 40)}`, `${p}${other.toUpperCase()}`, `${p}${other.slice(0, 10)}`, wrong])
+      if (sig === null) delete r.headers[c.header]
+      else r.headers[c.header] = sig
+    } else if (c.header) {
+      if (rnd() < 0.2) delete r.headers[c.header]
+      else r.headers[c.header] = wrong
+    } else if (!c.basic || rnd() < 0.5) {
+      r.path = rnd() < 0.2 ? `/webhooks/${source}` : `/webhooks/${source}?${c.query}=${encodeURIComponent(wrong)}`
     } else {
-      r.path = '/webhooks/jenkins'
-      r.headers.authorization = 'Basic ' + Buffer.from(`jenkins:${wrong}`).toString('base64')
+      r.path = `/webhooks/${source}`
+      r.headers.authorization = 'Basic ' + Buffer.from(`${source}:${wrong}`).toString('base64')
     }
     return r
   },
@@ -183,14 +237,12 @@ const generators: Record<Category, Gen> = {
     const body = enc.encode(FIXTURES[source])
     const r = signed('bad_headers', source, body)
     const which = int(rnd, 0, 3)
+    const header = adapters[source].event?.header
+    const types = adapters[source].mediaTypes
     if (which === 0) r.headers['content-type'] = pick(rnd, ['text/plain', 'image/png', 'multipart/form-data; boundary=x', 'application/json; charset=latin1'])
-    else if (source === 'gitlab') {
-      if (which === 1) delete r.headers['x-gitlab-event']
-      else r.headers['x-gitlab-event'] = pick(rnd, ['Push Hook', 'System Hook', 'Job Hook', 'Deployment Hook', '', 'x'.repeat(8000)])
-    } else if (source === 'github') {
-      if (which === 1) delete r.headers['x-github-event']
-      else r.headers['x-github-event'] = pick(rnd, ['push', 'ping', 'deployment_status', '', 'workflow_job'])
-    } else r.headers['content-type'] = pick(rnd, ['application/xml', 'text/xml'])
+    else if (header && which === 1) delete r.headers[header]
+    else if (header) r.headers[header] = pick(rnd, SPECS[source].otherEvents)
+    else if (types.length) r.headers['content-type'] = pick(rnd, types) // a declared type, but the body is JSON
     return r
   },
   over_limit(source, rnd) {
@@ -202,7 +254,6 @@ const generators: Record<Category, Gen> = {
 /** The whole set (or one category of it), `scale` × the table's counts, interleaved by category and source. */
 export function* badRequests(seed: number, scale = 1, only?: Category): Generator<BadRequest> {
   const rnd = prng(seed)
-  const sources: Source[] = ['gitlab', 'github', 'jenkins']
   const queue = (Object.entries(CATEGORIES) as [Category, { count: number }][])
     .filter(([c]) => !only || c === only)
     .map(([c, { count }]) => ({ c, left: Math.round(count * scale) }))
@@ -211,6 +262,6 @@ export function* badRequests(seed: number, scale = 1, only?: Category): Generato
     const q = queue[i++ % queue.length]
     if (q.left <= 0) continue
     q.left--
-    yield generators[q.c](sources[i % 3], rnd)
+    yield generators[q.c](SOURCES[i % SOURCES.length], rnd)
   }
 }

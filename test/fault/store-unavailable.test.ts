@@ -26,7 +26,7 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) f()
 })
 
-const SOURCES: Source[] = ['gitlab', 'github', 'jenkins']
+const SOURCES = Object.keys(SECRETS) as Source[]
 
 /** Whether this process may mount a tmpfs (root on Linux with the capability): tried once, at collection. */
 function canMountTmpfs(): boolean {

@@ -58,8 +58,6 @@ describe('unauthenticated floods never touch the store', () => {
     expect(res.statusCode).toBe(202)
     expect(counted.calls.get('accept')).toBe(1)
     // Secrets never echo back, however they were mangled.
-    expect(deps.logs.join('\n')).not.toContain(SECRETS.github)
-    expect(deps.logs.join('\n')).not.toContain(SECRETS.gitlab)
-    expect(deps.logs.join('\n')).not.toContain(SECRETS.jenkins)
+    for (const secret of Object.values(SECRETS)) expect(deps.logs.join('\n')).not.toContain(secret)
   })
 })
