@@ -10,6 +10,7 @@ const commands: Record<string, { describe: string; load: () => Promise<{ run(arg
   test: { describe: 'show how a rules file routes a payload, or replay a cases folder', load: () => import('./commands/test/index.js') },
   schema: { describe: 'print the JSON Schema of the rules file', load: () => import('./commands/schema.js') },
   deliveries: { describe: 'list or retry deliveries (dead letters)', load: () => import('./commands/deliveries.js') },
+  silences: { describe: 'add, list or expire silences (mute matching events for a while)', load: () => import('./commands/silences.js') },
 }
 
 function usage(): string {

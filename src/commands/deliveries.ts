@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { DELIVERY_STATUSES } from '../store/types.js'
 import { visibleLines } from '../terminal.js'
+import { adminCall, serverBase } from './admin-client.js'
 
 const HELP = `usage: ci-notify deliveries list [--status STATUS] [--limit N] [--json] [--url URL]
        ci-notify deliveries retry ID [--url URL]
@@ -39,7 +40,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP)
     return 0
   }
-  const base = (values.url ?? process.env.CI_NOTIFY_URL ?? `http://localhost:${process.env.PORT ?? 8080}`).replace(/\/+$/, '')
+  const base = serverBase(values.url)
+  const call = (method: string, url: string) => adminCall('deliveries', method, url)
   const [sub, id, ...extra] = positionals
   if (sub === 'list' && !id) {
     const q = new URLSearchParams()
@@ -63,31 +65,6 @@ export async function run(argv: string[]): Promise<number> {
 function usage(problem: string): number {
   process.stderr.write(`ci-notify deliveries: ${problem}\n\n${HELP}`)
   return 2
-}
-
-/** One admin API call; prints the server's error (or why it is unreachable) and returns undefined on failure. */
-async function call(method: string, url: string): Promise<unknown> {
-  const token = process.env.ADMIN_TOKEN
-  let res: Response
-  try {
-    res = await fetch(url, { method, headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(10_000) })
-  } catch (err) {
-    const why = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err)
-    process.stderr.write(`ci-notify deliveries: cannot reach the server at ${new URL(url).origin} (${why}); is it running? (--url)\n`)
-    return undefined
-  }
-  const text = await res.text()
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch {
-    body = { error: text.slice(0, 200) } // not the API: show what came back
-  }
-  if (!res.ok) {
-    process.stderr.write(`ci-notify deliveries: ${res.status}: ${(body as { error?: string }).error ?? text.slice(0, 200)}\n`)
-    return undefined
-  }
-  return body
 }
 
 function table(rows: Row[]): string {
