@@ -1,4 +1,5 @@
 import { adapters, SOURCES, type Source } from '../../adapters/index.js'
+import { GO_DURATION, parseGoDuration } from '../duration.js'
 import { ConfigError } from '../errors.js'
 
 /**
@@ -39,9 +40,9 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'logFormat', env: 'LOG_FORMAT', flag: 'log-format', meaning: 'json | pretty (default: pretty on a terminal, json otherwise)', parse: logFormat },
   { key: 'bodyLimit', env: 'BODY_LIMIT', flag: 'body-limit', default: '1mb', meaning: 'Largest webhook body: bytes, or with kb / mb; larger → 413', parse: bytes },
   { key: 'inFlightLimit', env: 'IN_FLIGHT_LIMIT', flag: 'in-flight-limit', default: '32mb', meaning: 'Bytes of webhook bodies being received at once, per source (at least BODY_LIMIT); beyond it → 503 with Retry-After, nothing stored. A source whose secret travels in a header (GitLab, Jenkins) counts a body only once its secret is right', parse: bytes },
-  { key: 'requestTimeoutMs', env: 'REQUEST_TIMEOUT', flag: 'request-timeout', default: '30s', meaning: 'A webhook not fully received within this time is cut off with 408 (slow clients); its headers must arrive within a third of it, at most 10 s (ms, s, m)', parse: duration },
-  { key: 'deliveryTimeoutMs', env: 'DELIVERY_TIMEOUT', flag: 'delivery-timeout', default: '10s', meaning: 'Timeout of one robot HTTP call (ms, s, m)', parse: duration },
-  { key: 'retryMaxAgeMs', env: 'RETRY_MAX_AGE', flag: 'retry-max-age', default: '24h', meaning: 'A delivery still failing after this long goes to the dead letters (s, m, h, d)', parse: duration },
+  { key: 'requestTimeoutMs', env: 'REQUEST_TIMEOUT', flag: 'request-timeout', default: '30s', meaning: 'A webhook not fully received within this time is cut off with 408 (slow clients); its headers must arrive within a third of it, at most 10 s (ms, s, m, h; e.g. 1m30s)', parse: duration },
+  { key: 'deliveryTimeoutMs', env: 'DELIVERY_TIMEOUT', flag: 'delivery-timeout', default: '10s', meaning: 'Timeout of one robot HTTP call (ms, s, m, h; e.g. 1m30s)', parse: duration },
+  { key: 'retryMaxAgeMs', env: 'RETRY_MAX_AGE', flag: 'retry-max-age', default: '24h', meaning: 'A delivery still failing after this long goes to the dead letters (s, m, h, d; e.g. 1d12h)', parse: duration },
 ]
 
 function positiveInt(v: string): number {
@@ -105,12 +106,10 @@ function bytes(v: string): number {
   return n
 }
 
-const MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3600_000, d: 86400_000 }
-
 function duration(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/i.exec(v.trim())
-  if (!m) throw new ConfigError(`"${v}" is not a duration with a unit (e.g. 500ms, 10s, 5m, 24h, 2d)`)
-  const n = Math.round(Number(m[1]) * MS[m[2].toLowerCase()])
-  if (n < 1) throw new ConfigError(`"${v}" must be more than 0`)
+  const text = v.trim().toLowerCase()
+  if (!GO_DURATION.test(text)) throw new ConfigError(`"${v}" is not a duration with a unit (e.g. 500ms, 10s, 5m, 24h, 1h30m, 2d)`)
+  const n = parseGoDuration(text)
+  if (n === undefined || n < 1) throw new ConfigError(`"${v}" must be more than 0`)
   return n
 }

@@ -137,7 +137,7 @@ describe('bad settings stop the start, each named', () => {
     [{ BODY_LIMIT: '1gb' }, 'BODY_LIMIT (--body-limit): "1gb" is not a size (e.g. 1048576, 512kb, 1mb)'],
     [{ BODY_LIMIT: '10' }, 'BODY_LIMIT (--body-limit): "10" is too small (at least 1kb: CI payloads are rarely smaller)'],
     [{ BODY_LIMIT: '2mb', IN_FLIGHT_LIMIT: '1mb' }, 'IN_FLIGHT_LIMIT (--in-flight-limit): 1048576 bytes is less than BODY_LIMIT (2097152 bytes): a body of the largest size could never be received'],
-    [{ DELIVERY_TIMEOUT: '10' }, 'DELIVERY_TIMEOUT (--delivery-timeout): "10" is not a duration with a unit (e.g. 500ms, 10s, 5m, 24h, 2d)'],
+    [{ DELIVERY_TIMEOUT: '10' }, 'DELIVERY_TIMEOUT (--delivery-timeout): "10" is not a duration with a unit (e.g. 500ms, 10s, 5m, 24h, 1h30m, 2d)'],
     [{ RETRY_MAX_AGE: '0h' }, 'RETRY_MAX_AGE (--retry-max-age): "0h" must be more than 0'],
   ]
   for (const [env, message] of bad) {
