@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import type { RawRequest } from './common/types.js'
+import type { Adapter, RawRequest } from './common/types.js'
 import { adapters, type Source } from './index.js'
 
 /**
@@ -9,7 +9,7 @@ import { adapters, type Source } from './index.js'
  * the body. Throws a plain Error for a header without a colon or a file that cannot be read, PayloadError when an
  * event header must be inferred from a body that is not JSON.
  */
-export function readPayload(source: Source, file: string, headers: string[]): RawRequest {
+export function readPayload(source: Source | Adapter, file: string, headers: string[]): RawRequest {
   const body = readFileSync(file, 'utf8')
   const h = new Headers()
   for (const line of headers) {
@@ -19,7 +19,7 @@ export function readPayload(source: Source, file: string, headers: string[]): Ra
   }
   if (!h.has('content-type')) h.set('content-type', contentType(body))
   const req: RawRequest = { headers: h, body, query: new URLSearchParams() }
-  const event = adapters[source].event
+  const event = (typeof source === 'string' ? adapters[source] : source).event
   if (event?.infer && !h.has(event.header)) {
     const inferred = event.infer(req)
     if (inferred) h.set(event.header, inferred)

@@ -20,13 +20,16 @@ export const SOURCES = Object.keys(adapters) as Source[]
 export const isSource = (name: string): name is Source => Object.hasOwn(adapters, name)
 
 /**
- * Parses a request with its source's adapter and completes the event with its source, our id and the receive time.
+ * Parses a request with its source's adapter (a built-in source by name, or any Adapter: one defined in the rules
+ * file, rules/source-adapter.ts) and completes the event with its source, our id and the receive time.
  * Its stages are bounded (common/bound-stages.ts: what is stored, whatever the source sent), and the result is
  * validated against the CommonEvent schema, so no adapter can hand the rest of the system an invalid or oversized
  * event. Throws PayloadError (also when validation fails, naming the field).
  */
-export function toEvent(source: Source, req: RawRequest, o: { id: string; now: Date }): CommonEvent | Ignored {
-  const parsed = adapters[source].parse(req)
+export function toEvent(from: Source | Adapter, req: RawRequest, o: { id: string; now: Date }): CommonEvent | Ignored {
+  const adapter = typeof from === 'string' ? adapters[from] : from
+  const source = adapter.name
+  const parsed = adapter.parse(req)
   if (isIgnored(parsed)) return parsed
   const bounded = parsed.stages && boundStages(parsed.stages)
   const result = CommonEvent.safeParse({ ...parsed, ...bounded, source, id: o.id, received_at: o.now.toISOString() })

@@ -5,6 +5,7 @@ import type { Problem } from './problems.js'
 import type { Rule, RulesFile, Target } from './schema.js'
 import { crossCheck } from './cross-check.js'
 import { emptyIndex, type RuleIndex } from './rule-index.js'
+import { compileSources, declaredSourceIds, type ConfiguredSource, type SourceOptions } from './sources.js'
 
 export type NamedTarget = Target & { name: string }
 
@@ -15,6 +16,8 @@ export type CompiledRules = {
   file: string
   config: RulesFile
   targets: Record<string, NamedTarget>
+  /** The file's own CI sources (`sources:`), by id: each served at POST /webhooks/<id> while this file runs. */
+  sources: Record<string, ConfiguredSource>
   rules: CompiledRule[]
   people: Directory
   /** Candidate rules per event key, filled as events arrive (rule-index.ts). */
@@ -25,9 +28,15 @@ export type CompiledRules = {
   warnings: string[]
 }
 
-/** Compiles a schema-valid file; every cross-reference problem is pushed to `problems` (none are thrown). */
-export function compile(config: RulesFile, file: string, problems: Problem[]): CompiledRules {
-  crossCheck(config, problems)
+/**
+ * Compiles a schema-valid file; every cross-reference problem is pushed to `problems` (none are thrown). Secrets of
+ * its sources come from `o.env`; those unset under `allowUnset` are listed in unsetVariables.
+ */
+export function compile(config: RulesFile, file: string, problems: Problem[], o: SourceOptions = { env: {} }): CompiledRules {
+  const ids = declaredSourceIds(config)
+  crossCheck({ ...config, sources: ids }, problems)
+  const unset: string[] = []
+  const sources = compileSources(config.sources, o, problems, unset)
   const targets = Object.fromEntries(Object.entries(config.targets).map(([name, t]) => [name, { ...t, name }]))
   const rules = config.rules.map((r, index): CompiledRule => {
     const asked = r.mention ?? []
@@ -44,5 +53,6 @@ export function compile(config: RulesFile, file: string, problems: Problem[]): C
       ...(r.template && { template: r.template }),
     }
   })
-  return { file, config, targets, rules, people: buildDirectory(config.people, config.people_match), index: emptyIndex(), unsetVariables: [], warnings: [] }
+  const people = buildDirectory(config.people, config.people_match, ids)
+  return { file, config, targets, sources, rules, people, index: emptyIndex(ids), unsetVariables: unset, warnings: [] }
 }

@@ -12,6 +12,8 @@ export type CheckView = {
   targets: Record<string, unknown>
   people: readonly unknown[]
   rules: readonly unknown[]
+  /** The ids of the file's own sources, whose user names people carry as the built-in ones'. */
+  sources: readonly string[]
 }
 
 type Obj = Record<string, unknown>
@@ -31,7 +33,7 @@ export function crossCheck(c: CheckView, problems: Problem[]): void {
     }
   }
 
-  duplicates(c.people, problems)
+  duplicates(c.people, [...new Set([...SOURCES, ...c.sources])], problems)
 
   c.rules.forEach((r, i) => {
     if (!isObj(r)) return
@@ -74,12 +76,12 @@ export function crossCheck(c: CheckView, problems: Problem[]): void {
  * Two people with one CI username or one e-mail would make a mention ambiguous. Two people may share a name (two
  * 张伟 are common): a display name then matches neither (rules/people.ts), and a rule naming them is refused above.
  */
-function duplicates(people: readonly unknown[], problems: Problem[]): void {
+function duplicates(people: readonly unknown[], sources: readonly string[], problems: Problem[]): void {
   const seen = new Map<string, [number, string]>()
   people.forEach((p, i) => {
     if (!isObj(p)) return
     const keys: Array<[string, unknown]> = [
-      ...SOURCES.map((s): [string, unknown] => [s, p[s]]),
+      ...sources.map((s): [string, unknown] => [s, p[s]]),
       ...strings(p.emails).map(([, e]): [string, string] => ['emails', e]),
     ]
     for (const [field, raw] of keys) {

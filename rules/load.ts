@@ -9,15 +9,19 @@ import { where } from './locate.js'
 import { configError, describeProblems, type Problem } from './problems.js'
 import { crossCheck } from './cross-check.js'
 import { compileMatch } from './match.js'
-import { Match, RulesFile } from './schema.js'
+import { Match, rulesFileSchema, type RulesFile } from './schema.js'
 import { schemaProblems } from './schema-problems.js'
 import { warnings } from './warnings.js'
+import { compileSources, declaredSourceIds } from './sources.js'
+import { SourceDef } from './source-schema.js'
 
 export type LoadOptions = {
   file: string
   env: Env
   /** Unset `${VAR}` become empty instead of an error (`ci-notify check --allow-unset`); never for `serve`. */
   allowUnset?: boolean
+  /** Epoch ms, for the max_skew of a source's HMAC; Date.now by default. */
+  now?: () => number
 }
 
 /**
@@ -58,7 +62,8 @@ function parse(text: string, o: LoadOptions, fromEnv: string[]): CompiledRules {
   problems.push(...envProblems)
   // aliasProblems() bounded the expansion; yaml's own counter would also refuse an anchor used 101 times.
   const data: unknown = doc.toJS({ maxAliasCount: -1 }) ?? {}
-  const parsed = RulesFile.safeParse(data)
+  // The file's own sources may be named in its matches and people: the schema is built for their ids.
+  const parsed = rulesFileSchema(declaredSourceIds(data)).safeParse(data)
   // A value whose variable is unset is reported once, as such, not again as "not a URL" or "expected number".
   const envPaths = new Set(envProblems.map((p) => p.path.join('\0')))
   const fail = (ps: Problem[]) => {
@@ -68,13 +73,13 @@ function parse(text: string, o: LoadOptions, fromEnv: string[]): CompiledRules {
   }
   if (!parsed.success) {
     // Keep looking: a typo in one rule must not hide an unknown target in another.
-    salvageChecks(data, problems)
+    salvageChecks(data, problems, o)
     throw fail([...problems, ...schemaProblems(parsed.error.issues, data)])
   }
-  const compiled = compile(parsed.data, o.file, problems)
+  const compiled = compile(parsed.data as RulesFile, o.file, problems, { env: o.env, allowUnset: o.allowUnset, now: o.now })
   if (problems.length > 0) throw fail(problems)
-  const warned = describeProblems(warnings(parsed.data, compiled.rules), { file: o.file, doc, lc }).map((l) => redactValues(l, values))
-  return { ...compiled, unsetVariables: unset, warnings: warned }
+  const warned = describeProblems(warnings(parsed.data as RulesFile, compiled.rules), { file: o.file, doc, lc }).map((l) => redactValues(l, values))
+  return { ...compiled, unsetVariables: [...unset, ...compiled.unsetVariables], warnings: warned }
 }
 
 export function loadRulesFile(path: string, env: Env, o: { allowUnset?: boolean } = {}): CompiledRules {
@@ -104,10 +109,18 @@ type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** Cross-checks and pattern compilation over whatever parts of an invalid file can be read. */
-function salvageChecks(data: unknown, problems: Problem[]): void {
+function salvageChecks(data: unknown, problems: Problem[], lo: LoadOptions): void {
   const o = isObj(data) ? data : {}
+  // Each source the schema accepts is compiled alone: a typo in one field must not hide a bad path in another source.
+  ;(Array.isArray(o.sources) ? o.sources : []).forEach((s, i) => {
+    const one = SourceDef.safeParse(s)
+    if (!one.success) return
+    const own: Problem[] = []
+    compileSources([one.data], { env: lo.env, allowUnset: lo.allowUnset }, own, [])
+    problems.push(...own.map((p) => ({ ...p, path: ['sources', i, ...p.path.slice(2)] })))
+  })
   const rules = Array.isArray(o.rules) ? o.rules : []
-  crossCheck({ targets: isObj(o.targets) ? o.targets : {}, people: Array.isArray(o.people) ? o.people : [], rules }, problems)
+  crossCheck({ targets: isObj(o.targets) ? o.targets : {}, people: Array.isArray(o.people) ? o.people : [], rules, sources: declaredSourceIds(data) }, problems)
   rules.forEach((r, i) => {
     if (!isObj(r) || !isObj(r.match)) return
     // Key by key: a key that fails the schema must not hide a bad pattern in another key of the same match.

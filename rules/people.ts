@@ -1,4 +1,4 @@
-import { adapters, isSource, SOURCES, type Source } from '../adapters/index.js'
+import { adapters, isSource, SOURCES } from '../adapters/index.js'
 import type { CommonEvent, Person } from '../src/event.js'
 import type { PeopleMatch, PersonEntry } from './schema.js'
 import type { Mention } from '../src/routing.js'
@@ -16,18 +16,27 @@ export const vouchesActorEmail = (source: string): boolean => isSource(source) &
 
 /** The `people` list indexed once at load. Handles and emails compare case-insensitively, as the platforms do. */
 export type Directory = {
-  handles: Record<Source, Map<string, PersonEntry>>
+  /** Per source, built-in or defined under `sources:`: its user names, lower case. */
+  handles: Record<string, Map<string, PersonEntry>>
   emails: Map<string, PersonEntry>
   /** Two people may share a name (two 张伟): a name matches only when exactly one person has it. */
   names: Map<string, PersonEntry[]>
   match: PeopleMatch
 }
 
-export function buildDirectory(people: PersonEntry[], match: PeopleMatch = { names: false, commit_emails: false }): Directory {
-  const handles = Object.fromEntries(SOURCES.map((s) => [s, new Map<string, PersonEntry>()])) as Directory['handles']
+/** A person's user name on a source (`gitlab: …`, or a configured source's id), when the entry has one. */
+export const userNameOn = (p: PersonEntry, source: string): string | undefined => (typeof p[source] === 'string' && p[source] !== '' ? p[source] : undefined)
+
+/** `configured`: the ids of the file's own `sources:`, whose user names people may carry as the built-in ones'. */
+export function buildDirectory(people: PersonEntry[], match: PeopleMatch = { names: false, commit_emails: false }, configured: readonly string[] = []): Directory {
+  const all = [...SOURCES, ...configured]
+  const handles: Directory['handles'] = Object.fromEntries(all.map((s) => [s, new Map<string, PersonEntry>()]))
   const dir: Directory = { handles, emails: new Map(), names: new Map(), match }
   for (const p of people) {
-    for (const s of SOURCES) if (p[s]) dir.handles[s].set(p[s].toLowerCase(), p)
+    for (const s of all) {
+      const id = userNameOn(p, s)
+      if (id) dir.handles[s].set(id.toLowerCase(), p)
+    }
     for (const e of p.emails ?? []) dir.emails.set(e.toLowerCase(), p)
     dir.names.set(p.name, [...(dir.names.get(p.name) ?? []), p])
   }
@@ -46,7 +55,7 @@ type Lookup = { person: PersonEntry; via: NonNullable<Mention['via']> } | { pers
  */
 function lookup(dir: Directory, c: Claim, actor: PersonEntry | undefined): Lookup {
   const { who } = c
-  const byHandle = who.username && isSource(c.source) ? dir.handles[c.source].get(who.username.toLowerCase()) : undefined
+  const byHandle = who.username && Object.hasOwn(dir.handles, c.source) ? dir.handles[c.source].get(who.username.toLowerCase()) : undefined
   if (byHandle) return { person: byHandle, via: 'username' }
   const byEmail = who.email ? dir.emails.get(who.email.toLowerCase()) : undefined
   if (byEmail && c.vouchedEmail) return { person: byEmail, via: 'email' }

@@ -8,6 +8,25 @@ import { RE2JS } from 're2js'
  * Throws Error with what RE2 said and, for a construct RE2 does not have, what to write instead.
  */
 export function compileRegex(body: string, flags: string): (value: string) => boolean {
+  const re = compileRe2(body, flags)
+  return (value) => re.test(value)
+}
+
+/**
+ * A configured source's `extract` (rules/source-fields.ts): the same engine and dialect, with exactly one capture
+ * group; the value is what the group caught at the first match, undefined when nothing matches. Throws Error as
+ * compileRegex does, and for a pattern without exactly one group.
+ */
+export function compileExtract(body: string): (value: string) => string | undefined {
+  const re = compileRe2(body, '')
+  if (re.groupCount() !== 1) throw new Error(`needs exactly one capture group ( … ), the part to keep; it has ${re.groupCount()} (write (?: … ) for a group that only groups)`)
+  return (value) => {
+    const m = re.matcher(value)
+    return m.find() ? (m.group(1) ?? undefined) : undefined
+  }
+}
+
+function compileRe2(body: string, flags: string): RE2JS {
   let f = 0
   if (flags.includes('i')) f |= RE2JS.CASE_INSENSITIVE
   if (flags.includes('m')) f |= RE2JS.MULTILINE
@@ -20,7 +39,7 @@ export function compileRegex(body: string, flags: string): (value: string) => bo
     const hint = HINTS.find(([construct]) => construct.test(body))?.[1]
     throw new Error(hint ? `${said}; ${hint}` : said)
   }
-  return (value) => re.test(value)
+  return re
 }
 
 /** What RE2 refuses by design (it would need backtracking), and the way to say it that RE2 can run. */

@@ -13,30 +13,32 @@ const TRANSITIONS: readonly (Transition | null)[] = ['broken', 'fixed', 'still_f
  * superset of what occurs (a Jenkins deploy; a transition on any finished status): a rule shown unreachable over all
  * of them is unreachable by every real event, so a warning is never a false alarm. A transition needs a finished event.
  */
-const KEYS: readonly MatchInput[] = SOURCES.flatMap((source) =>
-  KINDS.flatMap((kind) =>
-    STATUSES.flatMap((status) =>
-      [false, true].flatMap((finished) =>
-        (finished ? TRANSITIONS : [null]).map((transition): MatchInput => ({ event: { source, kind, status, finished } as CommonEvent, transition, values: [] })),
+const keysOf = (sources: readonly string[]): readonly MatchInput[] =>
+  sources.flatMap((source) =>
+    KINDS.flatMap((kind) =>
+      STATUSES.flatMap((status) =>
+        [false, true].flatMap((finished) =>
+          (finished ? TRANSITIONS : [null]).map((transition): MatchInput => ({ event: { source, kind, status, finished } as CommonEvent, transition, values: [] })),
+        ),
       ),
     ),
-  ),
-)
+  )
 
-const ALL_KEYS: readonly number[] = KEYS.map((_, k) => k)
+/** The keys of the built-in sources, computed once; a file with its own `sources:` adds theirs. */
+const NATIVE_KEYS = keysOf(SOURCES)
 
 /**
  * The keys for which the rule's keyed conditions hold: a rule can match an event only with one of these. Memoised by
  * what those conditions ask (`match` restricted to them): a large file repeats a few (`status: failed`, `kind: deploy`).
  */
-function keysHeld(rule: CompiledRule, match: Match | undefined, memo: Map<string, readonly number[]>): readonly number[] {
+function keysHeld(keys: readonly MatchInput[], rule: CompiledRule, match: Match | undefined, memo: Map<string, readonly number[]>): readonly number[] {
   const keyed = rule.conditions.filter((c) => c.keyed)
-  if (keyed.length === 0) return ALL_KEYS
+  if (keyed.length === 0) return keys.map((_, k) => k)
   const sig = JSON.stringify(keyed.map((c) => [c.key, match?.[c.key]]))
   const known = memo.get(sig)
   if (known) return known
   const out: number[] = []
-  for (let k = 0; k < KEYS.length; k++) if (keyed.every((c) => c.test(KEYS[k]))) out.push(k)
+  for (let k = 0; k < keys.length; k++) if (keyed.every((c) => c.test(keys[k]))) out.push(k)
   memo.set(sig, out)
   return out
 }
@@ -50,13 +52,14 @@ const label = (r: CompiledRule) => `rules[${r.index}] "${r.name}"`
  */
 export function reachProblems(rules: CompiledRule[], config: RulesFile): Problem[] {
   const problems: Problem[] = []
+  const keys = config.sources.length ? [...NATIVE_KEYS, ...keysOf(config.sources.map((s) => s.id))] : NATIVE_KEYS
   const memo = new Map<string, readonly number[]>()
   // Per key, the first rule that takes every event with it, if any.
-  const takenBy: (CompiledRule | undefined)[] = new Array(KEYS.length).fill(undefined)
+  const takenBy: (CompiledRule | undefined)[] = new Array(keys.length).fill(undefined)
   let taken = 0
   const catchAll = new Set<CompiledRule>()
   for (const rule of rules) {
-    const held = keysHeld(rule, config.rules[rule.index]?.match, memo)
+    const held = keysHeld(keys, rule, config.rules[rule.index]?.match, memo)
     if (held.length === 0) {
       problems.push({ path: ['rules', rule.index, 'match'], message: `"${rule.name}" can never match: no event has the source, kind, status, finished and transition it asks for together (a transition needs a finished event)` })
       continue
@@ -76,7 +79,7 @@ export function reachProblems(rules: CompiledRule[], config: RulesFile): Problem
       takenBy[k] = rule
       taken++
     }
-    if (held.length === KEYS.length) catchAll.add(rule)
+    if (held.length === keys.length) catchAll.add(rule)
   }
   return problems
 }

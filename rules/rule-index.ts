@@ -23,23 +23,32 @@ export type RuleIndex = {
    */
   byProject: (Map<string, CompiledRule[]> | undefined)[]
   projectEntries: number
+  /** Ordinal of each source this file knows: the built-in ones, then its own `sources:`. */
+  sources: Map<string, number>
 }
 
 const TRANSITIONS: readonly (Transition | null)[] = ['broken', 'fixed', 'still_failing', 'first', null]
-const SLOTS = SOURCES.length * KINDS.length * STATUSES.length * 2 * TRANSITIONS.length
+const SLOTS_PER_SOURCE = KINDS.length * STATUSES.length * 2 * TRANSITIONS.length
 
-// Every slot allocated up front: the arrays never grow or change shape while events arrive.
-export const emptyIndex = (): RuleIndex => ({
-  slots: new Array<CompiledRule[] | undefined>(SLOTS).fill(undefined),
-  byProject: new Array<Map<string, CompiledRule[]> | undefined>(SLOTS).fill(undefined),
-  projectEntries: 0,
-})
+/**
+ * Every slot allocated up front: the arrays never grow or change shape while events arrive. `configured`: the ids
+ * of the file's own sources, which get slots as the built-in ones do (a rules reload builds a new index).
+ */
+export const emptyIndex = (configured: readonly string[] = []): RuleIndex => {
+  const sources = ordinals<string>([...SOURCES, ...configured])
+  const slots = sources.size * SLOTS_PER_SOURCE
+  return {
+    slots: new Array<CompiledRule[] | undefined>(slots).fill(undefined),
+    byProject: new Array<Map<string, CompiledRule[]> | undefined>(slots).fill(undefined),
+    projectEntries: 0,
+    sources,
+  }
+}
 
 /** A slot's list this long is narrowed by project too; a shorter one costs less to walk than to look up. */
 export const PROJECT_MEMO_MIN = 8
 export const PROJECT_MEMO_MAX = 4096
-const ordinals = <T>(values: readonly T[]) => new Map(values.map((v, i) => [v, i]))
-const SOURCE = ordinals<string>(SOURCES)
+const ordinals = <T>(values: readonly T[]) => new Map(values.map((v, i) => [v, i] as [T, number]))
 const KIND = ordinals(KINDS)
 const STATUS = ordinals(STATUSES)
 const TRANSITION = ordinals(TRANSITIONS)
@@ -48,14 +57,14 @@ const decide = (rules: CompiledRule[], m: MatchInput) => rules.filter((r) => r.c
 
 export function candidates(rules: { rules: CompiledRule[]; index: RuleIndex }, m: MatchInput): CompiledRule[] {
   const e = m.event
-  const s = SOURCE.get(e.source)
+  const index = rules.index
+  const s = index.sources.get(e.source)
   const k = KIND.get(e.kind)
   const st = STATUS.get(e.status)
   const t = TRANSITION.get(m.transition)
   // Not a value the event schema allows (a test's hand-made event): judged in full, not cached under a wrong slot.
   if (s === undefined || k === undefined || st === undefined || t === undefined || typeof e.finished !== 'boolean') return decide(rules.rules, m)
   const slot = (((s * KINDS.length + k) * STATUSES.length + st) * 2 + (e.finished ? 1 : 0)) * TRANSITIONS.length + t
-  const index = rules.index
   const list = (index.slots[slot] ??= decide(rules.rules, m))
   if (list.length < PROJECT_MEMO_MIN) return list
   const path = e.project.path

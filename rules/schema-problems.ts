@@ -4,6 +4,8 @@ import type { Problem } from './problems.js'
 import { platforms } from '../src/platforms/index.js'
 import { Defaults, Match, PeopleMatch, PersonEntry, Rule, RulesFile, targetSchemaOf } from './schema.js'
 import { didYouMean } from './suggest.js'
+import { FieldSpec, FIELD_NAMES, SourceAuth, SourceDef } from './source-schema.js'
+import { declaredSourceIds } from './sources.js'
 
 type Issue = z.core.$ZodIssue
 
@@ -78,7 +80,15 @@ function knownKeys(path: Path, data: unknown): string[] {
     // An unknown or missing type: every key some platform's target has.
     return schema ? keysOf(schema) : [...new Set(Object.values(platforms).flatMap((pl) => keysOf(pl.target as { shape: Record<string, unknown> })))]
   }
-  if (at === 'people.#') return keysOf(PersonEntry)
+  if (at === 'people.#') return [...keysOf(PersonEntry), ...declaredSourceIds(data)]
+  if (at === 'sources.#') return keysOf(SourceDef)
+  if (at === 'sources.#.fields') return [...FIELD_NAMES]
+  if (p[0] === 'sources' && p[2] === 'fields' && p.length === 4) return keysOf(FieldSpec)
+  if (at === 'sources.#.auth') {
+    const kind = valueAt(data, [...path, 'kind'])
+    const schema = SourceAuth.options.find((o) => o.shape.kind.value === kind)
+    return schema ? keysOf(schema) : ['kind']
+  }
   if (at === 'people_match') return keysOf(PeopleMatch)
   if (at === 'rules.#') return keysOf(Rule)
   if (at === 'rules.#.match') return keysOf(Match)

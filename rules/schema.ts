@@ -1,8 +1,9 @@
 import { z } from 'zod'
-import { SOURCES, adapters, type Source } from '../adapters/index.js'
-import { KINDS, STATUSES } from '../src/event.js'
+import { SOURCES, adapters } from '../adapters/index.js'
+import { KINDS, SourceName, STATUSES } from '../src/event.js'
 import { Locale } from '../src/locale.js'
 import { platforms, type PlatformName } from '../src/platforms/index.js'
+import { SourceDef } from './source-schema.js'
 
 /**
  * The rules file, as ops write it. `.strict()` everywhere: an unknown key is a typo, and a typo must be an error,
@@ -43,21 +44,35 @@ const platformIds = Object.fromEntries(
   }),
 ) as Record<PlatformName, z.ZodOptional<z.ZodString>>
 
-/** A person's user name on each CI source (`gitlab: …`, `github: …`): what a mention of its actor is matched by. */
-const sourceIds = Object.fromEntries(
-  SOURCES.map((name) => [name, z.string().optional().meta(d(`The person's ${adapters[name].label} user name, as its events name people (actor, culprits)`))]),
-) as Record<Source, z.ZodOptional<z.ZodString>>
+/**
+ * The sources a file may name (`source:` in a match, people's ids): the built-in ones and the ids of its own
+ * `sources:` (rules/load.ts reads those first and builds the schema for them). `'any'` is the JSON Schema's view:
+ * an editor does not know the file's sources, so any source name is allowed there and `check` says the rest.
+ */
+export type SourceIds = readonly string[] | 'any'
 
-export const PersonEntry = z
-  .object({
+/** A person's user name on each CI source (`gitlab: …`, `buildkite: …`): what a mention of its actor is matched by. */
+const sourceIds = (configured: readonly string[]) =>
+  Object.fromEntries([
+    ...SOURCES.map((name) => [name, z.string().optional().meta(d(`The person's ${adapters[name].label} user name, as its events name people (actor, culprits)`))]),
+    ...configured.map((id) => [id, z.string().optional().meta(d(`The person's user name on ${id} (a source of this file)`))]),
+  ]) as Record<string, z.ZodOptional<z.ZodString>>
+
+const personEntry = (ids: SourceIds) => {
+  const o = z.object({
     name: z.string().min(1),
-    ...sourceIds,
+    ...sourceIds(ids === 'any' ? [] : ids),
     emails: z.array(z.string()).optional().meta(d("Matched against GitLab's public e-mail (a confirmed one), and against commit authors' e-mails only with people_match.commit_emails")),
     mobile: z.string().optional(),
     ...platformIds,
   })
-  .strict()
-export type PersonEntry = z.infer<typeof PersonEntry>
+  return ids === 'any' ? o.catchall(z.string().meta(d('The user name on a source defined under sources: (its id)'))) : o.strict()
+}
+
+/** A person; the user-name keys of a file's own sources are typed as any other source's. */
+export const PersonEntry = personEntry([]) as unknown as z.ZodType<PersonFields & Record<string, unknown>> & { shape: Record<string, unknown> }
+type PersonFields = { name: string; emails?: string[]; mobile?: string } & { [K in PlatformName]?: string }
+export type PersonEntry = PersonFields & Partial<Record<string, unknown>>
 
 /**
  * What a mention may also be matched by, beyond the CI username and an e-mail the source vouches for (rules/people.ts).
@@ -78,46 +93,59 @@ const Pattern = z
   .min(1)
   .meta(d('Glob (`*` within a path segment, `**` across), /regex/ (RE2), or !pattern to exclude'))
 
-export const Match = z
-  .object({
-    source: oneOrMany(z.enum(SOURCES as [Source, ...Source[]])),
-    kind: oneOrMany(z.enum(KINDS)),
-    status: oneOrMany(z.enum(STATUSES)),
-    project: oneOrMany(Pattern),
-    branch: oneOrMany(Pattern),
-    tag: oneOrMany(Pattern),
-    ref: oneOrMany(Pattern).meta(d('The branch, the tag, or a deployment\'s ref, whichever the event has')),
-    environment: oneOrMany(Pattern),
-    name: oneOrMany(Pattern),
-    actor: oneOrMany(Pattern),
-    transition: oneOrMany(z.enum(['broken', 'fixed', 'still_failing', 'first'])),
-    finished: z.boolean().meta(d('true: only events after which nothing more happens to the run')),
-  })
-  .partial()
-  .strict()
+const sourceName = (ids: SourceIds) =>
+  ids === 'any'
+    ? z.union([z.enum(SOURCES as [string, ...string[]]), SourceName.meta(d('The id of a source under sources:'))])
+    : z.enum([...SOURCES, ...ids] as [string, ...string[]])
+
+const match = (ids: SourceIds) =>
+  z
+    .object({
+      source: oneOrMany(sourceName(ids)),
+      kind: oneOrMany(z.enum(KINDS)),
+      status: oneOrMany(z.enum(STATUSES)),
+      project: oneOrMany(Pattern),
+      branch: oneOrMany(Pattern),
+      tag: oneOrMany(Pattern),
+      ref: oneOrMany(Pattern).meta(d('The branch, the tag, or a deployment\'s ref, whichever the event has')),
+      environment: oneOrMany(Pattern),
+      name: oneOrMany(Pattern),
+      actor: oneOrMany(Pattern),
+      transition: oneOrMany(z.enum(['broken', 'fixed', 'still_failing', 'first'])),
+      finished: z.boolean().meta(d('true: only events after which nothing more happens to the run')),
+    })
+    .partial()
+    .strict()
+export const Match = match([])
 export type Match = z.infer<typeof Match>
 
-export const Rule = z
-  .object({
-    name: z.string().min(1),
-    match: Match.optional().meta(d('Every key must hold; a list is any of; no match = every event')),
-    notify: z.array(z.string().min(1)).min(1).meta(d('Target names (keys of targets)')),
-    /** Roles (`author`, `actor`, `culprits`), names from `people`, or `all`. */
-    mention: z.array(z.string().min(1)).optional().meta(d('author, actor, culprits, all, or names from people')),
-    continue: z.boolean().default(false).meta(d('Keep walking the rules after this one matched')),
-    /** Overrides the built-in message; Mustache (logic-less), the event's fields are its data. */
-    template: z.object({ title: z.string().optional(), body: z.string().optional() }).strict().optional(),
-  })
-  .strict()
+const rule = (ids: SourceIds) =>
+  z
+    .object({
+      name: z.string().min(1),
+      match: match(ids).optional().meta(d('Every key must hold; a list is any of; no match = every event')),
+      notify: z.array(z.string().min(1)).min(1).meta(d('Target names (keys of targets)')),
+      /** Roles (`author`, `actor`, `culprits`), names from `people`, or `all`. */
+      mention: z.array(z.string().min(1)).optional().meta(d('author, actor, culprits, all, or names from people')),
+      continue: z.boolean().default(false).meta(d('Keep walking the rules after this one matched')),
+      /** Overrides the built-in message; Mustache (logic-less), the event's fields are its data. */
+      template: z.object({ title: z.string().optional(), body: z.string().optional() }).strict().optional(),
+    })
+    .strict()
+export const Rule = rule([])
 export type Rule = z.infer<typeof Rule>
 
-export const RulesFile = z
-  .object({
-    defaults: Defaults.default({ locale: 'zh-CN', timezone: 'Asia/Shanghai' }),
-    targets: z.record(z.string(), Target).meta(d('Group robots, by the name rules use in notify')),
-    people: z.array(PersonEntry).default([]).meta(d('Who is who across CI systems and chat, for @-mentions')),
-    people_match: PeopleMatch.default({ names: false, commit_emails: false }),
-    rules: z.array(Rule).default([]).meta(d('Walked top to bottom; the first match stops unless it says continue: true')),
-  })
-  .strict()
-export type RulesFile = z.infer<typeof RulesFile>
+/** The rules file's schema for a file whose `sources:` have these ids (`'any'`: the JSON Schema for editors). */
+export const rulesFileSchema = (ids: SourceIds) =>
+  z
+    .object({
+      defaults: Defaults.default({ locale: 'zh-CN', timezone: 'Asia/Shanghai' }),
+      targets: z.record(z.string(), Target).meta(d('Group robots, by the name rules use in notify')),
+      sources: z.array(SourceDef).default([]).meta(d('CI sources defined without code, each at POST /webhooks/<id> (docs/rules.md, "sources")')),
+      people: z.array(personEntry(ids)).default([]).meta(d('Who is who across CI systems and chat, for @-mentions')),
+      people_match: PeopleMatch.default({ names: false, commit_emails: false }),
+      rules: z.array(rule(ids)).default([]).meta(d('Walked top to bottom; the first match stops unless it says continue: true')),
+    })
+    .strict()
+export const RulesFile = rulesFileSchema([])
+export type RulesFile = Omit<z.infer<typeof RulesFile>, 'people'> & { people: PersonEntry[] }

@@ -3,12 +3,15 @@ import { platformOf } from '../src/platforms/index.js'
 import type { Target } from './schema.js'
 
 /**
- * Secret values a rules file brings, for redaction: each robot webhook URL whole, its query values (where DingTalk
+ * Secret values a rules file brings, for redaction: its sources' secrets, each robot webhook URL whole, its query values (where DingTalk
  * and WeCom carry their credential), the path credential of a platform that keeps it there (Feishu, Slack), and what each
  * platform adds (a signing secret). The logger asks for them on every line.
  */
 export function rulesSecrets(rules: CompiledRules | undefined): string[] {
-  return rules ? Object.values(rules.targets).flatMap(targetSecrets) : []
+  if (!rules) return []
+  // A configured source's secret (its secret_env's value) is one too.
+  const sources = Object.values(rules.sources ?? {}).flatMap((s) => (s.secret ? [s.secret] : []))
+  return [...Object.values(rules.targets).flatMap(targetSecrets), ...sources]
 }
 
 /** One target's secret values (see rulesSecrets); e.g. to scrub a robot's errmsg before it is stored or shown. */

@@ -36,11 +36,17 @@ export function verifyCredential(c: Credential, req: RawRequest, secret: string)
 
 /** Basic credentials: the password, or the username when the URL had only `token@host`. */
 function basicCredential(req: RequestHead): string | undefined {
+  const pair = basicPair(req)
+  if (!pair) return undefined
+  if (pair.password === undefined) return pair.user
+  return pair.password !== '' ? pair.password : pair.user
+}
+
+/** The user name and password of an `Authorization: Basic …` header (no colon: a user name alone), if it has one. */
+export function basicPair(req: RequestHead): { user: string; password?: string } | undefined {
   const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.get('authorization') ?? '')
   if (!m) return undefined
   const decoded = Buffer.from(m[1], 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
-  if (colon < 0) return decoded
-  const password = decoded.slice(colon + 1)
-  return password !== '' ? password : decoded.slice(0, colon)
+  return colon < 0 ? { user: decoded } : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
 }

@@ -21,11 +21,12 @@ export const isIgnored = (r: ParsedEvent | Ignored): r is Ignored => 'ignored' i
  * follow from it (adapters/common/credential.ts), and so that a source defined without code can say the same.
  * - `token`: the secret itself, echoed in a header, a query parameter and/or HTTP Basic credentials (the password, or
  *   the user name when there is no password); any one of them right is enough.
- * - `hmac`: a MAC of the raw body keyed by the secret, in a header, written `prefix` + hex digest.
+ * - `hmac`: a MAC of the raw body keyed by the secret, in a header, written `prefix` + digest. (A source defined in
+ *   the rules file may sign more shapes, rules/source-auth.ts; its credential then describes, its verify decides.)
  */
 export type Credential =
   | { kind: 'token'; header?: string; query?: string; basic?: boolean }
-  | { kind: 'hmac'; header: string; algorithm: 'sha256'; encoding: 'hex'; prefix?: string }
+  | { kind: 'hmac'; header: string; algorithm: 'sha1' | 'sha256' | 'sha512'; encoding: 'hex' | 'base64'; prefix?: string }
 
 /**
  * How a source's secret is checked, so a request without the right one costs us as little as possible: `head` (a
