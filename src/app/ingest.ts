@@ -1,14 +1,15 @@
 import { HTTPException } from 'hono/http-exception'
 import { ZodError } from 'zod'
-import { adapters, toEvent, type Source } from '../../adapters/index.js'
+import { toEvent, type Source } from '../../adapters/index.js'
 import { checkMediaType } from '../../adapters/common/media-type.js'
-import { isIgnored, type RawRequest, type RequestHead } from '../../adapters/common/types.js'
+import { isIgnored, type Adapter, type RawRequest, type RequestHead } from '../../adapters/common/types.js'
 import type { CommonEvent } from '../event.js'
 import type { AppDeps } from './deps.js'
 import { AuthError, BusyError, PayloadError, TooLargeError, UnavailableError, UnsupportedMediaError } from '../errors.js'
 import { newEventId } from '../ids.js'
 import { pipelineKey } from '../../rules/pipeline-key.js'
 import { route } from '../../rules/route.js'
+import { nativeSource, type ServedSource } from './source-of.js'
 
 /** What became of one webhook that was not rejected. Rejections are thrown as typed HTTP errors (4xx/503). */
 export type IngestOutcome =
@@ -40,15 +41,15 @@ export type IngestOptions = {
  * query → body, within BODY_LIMIT and the bytes in flight → signature over the body (when that is how the source signs) → parse into a
  * common event → dedupe, route and store in one transaction → wake the worker. A request without the right
  * credential costs no body read when it can be told from the head, and nothing is parsed or stored before the secret
- * is checked; the event is committed before this resolves (a 202 is durable). One log line per webhook.
+ * is checked; the event is committed before this resolves (a 202 is durable). One log line per webhook. A source
+ * defined in the rules file (src/app/source-of.ts) goes the same way, with its adapter and its secret.
  */
-export async function ingest(deps: Deps, source: Source, incoming: IncomingWebhook, o: IngestOptions = {}): Promise<IngestOutcome> {
+export async function ingest(deps: Deps, served: Source | ServedSource, incoming: IncomingWebhook, o: IngestOptions = {}): Promise<IngestOutcome> {
+  const { name: source, adapter, secret } = typeof served === 'string' ? nativeSource(deps.settings, served) : served
   let event: CommonEvent | undefined
   try {
-    const adapter = adapters[source]
     checkMediaType(adapter.mediaTypes, incoming.headers.get('content-type'))
     if ((incoming.declaredLength ?? 0) > deps.settings.bodyLimit) throw new TooLargeError(deps.settings.bodyLimit)
-    const secret = deps.settings.secrets[source]
     const head: RequestHead = { headers: incoming.headers, query: incoming.query }
     if (secret) {
       if (!adapter.auth.present(head)) throw new AuthError(adapter.auth.missing)
@@ -58,7 +59,7 @@ export async function ingest(deps: Deps, source: Source, incoming: IncomingWebho
     if (secret && adapter.auth.in === 'body' && !adapter.verify(raw, secret)) throw new AuthError(adapter.auth.wrong)
 
     const now = o.now ?? new Date()
-    const parsed = parse(deps, source, raw, now)
+    const parsed = parse(deps, adapter, raw, now)
     if (isIgnored(parsed)) {
       deps.metrics.eventsIgnored.inc({ source })
       deps.log.info({ source, outcome: 'ignored', reason: parsed.ignored }, 'webhook ignored')
@@ -95,9 +96,10 @@ export async function ingest(deps: Deps, source: Source, incoming: IncomingWebho
 }
 
 /** The adapter's parse; it must throw PayloadError, and anything else it throws on odd input is still a 400. */
-function parse(deps: Deps, source: Source, raw: RawRequest, now: Date) {
+function parse(deps: Deps, adapter: Adapter, raw: RawRequest, now: Date) {
+  const source = adapter.name
   try {
-    return toEvent(source, raw, { id: newEventId(now), now })
+    return toEvent(adapter, raw, { id: newEventId(now), now })
   } catch (err) {
     if (err instanceof HTTPException) throw err
     if (err instanceof ZodError) {

@@ -121,7 +121,7 @@ export async function run(argv: string[]): Promise<number> {
   })
 
   log.info({ host: settings.host, port, version, rulesFile: settings.rulesFile, dryRun: settings.dryRun }, 'listening')
-  process.stderr.write(banner({ settings, port, version, rulesFile: display(settings.rulesFile), example, examplePayload: display(join(root, 'examples/gitlab-deployment-production-failed.json')) }))
+  process.stderr.write(banner({ settings, port, version, rulesFile: display(settings.rulesFile), example, examplePayload: display(join(root, 'examples/gitlab-deployment-production-failed.json')), configured: rules.current.sources }))
   return -1
 }
 

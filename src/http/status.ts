@@ -49,10 +49,12 @@ export async function status(deps: AppDeps) {
     },
     queue: { depth: q.pending + q.retrying, pending: q.pending, retrying: q.retrying, oldest_pending_at: q.oldestPendingAt ?? null },
     dead_letters: q.dead,
-    // Per source: how its webhooks are authenticated now (a token, a signature over the body, or open).
-    inbound: Object.fromEntries(
-      SOURCES.map((n) => [n, deps.settings.secrets[n] ? (adapters[n].auth.credential.kind === 'hmac' ? 'signature' : 'token') : 'open']),
-    ),
+    // Per source, built-in or defined in the rules file: how its webhooks are authenticated now (a token, a
+    // signature over the body, or open).
+    inbound: Object.fromEntries([
+      ...SOURCES.map((n) => [n, deps.settings.secrets[n] ? (adapters[n].auth.credential.kind === 'hmac' ? 'signature' : 'token') : 'open']),
+      ...Object.entries(compiled.sources).map(([n, s]) => [n, s.secret ? s.inbound : 'open']),
+    ]),
     targets,
   }
 }

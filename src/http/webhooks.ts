@@ -1,12 +1,13 @@
 import { Hono, type Context } from 'hono'
 import type { AppDeps } from '../app/deps.js'
-import { isSource, SOURCES, type Source } from '../../adapters/index.js'
 import { ingest, type IncomingWebhook } from '../app/ingest.js'
+import { sourceNames, sourceOf } from '../app/source-of.js'
 import { bodyBudget, type Claim } from './body-budget.js'
 import { declaredLength, decodeUtf8, readBody } from './read-body.js'
 
 /**
- * `POST /webhooks/:source`: 202 { event_id } · 200 { ignored } · 200 { duplicate, event_id }. Rejections are typed
+ * `POST /webhooks/:source`, for a built-in source or one the running rules file defines (looked up per request: a
+ * reload adds and removes endpoints; a name that is neither is a 404): 202 { event_id } · 200 { ignored } · 200 { duplicate, event_id }. Rejections are typed
  * errors (400/401/413/415/503) answered by src/http/on-error.ts. Any other method is a 405 naming POST.
  */
 export function webhooks(deps: AppDeps): Hono {
@@ -14,12 +15,12 @@ export function webhooks(deps: AppDeps): Hono {
   // One budget per source for the bytes of the bodies it is receiving at once (IN_FLIGHT_LIMIT). Per source: a
   // source whose secret is checked from the head (GitLab, Jenkins) claims bytes only once the secret is right, so a
   // stranger's stalled uploads to another source, whose signature needs the body, cannot starve it.
-  const budgets = new Map<Source, ReturnType<typeof bodyBudget>>()
-  const budgetOf = (s: Source) => budgets.get(s) ?? budgets.set(s, bodyBudget(deps.settings.inFlightLimit)).get(s)!
+  const budgets = new Map<string, ReturnType<typeof bodyBudget>>()
+  const budgetOf = (s: string) => budgets.get(s) ?? budgets.set(s, bodyBudget(deps.settings.inFlightLimit)).get(s)!
   app.post('/:source', async (c) => {
-    const source = c.req.param('source')
-    if (!isSource(source)) return unknownSource(c)
-    const claim = budgetOf(source).claim()
+    const source = sourceOf(deps, c.req.param('source'))
+    if (!source) return unknownSource(c, deps)
+    const claim = budgetOf(source.name).claim()
     let r
     try {
       r = await ingest(deps, source, incoming(c.req.raw, deps.settings.bodyLimit, claim), { client: clientAddress(c) })
@@ -36,7 +37,7 @@ export function webhooks(deps: AppDeps): Hono {
     }
   })
   app.all('/:source', (c) => {
-    if (!isSource(c.req.param('source'))) return unknownSource(c)
+    if (!sourceOf(deps, c.req.param('source'))) return unknownSource(c, deps)
     return c.json({ error: `use POST: ${c.req.method} is not how a CI sends a webhook` }, 405, { allow: 'POST' })
   })
   return app
@@ -52,8 +53,8 @@ function incoming(req: Request, bodyLimit: number, claim: Claim): IncomingWebhoo
   }
 }
 
-const unknownSource = (c: Context) =>
-  c.json({ error: `unknown source "${c.req.param('source')!.slice(0, 50)}"; use one of ${SOURCES.join(', ')}` }, 404)
+const unknownSource = (c: Context, deps: AppDeps) =>
+  c.json({ error: `unknown source "${c.req.param('source')!.slice(0, 50)}"; use one of ${sourceNames(deps.rules.current).join(', ')}` }, 404)
 
 /** The peer's address as the socket has it (@hono/node-server passes the Node request as `incoming`); none in tests
  * that call app.request(). */
