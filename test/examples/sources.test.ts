@@ -7,6 +7,8 @@ import { readPayload } from '../../adapters/from-file.js'
 import { toEvent } from '../../adapters/index.js'
 import type { RawRequest } from '../../adapters/common/types.js'
 import { parseRules } from '../../rules/load.js'
+import { createApp } from '../../src/http/server.js'
+import { testDeps } from '../helpers/deps.js'
 
 /**
  * The ready definitions in examples/sources/: each file checks clean, authenticates a request signed the way its CI
@@ -17,19 +19,19 @@ import { parseRules } from '../../rules/load.js'
 const DIR = 'examples/sources'
 const NOW = Date.parse('2026-01-01T00:00:00.000Z')
 const hex = (secret: string, text: string) => createHmac('sha256', secret).update(text, 'utf8').digest('hex')
+const SECRET = 'example-secret-0123456789'
+/** Buildkite: `X-Buildkite-Signature: timestamp=T,signature=hex(HMAC-SHA256(token, "T.<body>"))`. */
+const buildkiteHeader = (body: string, ts: number, secret = SECRET) => ({ 'X-Buildkite-Signature': `timestamp=${ts},signature=${hex(secret, `${ts}.${body}`)}` })
 
-/** What the CI adds to a request to prove it is the CI, given the raw body and the shared secret. */
-type Sign = (body: string, secret: string) => { headers?: Record<string, string>; query?: Record<string, string> }
+/** What the CI adds to a request to prove it is the CI, given the raw body, the shared secret and its clock (Unix s). */
+type Sign = (body: string, secret: string, nowS?: number) => { headers?: Record<string, string>; query?: Record<string, string> }
 const inQuery: Sign = (_b, secret) => ({ query: { token: secret } })
 
 const EXAMPLES: Array<{ id: string; secretEnv: string; sign: Sign; bodySigned: boolean }> = [
   {
     id: 'buildkite',
     secretEnv: 'BUILDKITE_WEBHOOK_TOKEN',
-    sign: (body, secret) => {
-      const ts = String(NOW / 1000)
-      return { headers: { 'X-Buildkite-Signature': `timestamp=${ts},signature=${hex(secret, `${ts}.${body}`)}` } }
-    },
+    sign: (body, secret, nowS = NOW / 1000) => ({ headers: buildkiteHeader(body, nowS, secret) }),
     bodySigned: true,
   },
   {
@@ -55,7 +57,6 @@ const EXAMPLES: Array<{ id: string; secretEnv: string; sign: Sign; bodySigned: b
   { id: 'yunxiao', secretEnv: 'YUNXIAO_NOTIFY_TOKEN', sign: inQuery, bodySigned: false },
 ]
 
-const SECRET = 'example-secret-0123456789'
 const env = Object.fromEntries(EXAMPLES.map((e) => [e.secretEnv, SECRET]))
 const load = (id: string) => parseRules(readFileSync(join(DIR, `${id}.yaml`), 'utf8'), { file: `${DIR}/${id}.yaml`, env, now: () => NOW })
 
@@ -98,6 +99,27 @@ describe.each(EXAMPLES)('examples/sources/$id.yaml', ({ id, sign, bodySigned }) 
     await expect(JSON.stringify(event, null, 2) + '\n').toMatchFileSnapshot(`../../${DIR}/${id}.event.json`)
   })
 
+  it('over HTTP: 202, the same delivery again 200 {duplicate}, without the credential 401', async () => {
+    const deps = await testDeps({ rulesYaml: readFileSync(join(DIR, `${id}.yaml`), 'utf8'), env })
+    try {
+      const app = createApp(deps)
+      const req = request()
+      // Signed at the server's own clock, as the CI would: Buildkite's max_skew is measured against it.
+      const at = sign(req.body, SECRET, Math.floor(Date.now() / 1000))
+      const post = (s: ReturnType<Sign>) => {
+        const r = signed(req, s)
+        return app.request(`/webhooks/${id}${r.query.size ? `?${r.query}` : ''}`, { method: 'POST', headers: r.headers, body: r.body })
+      }
+      const first = await post(at)
+      expect(first.status, await first.clone().text()).toBe(202)
+      const again = await post(at)
+      expect([again.status, await again.json()]).toMatchObject([200, { duplicate: true }])
+      expect((await post({})).status).toBe(401)
+    } finally {
+      await deps.close()
+    }
+  })
+
   // Pending: `ci-notify test --cases` (src/commands/test/cases.ts) takes only built-in sources so far.
   it.todo('routes and renders its golden cases as recorded')
 })
@@ -105,8 +127,7 @@ describe.each(EXAMPLES)('examples/sources/$id.yaml', ({ id, sign, bodySigned }) 
 it('Buildkite: a signature older than max_skew is refused, even with the right secret', () => {
   const { adapter } = load('buildkite').sources.buildkite
   const req = readPayload(adapter, join(DIR, 'buildkite.json'), [])
-  const ts = String(NOW / 1000 - 6 * 60)
-  const old = signed(req, { headers: { 'X-Buildkite-Signature': `timestamp=${ts},signature=${hex(SECRET, `${ts}.${req.body}`)}` } })
+  const old = signed(req, { headers: buildkiteHeader(req.body, NOW / 1000 - 6 * 60) })
   expect(adapter.verify(old, SECRET)).toBe(false)
 })
 
