@@ -6,6 +6,7 @@ import type { Rule, RulesFile, Target } from './schema.js'
 import { crossCheck } from './cross-check.js'
 import { emptyIndex, type RuleIndex } from './rule-index.js'
 import { compileSources, declaredSourceIds, type ConfiguredSource, type SourceOptions } from './sources.js'
+import { checkIntervalNames, compileIntervals } from './time-interval.js'
 
 export type NamedTarget = Target & { name: string }
 
@@ -38,9 +39,12 @@ export function compile(config: RulesFile, file: string, problems: Problem[], o:
   const unset: string[] = []
   const sources = compileSources(config.sources, o, problems, unset)
   const targets = Object.fromEntries(Object.entries(config.targets).map(([name, t]) => [name, { ...t, name }]))
+  const intervals = compileIntervals(config.time_intervals, config.defaults.timezone, problems)
   const rules = config.rules.map((r, index): CompiledRule => {
     const asked = r.mention ?? []
     const conditions = compileMatch(r.match, ['rules', index, 'match'], problems)
+    const mute = checkIntervalNames(r.mute_time_intervals, intervals, ['rules', index, 'mute_time_intervals'], problems)
+    const active = checkIntervalNames(r.active_time_intervals, intervals, ['rules', index, 'active_time_intervals'], problems)
     return {
       name: r.name,
       index,
@@ -51,6 +55,7 @@ export function compile(config: RulesFile, file: string, problems: Problem[], o:
       all: asked.includes('all'),
       continue: r.continue,
       ...(r.template && { template: r.template }),
+      ...((mute.length || active.length) && { muting: { mute, active, catchUp: r.catch_up ?? 'digest' } }),
     }
   })
   const people = buildDirectory(config.people, config.people_match, ids)

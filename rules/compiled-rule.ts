@@ -1,3 +1,4 @@
+import type { Muting } from './hold.js'
 import type { Condition } from './match.js'
 import type { Rule } from './schema.js'
 
@@ -15,4 +16,6 @@ export type CompiledRule = {
   all: boolean
   continue: boolean
   template?: Rule['template']
+  /** Its time intervals; absent when it has none (most rules: routing then skips the clock entirely). */
+  muting?: Muting
 }

@@ -5,6 +5,7 @@ import { mentionsFor, unionMentions } from './people.js'
 import { compare } from './transition.js'
 import { matchInput, type Condition, type MatchInput } from './match.js'
 import { candidates } from './rule-index.js'
+import { holdOf } from './hold.js'
 import type { PipelineState, TargetRoute } from '../src/routing.js'
 
 /** Every condition of the rule, the index aside: what `ci-notify test` judges by, and what the index must agree with. */
@@ -17,10 +18,11 @@ function holdsAll(conditions: Condition[], m: MatchInput): boolean {
 
 /**
  * Pure: the rules walked top to bottom, the first match stops unless it says `continue`. A target reached by several
- * rules gets one route with the union of their mentions. Returns the pipeline's new state when the event finished a
- * run that is not older than `prev`.
+ * rules gets one route with the union of their mentions; it is held (time intervals, rules/hold.ts) only when every
+ * one of those rules is muted at `at` (the event's arrival), with the first one's hold. Returns the pipeline's new
+ * state when the event finished a run that is not older than `prev`.
  */
-export function route(event: CommonEvent, rules: CompiledRules, prev: PipelineState | undefined): Decision {
+export function route(event: CommonEvent, rules: CompiledRules, prev: PipelineState | undefined, at = Date.parse(event.received_at)): Decision {
   const { transition, state } = compare(event, prev)
   const input = matchInput(event, transition)
   const matched: string[] = []
@@ -30,11 +32,14 @@ export function route(event: CommonEvent, rules: CompiledRules, prev: PipelineSt
     if (!holdsAll(rule.residual, input)) continue
     matched.push(rule.name)
     const mentions = mentionsFor(rules.people, event, rule.mention)
+    const hold = rule.muting && holdOf(rule.muting, at)
     for (const target of rule.notify) {
       let t = byTarget.get(target)
       if (!t) {
-        t = { target, rules: [], mentions: [], all: false, ...(rule.template && { template: rule.template }) }
+        t = { target, rules: [], mentions: [], all: false, ...(rule.template && { template: rule.template }), ...(hold && { hold }) }
         byTarget.set(target, t)
+      } else if (!hold) {
+        delete t.hold
       }
       t.rules.push(rule.name)
       t.all ||= rule.all

@@ -119,6 +119,32 @@ const match = (ids: SourceIds) =>
 export const Match = match([])
 export type Match = z.infer<typeof Match>
 
+/** One of Alertmanager's time_intervals entries (prometheus/alertmanager timeinterval): every field given must hold. */
+const Ranges = (what: string) => z.array(z.union([z.string(), z.number().int()])).min(1).meta(d(what))
+export const TimeInterval = z
+  .object({
+    times: z
+      .array(z.object({ start_time: z.string(), end_time: z.string() }).strict())
+      .min(1)
+      .optional()
+      .meta(d('HH:MM ranges, end excluded; 24:00 ends a day; a start after the end wraps past midnight (22:00 to 08:00)')),
+    weekdays: Ranges('monday … sunday, or ranges such as monday:friday (saturday:sunday wraps)').optional(),
+    days_of_month: Ranges('1 … 31, or -1 (the last day) … -31, or ranges such as 1:5, -3:-1').optional(),
+    months: Ranges('january … december or 1 … 12, or ranges such as 1:3, june:august').optional(),
+    years: Ranges('2026, or ranges such as 2026:2027').optional(),
+    location: z.string().optional().meta(d('IANA time zone the times and days are read in (Asia/Shanghai, UTC); default defaults.timezone')),
+  })
+  .strict()
+export type TimeInterval = z.infer<typeof TimeInterval>
+
+export const NamedTimeInterval = z
+  .object({
+    name: z.string().min(1),
+    time_intervals: z.array(TimeInterval).min(1).meta(d('Any of these; an empty entry ({}) is all the time')),
+  })
+  .strict()
+export type NamedTimeInterval = z.infer<typeof NamedTimeInterval>
+
 const rule = (ids: SourceIds) =>
   z
     .object({
@@ -130,6 +156,12 @@ const rule = (ids: SourceIds) =>
       continue: z.boolean().default(false).meta(d('Keep walking the rules after this one matched')),
       /** Overrides the built-in message; Mustache (logic-less), the event's fields are its data. */
       template: z.object({ title: z.string().optional(), body: z.string().optional() }).strict().optional(),
+      mute_time_intervals: z.array(z.string().min(1)).min(1).optional().meta(d('Names from time_intervals: while any holds, deliveries are held (or dropped), not sent')),
+      active_time_intervals: z.array(z.string().min(1)).min(1).optional().meta(d('Names from time_intervals: outside all of them, deliveries are held (or dropped), not sent')),
+      catch_up: z
+        .enum(['digest', 'drop'])
+        .optional()
+        .meta(d('What a time interval held becomes at its end: one digest per target (digest, the default) or nothing (drop)')),
     })
     .strict()
 export const Rule = rule([])
@@ -144,6 +176,7 @@ export const rulesFileSchema = (ids: SourceIds) =>
       sources: z.array(SourceDef).default([]).meta(d('CI sources defined without code, each at POST /webhooks/<id> (docs/rules.md, "sources")')),
       people: z.array(personEntry(ids)).default([]).meta(d('Who is who across CI systems and chat, for @-mentions')),
       people_match: PeopleMatch.default({ names: false, commit_emails: false }),
+      time_intervals: z.array(NamedTimeInterval).default([]).meta(d("Named times (quiet hours, working hours), in Alertmanager's syntax, for a rule's mute_time_intervals and active_time_intervals")),
       rules: z.array(rule(ids)).default([]).meta(d('Walked top to bottom; the first match stops unless it says continue: true')),
     })
     .strict()

@@ -49,6 +49,22 @@ export type TargetRoute = {
   all: boolean
   /** The first matching rule's template, if it has one. */
   template?: { title?: string; body?: string }
+  /** Every rule that sent the event here was muted by its time intervals then: not sent now (rules/hold.ts). */
+  hold?: Hold
+}
+
+/**
+ * A delivery held by a rule's time intervals (quiet hours): stored `held` (or `dropped`), never sent itself; at
+ * `until` its target gets one catch-up digest of everything held in the same `window`, unless `catch_up` is `drop`.
+ */
+export type Hold = {
+  /** Epoch ms: the first moment the rule is not muted any more. */
+  until: number
+  /** The mute interval's name, or "outside <active intervals>". */
+  reason: string
+  /** `interval:<reason>@<ISO until>`: what the catch-up claims and sums up (Delivery.muted_by, catch_up_of). */
+  window: string
+  catch_up: 'digest' | 'drop'
 }
 
 /** The routing decision stored with each event (visible in GET /api/events/:id). */

@@ -81,6 +81,8 @@ export async function ingest(deps: Deps, served: Source | ServedSource, incoming
       return { outcome: 'duplicate', event_id: res.event_id }
     }
     deps.metrics.eventsReceived.inc({ source, kind: e.kind, status: e.status })
+    // Held or dropped by a rule's time intervals: settled here, so counted here (the worker never sees them).
+    for (const t of res.routing.targets) if (t.hold) deps.metrics.deliveries.inc({ target: t.target, result: t.hold.catch_up === 'drop' ? 'dropped' : 'held' })
     deps.log.info({ ...fields, outcome: 'accepted', targets: res.routing.targets.map((t) => t.target) }, 'webhook accepted')
     deps.wake()
     return { outcome: 'accepted', event_id: res.event_id }

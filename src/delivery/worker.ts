@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './clock.js'
 import { RateLimit } from './rate-limit.js'
 import { step, type StepEnv } from './step.js'
 import { SilenceBook } from '../silences/book.js'
+import { HeldWindows } from './held-windows.js'
 
 export type WorkerDeps = Omit<AppDeps, 'wake' | 'workerAlive'> & {
   clock?: Clock
@@ -50,6 +51,7 @@ export class Worker {
   private readonly servedSinceStart = new Set<string>()
   private readonly abort = new AbortController()
   private readonly silences: SilenceBook
+  private readonly windows: HeldWindows
   private seeded: Promise<void> = Promise.resolve()
   private running = false
   private stopping = false
@@ -64,6 +66,7 @@ export class Worker {
     this.clock = deps.clock ?? systemClock
     this.renderers = deps.renderers ?? builtInRenderers
     this.silences = new SilenceBook(deps.store, deps.log)
+    this.windows = new HeldWindows(deps.store)
     this.senders = deps.senders ?? createSenders({ timeoutMs: deps.settings.deliveryTimeoutMs, dispatcher: deps.dispatcher, now: () => this.clock.now() })
   }
 
@@ -173,6 +176,7 @@ export class Worker {
     await this.seeded
     const now = this.clock.now()
     await this.silences.refresh(now)
+    await this.windows.refresh(now)
     await this.queueCatchUps(now)
     // (The queue gauges are read from the store when /metrics is scraped, not on every tick of this hot loop.)
     // Every target with something due, however long another robot's queue is: one robot down with thousands queued
@@ -190,14 +194,19 @@ export class Worker {
   }
 
   /**
-   * Silences that ended with a catch-up to send: claim each in the store (one replica wins; the others get nothing)
-   * and queue its digests as deliveries, which the pass below then sends like any other.
+   * Silences and time intervals' windows that ended with a catch-up to send: claim each in the store (one replica
+   * wins; the others get nothing) and queue its digests as deliveries, which the pass below then sends like any other.
    */
   private async queueCatchUps(now: number): Promise<void> {
     for (const id of this.silences.catchUpsDue(now)) {
       const targets = await this.deps.store.queueCatchUp(id, now)
       this.silences.changed()
       if (targets.length) this.deps.log.info({ silence: id, targets }, 'silence ended: catch-up digests queued')
+    }
+    for (const id of this.windows.due(now)) {
+      const targets = await this.deps.store.queueCatchUp(id, now)
+      this.windows.changed()
+      if (targets.length) this.deps.log.info({ window: id, targets }, 'time interval ended: catch-up digests queued')
     }
   }
 
@@ -219,6 +228,9 @@ export class Worker {
     // A silence that starts or ends: its catch-up is due, or what it held back may go.
     const change = this.silences.nextChange(now)
     if (change !== undefined) at = Math.min(at, change)
+    // A time interval's window that ends: its catch-up is due.
+    const end = this.windows.nextEnd(now)
+    if (end !== undefined) at = Math.min(at, end)
     if (at >= this.timerAt && this.timerAt > now) return
     this.cancelTimer?.()
     this.timerAt = at

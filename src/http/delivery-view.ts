@@ -15,7 +15,9 @@ export function deliveryView(d: Delivery) {
     next_attempt_at: d.status === 'pending' || d.status === 'retrying' ? new Date(d.next_attempt_at).toISOString() : null,
     sent_at: d.sent_at ?? null,
     digest_of: d.digest_of ?? null,
-    silenced_by: d.muted_by ?? null,
+    silenced_by: d.status === 'silenced' ? (d.muted_by ?? null) : null,
+    // Held (or dropped) by a rule's time intervals: the window its catch-up sums up, and when that window ends.
+    held: (d.status === 'held' || d.status === 'dropped') && d.muted_by !== undefined ? { window: d.muted_by, until: new Date(d.next_attempt_at).toISOString() } : null,
     catch_up_of: d.catch_up_of ?? null,
     rules: d.route.rules,
   }

@@ -16,13 +16,15 @@ const pipelineOf = (e: CommonEvent): string =>
   [e.source, e.kind, e.project.path, e.tag ?? e.branch ?? e.ref ?? '', e.name ?? '', e.kind === 'deploy' ? (e.environment ?? e.deployment?.environment ?? '') : ''].join('|')
 
 /**
- * One message for what a mute held back from one target: "while muted: 7 events, 2 still failing", then the newest
+ * One message for what a mute held back from one target: "while muted: 7 events, 2 still failing" (for a time
+ * interval "during night: …", or "outside working-hours: …"), then the newest
  * event of each pipeline whose last held run failed (all pipelines' newest when none still fails), shortened with
  * "…and N more" until it fits one message. `held` is in arrival order (possibly only the newest of `total`).
  * No mentions: the people were not @-ed while muted, and a summary is no moment to wake them all at once.
  */
-export function catchUp(held: RenderInput[], total: number, composer: Composer, fallback: RenderInput['target'], locale: RenderInput['locale']): RobotMessage[] {
-  const t = strings[held[0]?.locale ?? locale]
+export function catchUp(held: RenderInput[], o: { total: number; target: RenderInput['target']; locale: RenderInput['locale']; during?: string }, composer: Composer): RobotMessage[] {
+  const { total, target: fallback, during } = o
+  const t = strings[held[0]?.locale ?? o.locale]
   const newest = new Map<string, RenderInput>()
   for (const i of held) {
     const key = pipelineOf(i.event)
@@ -34,7 +36,7 @@ export function catchUp(held: RenderInput[], total: number, composer: Composer, 
   const shown = failing.length ? failing : latest
   const c: Content = {
     tone: shown.length ? tone(shown) : 'muted',
-    headline: t.catchUpTitle(total, failing.length),
+    headline: t.catchUpTitle(total, failing.length, during),
     subject: [],
     blocks: shown.length ? [{ kind: 'list', id: 'events', heading: '', items: shown.map(line) }] : [],
     t,

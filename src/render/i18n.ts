@@ -40,7 +40,8 @@ export type Strings = {
   truncated: string
   digestTitle(n: number): string
   /** The catch-up after a mute: how many events it held, how many of their pipelines are still failing. */
-  catchUpTitle(events: number, failing: number): string
+  /** `during`: the time interval that held them ("night", or "outside working-hours"); none for a silence. */
+  catchUpTitle(events: number, failing: number, during?: string): string
   part(i: number, of: number): string
   duration: { h: string; m: string; s: string; sep: string }
 }
@@ -91,7 +92,8 @@ const zh: Strings = {
   more: (n) => `…另有 ${n} 项`,
   truncated: '…(已截断)',
   digestTitle: (n) => `${n} 条构建通知`,
-  catchUpTitle: (n, failing) => `静默期间：${n} 条通知，${failing ? `${failing} 个仍然失败` : '没有仍在失败的'}`,
+  catchUpTitle: (n, failing, during) =>
+    `${during === undefined ? '静默期间' : during.startsWith('outside ') ? `「${during.slice(8)}」时段外` : `「${during}」时段内`}：${n} 条通知，${failing ? `${failing} 个仍然失败` : '没有仍在失败的'}`,
   part: (i, of) => `（${i}/${of}）`,
   duration: { h: '小时', m: '分', s: '秒', sep: '' },
 }
@@ -142,7 +144,8 @@ const en: Strings = {
   more: (n) => `…and ${n} more`,
   truncated: '…(truncated)',
   digestTitle: (n) => `${n} build notification${n === 1 ? '' : 's'}`,
-  catchUpTitle: (n, failing) => `While muted: ${n} event${n === 1 ? '' : 's'}, ${failing ? `${failing} still failing` : 'none still failing'}`,
+  catchUpTitle: (n, failing, during) =>
+    `${during === undefined ? 'While muted' : during.startsWith('outside ') ? `Outside ${during.slice(8)}` : `During ${during}`}: ${n} event${n === 1 ? '' : 's'}, ${failing ? `${failing} still failing` : 'none still failing'}`,
   part: (i, of) => ` (${i}/${of})`,
   duration: { h: 'h', m: 'm', s: 's', sep: ' ' },
 }

@@ -15,6 +15,6 @@ export function rendererOf(composer: Composer): Renderer {
       return fit(c, mentionCount(input.route.mentions, composer.platform), write, (ms) => composer.load(ms) <= 1)
     },
     digest: (inputs) => digest(inputs, composer),
-    catchUp: (held, o) => catchUp(held, o.total, composer, o.target, o.locale),
+    catchUp: (held, o) => catchUp(held, o, composer),
   }
 }

@@ -40,8 +40,8 @@ export interface Renderer {
    */
   digest(inputs: RenderInput[]): Gradual<RobotMessage[]>
   /**
-   * One message summing up what a mute (a silence) held back from one target: `total` events, of which `held` are
-   * the newest (possibly none left to read: then the count alone), in arrival order.
+   * One message summing up what a mute (a silence, or a time interval: `during` names it) held back from one target:
+   * `total` events, of which `held` are the newest (possibly none left to read: then the count alone), in arrival order.
    */
-  catchUp(held: RenderInput[], o: { total: number; target: RenderTarget; locale: RenderInput['locale'] }): RobotMessage[]
+  catchUp(held: RenderInput[], o: { total: number; target: RenderTarget; locale: RenderInput['locale']; during?: string }): RobotMessage[]
 }

@@ -42,6 +42,21 @@ export const SILENCES_SQL = [
   `CREATE INDEX deliveries_silenced ON deliveries (id) WHERE status = 'silenced'`,
 ]
 
+/**
+ * Version 5, as both stores write it: time intervals' holds. A delivery routed while its rule was muted is `held`
+ * (or `dropped`) with its window in `muted_by` and the window's end in `next_attempt_at`; each window is one row here,
+ * claimed once (caught_up_at) when its catch-up is queued. `held_windows_open` is what the worker reads every second.
+ */
+export const HELD_WINDOWS_SQL = [
+  `CREATE TABLE held_windows (
+    id TEXT PRIMARY KEY,
+    ends_at BIGINT NOT NULL,
+    caught_up_at BIGINT
+  )`,
+  `CREATE INDEX held_windows_open ON held_windows (ends_at) WHERE caught_up_at IS NULL`,
+  `CREATE INDEX deliveries_held ON deliveries (id) WHERE status = 'held'`,
+]
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -135,6 +150,11 @@ export const migrations: Migration[] = [
     // `muted_by`; a catch-up delivery carries the id whose held deliveries it summarizes in `catch_up_of`.
     version: 4,
     sql: SILENCES_SQL.map((s) => s.replaceAll('BIGINT', 'INTEGER')),
+  },
+  {
+    // Time intervals (rules' mute_time_intervals, active_time_intervals): held deliveries and their windows.
+    version: 5,
+    sql: HELD_WINDOWS_SQL.map((s) => s.replaceAll('BIGINT', 'INTEGER')),
   },
 ]
 

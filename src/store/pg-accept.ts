@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { PipelineState } from '../routing.js'
 import { msgUuid } from './msg-uuid.js'
+import { acceptedAs, insertWindowSql } from './queries.js'
 import { pgText, query, transaction } from './pg-query.js'
 import type { AcceptInput, AcceptResult } from './types.js'
 
@@ -62,20 +63,25 @@ export async function acceptPg(pool: pg.Pool, input: AcceptInput): Promise<Accep
     }
     if (targets.length > 0) {
       const due = Date.parse(event.received_at) || 0
+      const as = targets.map((r) => acceptedAs(r, due))
       await query(
         tx,
-        `INSERT INTO deliveries (event_id, target, status, route, msg_uuid, attempts, next_attempt_at, created_at)
-         SELECT $1, t.target, 'pending', t.route, t.msg_uuid, 0, $2, $3
-         FROM unnest($4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS t(target, route, msg_uuid, n) ORDER BY t.n`,
+        `INSERT INTO deliveries (event_id, target, status, route, msg_uuid, attempts, next_attempt_at, created_at, muted_by)
+         SELECT $1, t.target, t.status, t.route, t.msg_uuid, 0, t.due, $2, t.muted_by
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[]) WITH ORDINALITY AS t(target, route, msg_uuid, status, due, muted_by, n)
+         ORDER BY t.n`,
         [
           event.id,
-          due,
           event.received_at,
           targets.map((r) => r.target),
           targets.map((r) => JSON.stringify(r)),
           targets.map((r) => msgUuid(event.id, r.target)),
+          as.map((a) => a.status),
+          as.map((a) => a.due),
+          as.map((a) => a.mutedBy),
         ],
       )
+      for (const a of as) if (a.status === 'held') await query(tx, insertWindowSql('$1', '$2'), [a.mutedBy, a.due])
     }
     return { duplicate: false, event_id: event.id, routing: decision.routing }
   })

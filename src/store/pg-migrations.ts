@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { SILENCES_SQL } from './migrations.js'
+import { HELD_WINDOWS_SQL, SILENCES_SQL } from './migrations.js'
 import { inTransaction, query, withClient } from './pg-query.js'
 
 /**
@@ -83,6 +83,11 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
     // As SQLite's version 4: silences, and the deliveries they hold and catch up on.
     version: 4,
     sql: SILENCES_SQL.join(';\n') + ';',
+  },
+  {
+    // As SQLite's version 5: time intervals' held deliveries and their windows.
+    version: 5,
+    sql: HELD_WINDOWS_SQL.join(';\n') + ';',
   },
 ]
 

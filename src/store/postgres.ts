@@ -8,6 +8,9 @@ import {
   catchUpKey,
   catchUpRoute,
   claimCatchUpSql,
+  claimWindowSql,
+  HELD_BY,
+  openWindowsSql,
   deadCountSql,
   dueTargetsSql,
   heldTargetsSql,
@@ -158,6 +161,7 @@ export class PostgresStore implements Store {
     // The dead letters spelled out: a parameter would not match the partial index that holds them.
     if (o.status === 'dead') return this.deliveries(`WHERE status = 'dead' ORDER BY id DESC LIMIT $1`, [o.limit])
     if (o.status === 'silenced') return this.deliveries(`WHERE status = 'silenced' ORDER BY id DESC LIMIT $1`, [o.limit])
+    if (o.status === 'held') return this.deliveries(`WHERE status = 'held' ORDER BY id DESC LIMIT $1`, [o.limit])
     // Likewise the waiting ones, read from the partial index of the backlog.
     if (o.status === 'pending' || o.status === 'retrying') return this.deliveries(`WHERE ${WAITING} AND status = $1 ORDER BY id DESC LIMIT $2`, [o.status, o.limit])
     return o.status
@@ -235,15 +239,18 @@ export class PostgresStore implements Store {
 
   async heldFor(mutedBy: string, target: string, limit: number): Promise<{ total: number; deliveries: Delivery[] }> {
     const [[count], newest] = await Promise.all([
-      query<{ n: string }>(this.pool, 'SELECT COUNT(*) AS n FROM deliveries WHERE muted_by = $1 AND target = $2', [mutedBy, target]),
-      this.deliveries('WHERE muted_by = $1 AND target = $2 ORDER BY id DESC LIMIT $3', [mutedBy, target, limit]),
+      query<{ n: string }>(this.pool, `SELECT COUNT(*) AS n FROM deliveries WHERE ${HELD_BY('$1')} AND target = $2`, [mutedBy, target]),
+      this.deliveries(`WHERE ${HELD_BY('$1')} AND target = $2 ORDER BY id DESC LIMIT $3`, [mutedBy, target, limit]),
     ])
     return { total: Number(count.n), deliveries: newest.reverse() }
   }
 
   async queueCatchUp(silenceId: string, at: number): Promise<string[]> {
     return transaction(this.pool, async (tx) => {
-      const claimed = await query(tx, claimCatchUpSql('$1', '$2') + ' RETURNING id', [at, silenceId])
+      const claimed = [
+        ...(await query(tx, claimCatchUpSql('$1', '$2') + ' RETURNING id', [at, silenceId])),
+        ...(await query(tx, claimWindowSql('$1', '$2') + ' RETURNING id', [at, silenceId])),
+      ]
       if (claimed.length !== 1) return []
       const held = await query<{ target: string; event_id: string }>(tx, heldTargetsSql('$1'), [silenceId])
       const createdAt = new Date(at).toISOString()
@@ -260,6 +267,10 @@ export class PostgresStore implements Store {
       }
       return held.map((h) => h.target)
     })
+  }
+
+  async openWindows(): Promise<Array<{ id: string; ends_at: number }>> {
+    return (await query<{ id: string; ends_at: string }>(this.pool, openWindowsSql)).map((w) => ({ id: w.id, ends_at: Number(w.ends_at) }))
   }
 
   async leaseTarget(target: string, owner: string, leaseMs: number, now: number): Promise<boolean> {

@@ -1,3 +1,4 @@
+import type { TargetRoute } from '../routing.js'
 import type { QueueStats } from './types.js'
 
 /**
@@ -55,9 +56,22 @@ export const listSilencesSql = (p: string) =>
 export const claimCatchUpSql = (at: string, id: string) =>
   `UPDATE silences SET caught_up_at = ${at} WHERE id = ${id} AND catch_up = 1 AND caught_up_at IS NULL AND ends_at <= ${at}`
 
+/** queueCatchUp(), the same claim for a time interval's window (held_windows, one row per window, migration 5). */
+export const claimWindowSql = (at: string, id: string) =>
+  `UPDATE held_windows SET caught_up_at = ${at} WHERE id = ${id} AND caught_up_at IS NULL AND ends_at <= ${at}`
+
+/** What a mute held for a catch-up: what it silenced or held, not what a `catch_up: drop` rule dropped. */
+export const HELD_BY = (id: string) => `muted_by = ${id} AND status <> 'dropped'`
+
 /** queueCatchUp(), second: per target that held something, the newest event it held (the catch-up is filed under it). */
 export const heldTargetsSql = (id: string) =>
-  `SELECT target, event_id FROM deliveries WHERE id IN (SELECT MAX(id) FROM deliveries WHERE muted_by = ${id} GROUP BY target) ORDER BY target`
+  `SELECT target, event_id FROM deliveries WHERE id IN (SELECT MAX(id) FROM deliveries WHERE ${HELD_BY(id)} GROUP BY target) ORDER BY target`
+
+/** The windows whose catch-up is still to be queued (served by held_windows_open). */
+export const openWindowsSql = `SELECT id, ends_at FROM held_windows WHERE caught_up_at IS NULL ORDER BY ends_at`
+
+/** accept(): a held delivery's window, once (the first held delivery creates it; the others find it). */
+export const insertWindowSql = (id: string, end: string) => `INSERT INTO held_windows (id, ends_at) VALUES (${id}, ${end}) ON CONFLICT (id) DO NOTHING`
 
 /** One catch-up delivery: pending, due at once, no rules of its own (its route names only the target). */
 export const insertCatchUpSql = (ps: string[]) =>
@@ -65,6 +79,13 @@ export const insertCatchUpSql = (ps: string[]) =>
    VALUES (${ps[0]}, ${ps[1]}, 'pending', ${ps[2]}, ${ps[3]}, 0, ${ps[4]}, ${ps[5]}, ${ps[6]})`
 
 export const catchUpRoute = (target: string): string => JSON.stringify({ target, rules: [], mentions: [], all: false })
+
+/** A delivery as accept() inserts it: pending and due at once, or held by a time interval (TargetRoute.hold). */
+export function acceptedAs(route: TargetRoute, due: number): { status: 'pending' | 'held' | 'dropped'; due: number; mutedBy: string | null } {
+  const h = route.hold
+  if (!h) return { status: 'pending', due, mutedBy: null }
+  return { status: h.catch_up === 'drop' ? 'dropped' : 'held', due: h.until, mutedBy: h.window }
+}
 
 /** The catch-up's msgUuid: one per silence and target, so a resend after a crash is absorbed like any other. */
 export const catchUpKey = (silenceId: string): string => `catch-up:${silenceId}`

@@ -9,7 +9,12 @@ import { msgUuid } from './msg-uuid.js'
 import {
   catchUpKey,
   catchUpRoute,
+  acceptedAs,
   claimCatchUpSql,
+  claimWindowSql,
+  HELD_BY,
+  insertWindowSql,
+  openWindowsSql,
   deadCountSql,
   dueTargetsSql,
   heldTargetsSql,
@@ -154,12 +159,14 @@ export class SqliteStore implements Store {
       JSON.stringify(decision.routing),
     )
     const insert = this.sql(
-      `INSERT INTO deliveries (event_id, target, status, route, msg_uuid, attempts, next_attempt_at, created_at)
-       VALUES (?, ?, 'pending', ?, ?, 0, ?, ?)`,
+      `INSERT INTO deliveries (event_id, target, status, route, msg_uuid, attempts, next_attempt_at, created_at, muted_by)
+       VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)`,
     )
     const due = Date.parse(event.received_at) || 0
     for (const route of decision.routing.targets) {
-      insert.run(event.id, route.target, JSON.stringify(route), msgUuid(event.id, route.target), due, event.received_at)
+      const as = acceptedAs(route, due)
+      insert.run(event.id, route.target, as.status, JSON.stringify(route), msgUuid(event.id, route.target), as.due, event.received_at, as.mutedBy)
+      if (as.status === 'held') this.sql(insertWindowSql('?', '?')).run(as.mutedBy, as.due)
     }
     if (pipelineKey && decision.state) {
       this.sql(
@@ -246,6 +253,7 @@ export class SqliteStore implements Store {
     // The dead letters spelled out: a parameter would not match the partial index that holds them.
     if (o.status === 'dead') return this.deliveries(`WHERE status = 'dead' ORDER BY id DESC LIMIT ?`, o.limit)
     if (o.status === 'silenced') return this.deliveries(`WHERE status = 'silenced' ORDER BY id DESC LIMIT ?`, o.limit)
+    if (o.status === 'held') return this.deliveries(`WHERE status = 'held' ORDER BY id DESC LIMIT ?`, o.limit)
     // Likewise the waiting ones, read from the partial index of the backlog.
     // (SQLite's planner would rather walk the whole table backwards by id, hence INDEXED BY.)
     if (o.status === 'pending' || o.status === 'retrying') return this.deliveries(`INDEXED BY deliveries_waiting WHERE ${WAITING} AND status = ? ORDER BY id DESC LIMIT ?`, o.status, o.limit)
@@ -300,20 +308,25 @@ export class SqliteStore implements Store {
   }
 
   async heldFor(mutedBy: string, target: string, limit: number): Promise<{ total: number; deliveries: Delivery[] }> {
-    const total = this.guard(() => this.sql<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM deliveries WHERE muted_by = ? AND target = ?').get(mutedBy, target)?.n ?? 0)
-    const newest = this.deliveries('WHERE muted_by = ? AND target = ? ORDER BY id DESC LIMIT ?', mutedBy, target, limit)
+    const total = this.guard(() => this.sql<[string, string], { n: number }>(`SELECT COUNT(*) AS n FROM deliveries WHERE ${HELD_BY('?')} AND target = ?`).get(mutedBy, target)?.n ?? 0)
+    const newest = this.deliveries(`WHERE ${HELD_BY('?')} AND target = ? ORDER BY id DESC LIMIT ?`, mutedBy, target, limit)
     return { total, deliveries: newest.reverse() }
   }
 
   async queueCatchUp(silenceId: string, at: number): Promise<string[]> {
     return this.write(() => {
-      if (this.sql(claimCatchUpSql('@at', '@id')).run({ at, id: silenceId }).changes !== 1) return []
+      const claimed = this.sql(claimCatchUpSql('@at', '@id')).run({ at, id: silenceId }).changes + this.sql(claimWindowSql('@at', '@id')).run({ at, id: silenceId }).changes
+      if (claimed !== 1) return []
       const held = this.sql<[string], { target: string; event_id: string }>(heldTargetsSql('?')).all(silenceId)
       const insert = this.sql(insertCatchUpSql(['?', '?', '?', '?', '?', '?', '?']))
       const createdAt = new Date(at).toISOString()
       for (const h of held) insert.run(h.event_id, h.target, catchUpRoute(h.target), msgUuid(catchUpKey(silenceId), h.target), at, createdAt, silenceId)
       return held.map((h) => h.target)
     })
+  }
+
+  async openWindows(): Promise<Array<{ id: string; ends_at: number }>> {
+    return this.guard(() => this.sql<[], { id: string; ends_at: number }>(openWindowsSql).all())
   }
 
   async prune(

@@ -2,8 +2,12 @@ import type { CommonEvent } from '../event.js'
 import type { Decision, PipelineState, Routing, TargetRoute } from '../routing.js'
 import type { Silence } from '../silence.js'
 
-/** `silenced`: not sent, because a silence covered it when the worker would have sent it (`muted_by` names it). */
-export const DELIVERY_STATUSES = ['pending', 'retrying', 'sent', 'dead', 'dry_run', 'silenced'] as const
+/**
+ * `silenced`: not sent, because a silence covered it when the worker would have sent it (`muted_by` names it).
+ * `held`: routed while its rule's time intervals muted it; summed up in its window's catch-up digest at
+ * `next_attempt_at` (`muted_by` names the window). `dropped`: the same with `catch_up: drop`, never sent.
+ */
+export const DELIVERY_STATUSES = ['pending', 'retrying', 'sent', 'dead', 'dry_run', 'silenced', 'held', 'dropped'] as const
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
 
 export type Delivery = {
@@ -25,7 +29,7 @@ export type Delivery = {
   digest_of?: number
   /** On the head of a multi-message send that stopped part way: which parts the robot already confirmed. */
   progress?: DeliveryProgress
-  /** On a `silenced` delivery: the id of the silence that held it back. */
+  /** On a `silenced` delivery: the id of the silence that held it back; on a `held`/`dropped` one, its window. */
   muted_by?: string
   /**
    * On a catch-up delivery: the id of the mute (a silence) whose held deliveries to this target it summarizes in one
@@ -113,11 +117,14 @@ export interface Store {
   /** The deliveries to `target` held by `mutedBy`: how many, and the newest `limit` of them in id order. */
   heldFor(mutedBy: string, target: string, limit: number): Promise<{ total: number; deliveries: Delivery[] }>
   /**
-   * Claims the silence's catch-up and queues it, in one transaction: one pending catch-up delivery per target that
-   * held something. Only the first caller after the silence ended gets the targets; every later one (another replica)
-   * gets []. Also [] for a silence without catch_up, not yet ended, or unknown.
+   * Claims the catch-up of a silence (by its id) or of a time interval's window (Hold.window) and queues it, in one
+   * transaction: one pending catch-up delivery per target that held something. Only the first caller after the mute
+   * ended gets the targets; every later one (another replica) gets []. Also [] for a silence without catch_up, a mute
+   * not yet ended, or unknown.
    */
-  queueCatchUp(silenceId: string, at: number): Promise<string[]>
+  queueCatchUp(muteId: string, at: number): Promise<string[]>
+  /** The time intervals' windows (Hold.window) whose catch-up is not queued yet, earliest end first. */
+  openWindows(): Promise<Array<{ id: string; ends_at: number }>>
 
   /**
    * Several replicas on one shared store (PostgreSQL): one sender per target at a time. Take or renew the lease on

@@ -9,6 +9,20 @@ const EXAMPLE = 'rules.example.yaml'
 const fx = (p: string) => `test/fixtures/${p}`
 
 describe('ci-notify test PAYLOAD', () => {
+  it('--at shows per target whether quiet hours hold the delivery, and until when; a bad --at is a usage error', async () => {
+    const night = await capture(run, [EXAMPLE, '--source', 'gitlab', 'examples/cases/gitlab-feature-failed-at-night.json', '--at', '2026-01-01T23:00:00+08:00'])
+    expect(night.out).toContain('  dev-group (dingtalk, dry run: no webhook) from other-failures\n    held: muted by night until 2026-01-02T00:00:00.000Z, then one catch-up digest\n')
+    // Saturday: the weekend, then Monday's night until 08:00.
+    const weekend = await capture(run, [EXAMPLE, '--source', 'gitlab', 'examples/cases/gitlab-feature-failed-at-night.json', '--at', '2026-01-03T10:00:00+08:00'])
+    expect(weekend.out).toContain('    held: muted by weekend until 2026-01-05T00:00:00.000Z, then one catch-up digest\n')
+    const day = await capture(run, [EXAMPLE, '--source', 'gitlab', 'examples/cases/gitlab-feature-failed-at-night.json', '--at', '2026-01-02T10:00:00+08:00'])
+    expect(day.out).toContain('from other-failures\n    message:')
+    expect(day.out).not.toContain('held:')
+    const bad = await capture(run, [EXAMPLE, '--source', 'gitlab', 'examples/cases/gitlab-feature-failed-at-night.json', '--at', 'tonight'])
+    expect(bad.code).toBe(2)
+    expect(bad.err).toContain('--at must be an ISO time with a zone')
+  })
+
   it('a failed GitLab pipeline after a green one: event, every rule, target, mentions and how they resolved, the message', async () => {
     const r = await capture(run, [EXAMPLE, '--source', 'gitlab', fx('gitlab/pipeline-failed-adapted.json'), '--previous', 'success'])
     expect(r.code).toBe(0)
@@ -131,7 +145,7 @@ describe('ci-notify test --cases', () => {
   it('the example cases folder passes against rules.example.yaml', async () => {
     const r = await capture(run, [EXAMPLE, '--cases', 'examples/cases'])
     expect(r.err).toBe('')
-    expect(r.out).toMatch(/\n14 cases: 14 ok, 0 failed\n$/)
+    expect(r.out).toMatch(/\n15 cases: 15 ok, 0 failed\n$/)
     expect(r.code).toBe(0)
   })
 
@@ -156,7 +170,7 @@ describe('ci-notify test --cases', () => {
       -       - culprits → 王五 (by email)
       +       - culprits → 王五 (by jenkins username)
 `)
-    expect(r.out).toMatch(/\n14 cases: 13 ok, 1 failed\n$/)
+    expect(r.out).toMatch(/\n15 cases: 14 ok, 1 failed\n$/)
 
     const u = await capture(run, [EXAMPLE, '--cases', dir, '--update'])
     expect(u.code).toBe(0)

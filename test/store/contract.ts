@@ -535,6 +535,51 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
       })
     })
 
+    describe('time intervals: held deliveries and their windows', () => {
+      const until = t0.getTime() + 8 * 3_600_000
+      const window = `interval:night@${new Date(until).toISOString()}`
+      const held = (e: ReturnType<typeof sampleEvent>, targets: string[], catch_up: 'digest' | 'drop' = 'digest') => {
+        const input = acceptInput(e, targets)
+        const hold = { until, reason: 'night', window, catch_up }
+        return { ...input, decide: () => ({ routing: { ...routing(...targets), targets: targets.map((t) => ({ ...route(t), hold })) } }) }
+      }
+
+      it('stores a held route held until its end (never due), one window for all, and queues its catch-up once', async () => {
+        const [a, b, c, d] = [sampleEvent(), sampleEvent(), sampleEvent(), sampleEvent()]
+        await store.accept(held(a, ['ops', 'dev']))
+        await store.accept(held(b, ['ops']))
+        await store.accept(held(c, ['ops'], 'drop'))
+        await store.accept(acceptInput(d, ['ops']))
+        const rows = (await store.listDeliveries({ limit: 10 })).reverse()
+        expect(rows.map((r) => [r.event_id, r.target, r.status, r.muted_by ?? null])).toEqual([
+          [a.id, 'ops', 'held', window],
+          [a.id, 'dev', 'held', window],
+          [b.id, 'ops', 'held', window],
+          [c.id, 'ops', 'dropped', window],
+          [d.id, 'ops', 'pending', null],
+        ])
+        expect(rows[0].next_attempt_at).toBe(until)
+        expect((await store.listDeliveries({ status: 'held', limit: 10 })).length).toBe(3)
+        expect(await store.dueTargets(until + 1)).toEqual(['ops'])
+        expect((await store.waitingFor('ops', 10)).map((r) => r.event_id)).toEqual([d.id])
+        expect(await store.openWindows()).toEqual([{ id: window, ends_at: until }])
+        // What it held, not what a drop rule dropped.
+        expect(await store.heldFor(window, 'ops', 10)).toMatchObject({ total: 2, deliveries: [{ event_id: a.id }, { event_id: b.id }] })
+
+        expect(await store.queueCatchUp(window, until - 1)).toEqual([])
+        // Two replicas at once: one of them queues it.
+        const both = await Promise.all([store.queueCatchUp(window, until), store.queueCatchUp(window, until)])
+        expect(both.flat().sort()).toEqual(['dev', 'ops'])
+        expect(both.filter((x) => x.length === 0)).toHaveLength(1)
+        expect(await store.queueCatchUp(window, until + 1)).toEqual([])
+        expect(await store.openWindows()).toEqual([])
+        expect((await store.waitingFor('ops', 10)).map((r) => [r.event_id, r.catch_up_of ?? null])).toEqual([
+          [d.id, null],
+          [b.id, window],
+        ])
+      })
+    })
+
     describe('after a restart', () => {
       let p: Persistent
       beforeEach(async () => {

@@ -345,6 +345,7 @@ describe('SqliteStore specifics', () => {
       expect(db.prepare<[], { name: string }>(`SELECT name FROM pragma_index_list('deliveries') ORDER BY name`).all().map((r) => r.name)).toEqual([
         'deliveries_dead',
         'deliveries_event',
+        'deliveries_held',
         'deliveries_muted',
         'deliveries_silenced',
         'deliveries_waiting',

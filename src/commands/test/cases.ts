@@ -9,7 +9,7 @@ import { STATUSES } from '../../event.js'
 import type { CompiledRules } from '../../../rules/compile.js'
 import { lineDiff } from './line-diff.js'
 import { renderRoute } from './render-route.js'
-import { mentionLine } from './report.js'
+import { holdLine, mentionLine } from './report.js'
 import { route } from '../../../rules/route.js'
 import type { PipelineState } from '../../routing.js'
 
@@ -23,6 +23,8 @@ export const CaseFile = z
     payload: z.string().optional(),
     headers: z.array(z.string()).default([]),
     previous: z.enum(STATUSES).optional(),
+    /** When the webhook arrives (ISO), for rules with time intervals; default NOW. */
+    at: z.iso.datetime({ offset: true }).optional(),
     expect: z.unknown().optional(),
   })
   .strict()
@@ -37,7 +39,7 @@ export type CaseResult = { name: string; ok: true; updated?: boolean } | { name:
 /** What a case's event produces, in the shape its `expect` block keeps. */
 export function outcome(c: CaseFile, dir: string, name: string, rules: CompiledRules): unknown {
   const req = readPayload(c.source, join(dir, c.payload ?? `${name}.json`), c.headers)
-  const event = toEvent(c.source, req, { id: `case-${name}`, now: NOW })
+  const event = toEvent(c.source, req, { id: `case-${name}`, now: c.at ? new Date(c.at) : NOW })
   if (isIgnored(event)) return { ignored: event.ignored }
   const prev: PipelineState | undefined = c.previous && { status: c.previous, event_id: 'previous' }
   const { routing } = route(event, rules, prev)
@@ -50,6 +52,7 @@ export function outcome(c: CaseFile, dir: string, name: string, rules: CompiledR
       rules: t.rules,
       all: t.all,
       mentions: t.mentions.map((m) => mentionLine(m, event.source)),
+      ...(t.hold && { hold: holdLine(t.hold) }),
       messages: renderRoute(event, rules, t, routing.transition),
     })),
   }

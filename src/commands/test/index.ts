@@ -24,6 +24,8 @@ With --cases, replays every DIR/NAME.expected.yaml beside its payload and exits 
 rewrites the expectations instead.
 
   --previous STATUS   the last finished run of the same pipeline (failed, success, unstable), for transitions
+  --at TIME           route as if the webhook arrived then (ISO, e.g. 2026-12-07T23:30:00+08:00): shows per target
+                      whether time intervals hold it, until when (default: now)
   --allow-unset       take unset \${VAR} in the rules file as empty
 `
 
@@ -47,6 +49,8 @@ export async function run(argv: string[]): Promise<number> {
   if (!cases && !v.source) return usageError('--source is required with a payload')
   if (v.source && !isSource(v.source)) return usageError(`--source must be one of ${SOURCES.join(', ')}`)
   if (v.previous && !Status.safeParse(v.previous).success) return usageError(`--previous must be one of ${Status.options.join(', ')}`)
+  const at = v.at === undefined ? new Date() : new Date(/^\d{4}-\d\d-\d\dT/.test(v.at) ? v.at : NaN)
+  if (Number.isNaN(at.getTime())) return usageError(`--at must be an ISO time with a zone, e.g. 2026-12-07T23:30:00+08:00; got "${v.at}"`)
   const file = (cases || pos.length === 2 ? pos[0] : undefined) ?? process.env.RULES_FILE ?? 'rules.yaml'
 
   let rules: CompiledRules
@@ -57,15 +61,15 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${err.message}\n`)
     return 1
   }
-  return cases ? replay(v.cases!, rules, !!v.update) : single(rules, { ...v, payload: pos.at(-1)! })
+  return cases ? replay(v.cases!, rules, !!v.update) : single(rules, { ...v, at, payload: pos.at(-1)! })
 }
 
-function single(rules: CompiledRules, o: { source?: string; payload: string; header?: string[]; previous?: string }): number {
+function single(rules: CompiledRules, o: { source?: string; payload: string; header?: string[]; previous?: string; at: Date }): number {
   const source = o.source
   if (source === undefined || !isSource(source)) throw new TypeError('run() checked --source')
   let event
   try {
-    event = toEvent(source, readPayload(source, o.payload, o.header ?? []), { id: 'test', now: new Date() })
+    event = toEvent(source, readPayload(source, o.payload, o.header ?? []), { id: 'test', now: o.at })
   } catch (err) {
     process.stderr.write(`ci-notify test: ${o.payload}: ${(err as Error).message}\n`)
     return 1
@@ -120,6 +124,7 @@ function parse(argv: string[]) {
       source: { type: 'string' },
       header: { type: 'string', multiple: true },
       previous: { type: 'string' },
+      at: { type: 'string' },
       cases: { type: 'string' },
       update: { type: 'boolean' },
       'allow-unset': { type: 'boolean' },

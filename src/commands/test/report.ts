@@ -3,7 +3,7 @@ import type { CommonEvent, Person } from '../../event.js'
 import { detailsUrl } from '../../render/content.js'
 import type { RobotMessage } from '../../render/types.js'
 import type { Verdict } from './explain.js'
-import type { Mention, PipelineState, Routing } from '../../routing.js'
+import type { Hold, Mention, PipelineState, Routing } from '../../routing.js'
 import type { NamedTarget } from '../../../rules/compile.js'
 
 /** Text blocks of `ci-notify test`: what a person reviewing a rules change needs to see, nothing more. */
@@ -87,9 +87,17 @@ export function targetBlock(o: {
   if (t.all) lines.push('    @all')
   for (const m of t.mentions) lines.push(`    @ ${mentionLine(m, o.source)}`)
   if (t.template) lines.push('    template from the first rule')
+  if (t.hold) lines.push(`    ${holdLine(t.hold)}`)
   if (typeof o.messages === 'string') lines.push(`    message: ${o.messages}`)
   else o.messages.forEach((m, i) => lines.push(`    message${o.messages.length > 1 ? ` ${i + 1}` : ''}:`, indent(JSON.stringify(m, null, 2), 6)))
   return lines.join('\n')
 }
 
 const indent = (s: string, n: number) => s.replace(/^/gm, ' '.repeat(n))
+
+/** `held: muted by night until 2026-12-08T00:00:00.000Z, then one catch-up digest` (the cases folder keeps it too). */
+export function holdLine(h: Hold): string {
+  const why = h.reason.startsWith('outside ') ? h.reason : `muted by ${h.reason}`
+  const then = h.catch_up === 'drop' ? 'dropped: not sent, no catch-up' : 'then one catch-up digest'
+  return `${h.catch_up === 'drop' ? 'dropped' : 'held'}: ${why} until ${new Date(h.until).toISOString()}, ${then}`
+}
