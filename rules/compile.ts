@@ -1,3 +1,4 @@
+import { parseGoDuration } from '../src/duration.js'
 import type { CompiledRule } from './compiled-rule.js'
 import { compileMatch } from './match.js'
 import { buildDirectory, type Directory } from './people.js'
@@ -42,6 +43,8 @@ export function compile(config: RulesFile, file: string, problems: Problem[]): C
       all: asked.includes('all'),
       continue: r.continue,
       ...(r.template && { template: r.template }),
+      ...(r.group_wait !== undefined && { group: { by: r.group_by ?? [], waitMs: parseGoDuration(r.group_wait)! } }),
+      ...(r.remind_every !== undefined && { remindEveryMs: parseGoDuration(r.remind_every)! }),
     }
   })
   return { file, config, targets, rules, people: buildDirectory(config.people, config.people_match), index: emptyIndex(), unsetVariables: [], warnings: [] }

@@ -15,4 +15,8 @@ export type CompiledRule = {
   all: boolean
   continue: boolean
   template?: Rule['template']
+  /** `group_wait` (and `group_by`): deliveries of this rule are held and sent per group (rules/group-key.ts). */
+  group?: { by: string[]; waitMs: number }
+  /** `remind_every`: while the pipeline a failed run of this rule broke stays broken, its targets are reminded. */
+  remindEveryMs?: number
 }

@@ -5,6 +5,7 @@ import { mentionsFor, unionMentions } from './people.js'
 import { compare } from './transition.js'
 import { matchInput, type Condition, type MatchInput } from './match.js'
 import { candidates } from './rule-index.js'
+import { groupKey } from './group-key.js'
 import type { PipelineState, TargetRoute } from '../src/routing.js'
 
 /** Every condition of the rule, the index aside: what `ci-notify test` judges by, and what the index must agree with. */
@@ -17,12 +18,14 @@ function holdsAll(conditions: Condition[], m: MatchInput): boolean {
 
 /**
  * Pure: the rules walked top to bottom, the first match stops unless it says `continue`. A target reached by several
- * rules gets one route with the union of their mentions. Returns the pipeline's new state when the event finished a
+ * rules gets one route with the union of their mentions; the first of them decides its grouping. Returns the pipeline's new state when the event finished a
  * run that is not older than `prev`.
  */
 export function route(event: CommonEvent, rules: CompiledRules, prev: PipelineState | undefined): Decision {
   const { transition, state } = compare(event, prev)
   const input = matchInput(event, transition)
+  // A reminder follows only the newest finished run of a pipeline, and only a failed one.
+  const broken = transition !== null && event.status === 'failed'
   const matched: string[] = []
   const byTarget = new Map<string, TargetRoute>()
   // Only the rules the index offers for this event's key; the others cannot match, so order and `continue` hold.
@@ -33,9 +36,17 @@ export function route(event: CommonEvent, rules: CompiledRules, prev: PipelineSt
     for (const target of rule.notify) {
       let t = byTarget.get(target)
       if (!t) {
-        t = { target, rules: [], mentions: [], all: false, ...(rule.template && { template: rule.template }) }
+        t = {
+          target,
+          rules: [],
+          mentions: [],
+          all: false,
+          ...(rule.template && { template: rule.template }),
+          ...(rule.group && { group: { rule: rule.name, key: groupKey(rule.group.by, event, transition), wait_ms: rule.group.waitMs } }),
+        }
         byTarget.set(target, t)
       }
+      if (rule.remindEveryMs !== undefined && broken && !t.remind) t.remind = { rule: rule.name, every_ms: rule.remindEveryMs }
       t.rules.push(rule.name)
       t.all ||= rule.all
       unionMentions(t.mentions, mentions)

@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './clock.js'
 import { RateLimit } from './rate-limit.js'
 import { step, type StepEnv } from './step.js'
 import { SilenceBook } from '../silences/book.js'
+import { DueTimers } from './timers.js'
 
 export type WorkerDeps = Omit<AppDeps, 'wake' | 'workerAlive'> & {
   clock?: Clock
@@ -50,6 +51,7 @@ export class Worker {
   private readonly servedSinceStart = new Set<string>()
   private readonly abort = new AbortController()
   private readonly silences: SilenceBook
+  private readonly timers: DueTimers
   private seeded: Promise<void> = Promise.resolve()
   private running = false
   private stopping = false
@@ -64,6 +66,7 @@ export class Worker {
     this.clock = deps.clock ?? systemClock
     this.renderers = deps.renderers ?? builtInRenderers
     this.silences = new SilenceBook(deps.store, deps.log)
+    this.timers = new DueTimers(deps.store)
     this.senders = deps.senders ?? createSenders({ timeoutMs: deps.settings.deliveryTimeoutMs, dispatcher: deps.dispatcher, now: () => this.clock.now() })
   }
 
@@ -174,6 +177,7 @@ export class Worker {
     const now = this.clock.now()
     await this.silences.refresh(now)
     await this.queueCatchUps(now)
+    await this.queueTimers(now)
     // (The queue gauges are read from the store when /metrics is scraped, not on every tick of this hot loop.)
     // Every target with something due, however long another robot's queue is: one robot down with thousands queued
     // must not hide the others from the worker.
@@ -201,6 +205,13 @@ export class Worker {
     }
   }
 
+  /** Groups whose wait is over and reminders due: queued as deliveries (claimed in the store: one replica each). */
+  private async queueTimers(now: number): Promise<void> {
+    const { groups, reminders } = await this.timers.run(now)
+    if (groups.length) this.deps.log.info({ targets: groups }, 'group wait over: group messages queued')
+    if (reminders.length) this.deps.log.info({ targets: reminders }, 'pipeline still broken: reminders queued')
+  }
+
   /** Wakes that come in the next GATHER_MS share one pass (system time: a manual test clock must not hold it). */
   private gather(): void {
     if (this.stopping) return
@@ -219,6 +230,9 @@ export class Worker {
     // A silence that starts or ends: its catch-up is due, or what it held back may go.
     const change = this.silences.nextChange(now)
     if (change !== undefined) at = Math.min(at, change)
+    // A group's wait ends or a reminder is due.
+    const timer = this.timers.nextChange(now)
+    if (timer !== undefined) at = Math.min(at, timer)
     if (at >= this.timerAt && this.timerAt > now) return
     this.cancelTimer?.()
     this.timerAt = at

@@ -41,6 +41,8 @@ export type Strings = {
   digestTitle(n: number): string
   /** The catch-up after a mute: how many events it held, how many of their pipelines are still failing. */
   catchUpTitle(events: number, failing: number): string
+  /** A reminder while a pipeline stays broken: `main 仍然失败，已持续 4 小时`, the span in whole hours and minutes. */
+  reminderTitle(ref: string, hours: number, minutes: number): string
   part(i: number, of: number): string
   duration: { h: string; m: string; s: string; sep: string }
 }
@@ -92,6 +94,7 @@ const zh: Strings = {
   truncated: '…(已截断)',
   digestTitle: (n) => `${n} 条构建通知`,
   catchUpTitle: (n, failing) => `静默期间：${n} 条通知，${failing ? `${failing} 个仍然失败` : '没有仍在失败的'}`,
+  reminderTitle: (ref, h, m) => `${ref} 仍然失败，已持续 ${[h ? `${h} 小时` : '', m || !h ? `${m} 分钟` : ''].filter(Boolean).join(' ')}`,
   part: (i, of) => `（${i}/${of}）`,
   duration: { h: '小时', m: '分', s: '秒', sep: '' },
 }
@@ -143,6 +146,7 @@ const en: Strings = {
   truncated: '…(truncated)',
   digestTitle: (n) => `${n} build notification${n === 1 ? '' : 's'}`,
   catchUpTitle: (n, failing) => `While muted: ${n} event${n === 1 ? '' : 's'}, ${failing ? `${failing} still failing` : 'none still failing'}`,
+  reminderTitle: (ref, h, m) => `${ref} still failing, for ${[h ? `${h} hour${h === 1 ? '' : 's'}` : '', m || !h ? `${m} minute${m === 1 ? '' : 's'}` : ''].filter(Boolean).join(' ')}`,
   part: (i, of) => ` (${i}/${of})`,
   duration: { h: 'h', m: 'm', s: 's', sep: ' ' },
 }

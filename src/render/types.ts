@@ -44,4 +44,6 @@ export interface Renderer {
    * the newest (possibly none left to read: then the count alone), in arrival order.
    */
   catchUp(held: RenderInput[], o: { total: number; target: RenderTarget; locale: RenderInput['locale'] }): RobotMessage[]
+  /** A reminder that the event's pipeline has been failing for `forMs` (its last failed run's message, retitled). */
+  reminder(input: RenderInput, o: { forMs: number }): RobotMessage[]
 }

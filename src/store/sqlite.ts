@@ -20,6 +20,23 @@ import {
   waitingStatsSql,
   type WaitingStatsRow,
 } from './queries.js'
+import {
+  claimGroupsSql,
+  claimRemindersSql,
+  endRemindersSql,
+  groupId,
+  groupUuid,
+  insertGroupDeliverySql,
+  insertGroupedSql,
+  insertReminderSql,
+  joinGroupSql,
+  nextTimerSql,
+  reminderDeliveryParams,
+  reminderParams,
+  remindRoutes,
+  startReminderSql,
+  type ClaimedReminder,
+} from './timer-queries.js'
 import { SILENCE_COLUMNS, silenceParams, toDelivery, toEventParts, toSilence, type DeliveryRow, type EventRow, type SilenceRow } from './rows.js'
 import type { Silence } from '../silence.js'
 import type { AcceptInput, AcceptResult, Delivery, DeliveryProgress, DeliveryStatus, EventParts, QueueStats, StoredEvent, Store } from './types.js'
@@ -159,9 +176,20 @@ export class SqliteStore implements Store {
     )
     const due = Date.parse(event.received_at) || 0
     for (const route of decision.routing.targets) {
-      insert.run(event.id, route.target, JSON.stringify(route), msgUuid(event.id, route.target), due, event.received_at)
+      const uuid = msgUuid(event.id, route.target)
+      if (!route.group) {
+        insert.run(event.id, route.target, JSON.stringify(route), uuid, due, event.received_at)
+        continue
+      }
+      const g = route.group
+      const group = this.sql<unknown[], string>(joinGroupSql(['?', '?', '?', '?', '?', '?'])).pluck().get(groupId(event.id, route.target), g.rule, g.key, route.target, due, due + g.wait_ms)
+      this.sql(insertGroupedSql(['?', '?', '?', '?', '?', '?', '?'])).run(event.id, route.target, JSON.stringify(route), uuid, due, event.received_at, group)
     }
     if (pipelineKey && decision.state) {
+      this.sql(endRemindersSql('?')).run(pipelineKey)
+      for (const r of remindRoutes(decision.routing, true)) {
+        this.sql(startReminderSql(['?', '?', '?', '?', '?', '?', '?', '?'])).run(...reminderParams(pipelineKey, r, event.id, due, decision.state.failing_since))
+      }
       this.sql(
         `INSERT INTO pipeline_state (pipeline_key, state, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (pipeline_key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
@@ -314,6 +342,33 @@ export class SqliteStore implements Store {
       for (const h of held) insert.run(h.event_id, h.target, catchUpRoute(h.target), msgUuid(catchUpKey(silenceId), h.target), at, createdAt, silenceId)
       return held.map((h) => h.target)
     })
+  }
+
+  async flushGroups(at: number): Promise<string[]> {
+    return this.write(() => {
+      const groups = this.sql<[{ at: number }], { id: string; target: string }>(claimGroupsSql('@at')).all({ at })
+      const createdAt = new Date(at).toISOString()
+      for (const g of groups) {
+        this.sql(insertGroupDeliverySql({ uuid: '@uuid', at: '@at', createdAt: '@createdAt', group: '@group' })).run({ uuid: groupUuid(g.id, g.target), at, createdAt, group: g.id })
+      }
+      return groups.map((g) => g.target)
+    })
+  }
+
+  async groupMembers(groupId: string, limit: number): Promise<Delivery[]> {
+    return this.deliveries('WHERE in_group = ? ORDER BY id LIMIT ?', groupId, limit)
+  }
+
+  async queueReminders(at: number): Promise<string[]> {
+    return this.write(() => {
+      const due = this.sql<[{ at: number }], ClaimedReminder>(claimRemindersSql('@at')).all({ at })
+      return due.filter((r) => this.sql(insertReminderSql(['?', '?', '?', '?', '?', '?', '?'])).run(...reminderDeliveryParams(r, at)).changes === 1).map((r) => r.target)
+    })
+  }
+
+  async nextTimer(): Promise<number | undefined> {
+    const t = this.guard(() => this.sql<[], { t: number | null }>(nextTimerSql).get()?.t)
+    return t == null ? undefined : Number(t)
   }
 
   async prune(
