@@ -1,3 +1,4 @@
+import { parseGoDuration } from '../src/duration.js'
 import type { CompiledRule } from './compiled-rule.js'
 import { compileMatch } from './match.js'
 import { buildDirectory, type Directory } from './people.js'
@@ -56,6 +57,8 @@ export function compile(config: RulesFile, file: string, problems: Problem[], o:
       continue: r.continue,
       ...(r.template && { template: r.template }),
       ...((mute.length || active.length) && { muting: { mute, active, catchUp: r.catch_up ?? 'digest' } }),
+      ...(r.group_wait !== undefined && { group: { by: r.group_by ?? [], waitMs: parseGoDuration(r.group_wait)! } }),
+      ...(r.remind_every !== undefined && { remindEveryMs: parseGoDuration(r.remind_every)! }),
     }
   })
   const people = buildDirectory(config.people, config.people_match, ids)

@@ -18,4 +18,8 @@ export type CompiledRule = {
   template?: Rule['template']
   /** Its time intervals; absent when it has none (most rules: routing then skips the clock entirely). */
   muting?: Muting
+  /** `group_wait` (and `group_by`): deliveries of this rule are held and sent per group (rules/group-key.ts). */
+  group?: { by: string[]; waitMs: number }
+  /** `remind_every`: while the pipeline a failed run of this rule broke stays broken, its targets are reminded. */
+  remindEveryMs?: number
 }

@@ -1,4 +1,5 @@
 import { SOURCES } from '../adapters/index.js'
+import { GROUP_FIELDS } from './group-key.js'
 import { ROLES } from './people.js'
 import type { Problem } from './problems.js'
 import { didYouMean } from './suggest.js'
@@ -20,7 +21,7 @@ type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 const strings = (v: unknown): Array<[number, string]> => (Array.isArray(v) ? v.flatMap((x, i): Array<[number, string]> => (typeof x === 'string' ? [[i, x]] : [])) : [])
 
-/** What the schema cannot see: references between sections, duplicates, URLs, template syntax. */
+/** What the schema cannot see: references between sections, duplicates, URLs, template syntax, group_by's fields. */
 export function crossCheck(c: CheckView, problems: Problem[]): void {
   const targets = Object.keys(c.targets)
   const names = c.people.flatMap((p) => (isObj(p) && typeof p.name === 'string' ? [p.name] : []))
@@ -53,6 +54,9 @@ export function crossCheck(c: CheckView, problems: Problem[]): void {
       } else if (count > 1) {
         problems.push({ path: ['rules', i, 'mention', j], message: `mention "${m}" is ambiguous: ${count} people are named "${m}" (give each a name of their own, e.g. "${m} (team)")` })
       }
+    }
+    for (const [j, f] of strings(r.group_by)) {
+      if (!GROUP_FIELDS.includes(f)) problems.push({ path: ['rules', i, 'group_by', j], message: `unknown event field "${f}"${didYouMean(f, GROUP_FIELDS) || '; e.g. project, branch, sha, or a field by its dotted path (commit.author.email)'}` })
     }
     for (const part of ['title', 'body'] as const) {
       const t = isObj(r.template) ? r.template[part] : undefined

@@ -40,6 +40,12 @@ const fields = {
 } satisfies Partial<Record<keyof Match, (e: CommonEvent) => string[]>>
 
 type Field = keyof typeof fields
+
+/** The pattern keys of `match` (project, branch, tag, ref, environment, name, actor). */
+export const PATTERN_FIELDS = Object.keys(fields) as Field[]
+
+/** A pattern key's values for an event, read exactly as `match` reads them (rules/group-key.ts groups by them). */
+export const patternValues = (key: Field, e: CommonEvent): string[] => fields[key](e)
 /** A field's slot in MatchInput.values: an array slot reads faster than a property named at run time. */
 const SLOT = Object.fromEntries(Object.keys(fields).map((k, i) => [k, i])) as Record<Field, number>
 

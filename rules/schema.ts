@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { SOURCES, adapters } from '../adapters/index.js'
+import { GO_DURATION, parseGoDuration } from '../src/duration.js'
 import { KINDS, SourceName, STATUSES } from '../src/event.js'
 import { Locale } from '../src/locale.js'
 import { platforms, type PlatformName } from '../src/platforms/index.js'
@@ -93,6 +94,12 @@ const Pattern = z
   .min(1)
   .meta(d('Glob (`*` within a path segment, `**` across), /regex/ (RE2), or !pattern to exclude'))
 
+/** A Go-style duration (src/duration.ts): `30s`, `5m`, `4h`, `1h30m`. */
+const GoDuration = z
+  .string()
+  .regex(GO_DURATION, { message: 'a duration with units, e.g. 30s, 5m, 4h, 1h30m', abort: true })
+  .refine((v) => parseGoDuration(v) !== undefined, 'must be more than 0')
+
 const sourceName = (ids: SourceIds) =>
   ids === 'any'
     ? z.union([z.enum(SOURCES as [string, ...string[]]), SourceName.meta(d('The id of a source under sources:'))])
@@ -162,6 +169,12 @@ const rule = (ids: SourceIds) =>
         .enum(['digest', 'drop'])
         .optional()
         .meta(d('What a time interval held becomes at its end: one digest per target (digest, the default) or nothing (drop)')),
+      group_by: z
+        .array(z.string().min(1))
+        .optional()
+        .meta(d('With group_wait: the event fields whose values make one group (project, branch, sha, any event field by its dotted path); absent: one group per target')),
+      group_wait: GoDuration.optional().meta(d('Hold the first matching event this long (Go-style: 30s, 5m) and send everything that joined its group as one message; absent: no grouping')),
+      remind_every: GoDuration.optional().meta(d('On a rule for failed runs: while the pipeline stays broken and nothing newer arrives, remind its targets this often (4h, 1h30m)')),
     })
     .strict()
 export const Rule = rule([])

@@ -38,6 +38,7 @@ export function compare(event: CommonEvent, prev: PipelineState | undefined): { 
     ...(event.number !== undefined && { number: event.number }),
     ...(event.attempt !== undefined && { attempt: event.attempt }),
     ...(event.finished_at !== undefined && { finished_at: event.finished_at }),
+    ...(event.status === 'failed' && { failing_since: prev?.status === 'failed' ? (prev.failing_since ?? prev.finished_at ?? event.received_at) : event.received_at }),
   }
   return { transition: transitionOf(prev, event.status), state }
 }

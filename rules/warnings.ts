@@ -32,6 +32,12 @@ export function warnings(config: RulesFile, rules: CompiledRule[]): Problem[] {
       const p = platformOf(config.targets[n].type)
       out.push({ path: ['rules', i, 'mention', all], message: `"all" mentions no one on ${n} (${p.label}): ${p.noMentionAll}` })
     }
+    if (r.group_by !== undefined && r.group_wait === undefined) {
+      out.push({ path: ['rules', i, 'group_by'], message: `"${r.name}" groups nothing without group_wait (e.g. group_wait: 30s): each event is still sent alone` })
+    }
+    if (r.remind_every !== undefined && !remindable(r.match)) {
+      out.push({ path: ['rules', i, 'remind_every'], message: `"${r.name}" never reminds: reminders follow a failed run (status failed, transition broken, still_failing or first), which its match excludes` })
+    }
     if (r.match?.tag !== undefined && r.match.branch !== undefined) {
       out.push({ path: ['rules', i, 'match'], message: `"${r.name}" can never match: it asks for a branch and a tag, and an event has one or the other (a tag pipeline has no branch); write two rules` })
     }
@@ -39,6 +45,12 @@ export function warnings(config: RulesFile, rules: CompiledRule[]): Problem[] {
   out.push(...reachProblems(rules, config))
   if (config.people_match.names) sharedNames(config.people, out)
   return out
+}
+
+/** Whether a rule's match lets a failed newest run through (what a reminder follows). */
+function remindable(m: RulesFile['rules'][number]['match']): boolean {
+  const has = <T>(v: T | T[] | undefined, ok: (x: T) => boolean) => v === undefined || (Array.isArray(v) ? v : [v]).some(ok)
+  return has(m?.status, (s) => s === 'failed') && has(m?.transition, (t) => t !== 'fixed') && m?.finished !== false
 }
 
 /** Allowed (two 张伟 are common), but with names matched, worth knowing: their display name finds neither. */

@@ -13,6 +13,8 @@ export type PipelineState = {
   attempt?: number
   event_id: string
   finished_at?: string
+  /** While failed: when we received the run that broke it (kept across still-failing runs), for a reminder's "for 4 hours". */
+  failing_since?: string
 }
 
 /** One mention as the rule asked for it and how the people directory resolved it. */
@@ -51,6 +53,13 @@ export type TargetRoute = {
   template?: { title?: string; body?: string }
   /** Every rule that sent the event here was muted by its time intervals then: not sent now (rules/hold.ts). */
   hold?: Hold
+  /**
+   * The first rule that sent the event here holds its deliveries in groups (`group_wait`): the group it joins is this
+   * rule's, for this key (its `group_by` values) and target; the first event opens it for `wait_ms`.
+   */
+  group?: { rule: string; key: string; wait_ms: number }
+  /** A failed newest run, sent here by a rule with `remind_every`: remind this often while the pipeline stays broken. */
+  remind?: { rule: string; every_ms: number }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Delivery } from '../store/types.js'
 import { batchUuid } from './attempt.js'
+import { ownMessageOf } from './own-message.js'
 
 /** The deliveries of the next send, and how many messages it may spend (a digest when more are due than that). */
 export type Choice = {
@@ -46,10 +47,11 @@ function digestInProgress(head: Delivery, all: Delivery[]): Delivery[] | undefin
 }
 
 /**
- * The due run at the head of the queue: order forbids sending past a delivery that is still waiting. A catch-up
- * (never the head here: it goes alone) ends the run too, so what arrived after a mute ended follows its summary.
+ * The due run at the head of the queue: order forbids sending past a delivery that is still waiting. A message of its
+ * own (a catch-up, a group's, a reminder: never the head here, it goes alone) ends the run too, so what arrived after
+ * it follows it.
  */
 function prefixDue(waiting: Delivery[], now: number): Delivery[] {
-  const end = waiting.findIndex((d, i) => d.next_attempt_at > now || (i > 0 && d.catch_up_of !== undefined))
+  const end = waiting.findIndex((d, i) => d.next_attempt_at > now || (i > 0 && ownMessageOf(d) !== undefined))
   return end === -1 ? waiting : waiting.slice(0, end)
 }

@@ -10,7 +10,7 @@ import { rulesSecrets } from '../../rules/secrets.js'
 import { platformOf } from '../platforms/index.js'
 import type { Platform } from '../platforms/common/types.js'
 import { alreadySent, attempt, type AttemptCtx, type Batch } from './attempt.js'
-import { catchUpBatch } from './catch-up.js'
+import { ownMessageOf, type OwnMessage } from './own-message.js'
 import { chooseBatch, type Choice } from './choose.js'
 import { gate, type Budget, type Hold } from './gate.js'
 import type { Clock } from './clock.js'
@@ -87,7 +87,8 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
   const head = waiting[0]
   // One turn of the event loop at a time for the whole move: reading the events, then rendering them.
   const turn = yielder()
-  if (head.catch_up_of !== undefined) return catchUp(env, target, head, budget, dry, turn)
+  const own = ownMessageOf(head)
+  if (own) return ownMessage(env, target, head, budget, dry, turn, own)
   const choice = chooseBatch(waiting, now, {
     dry,
     available: budget.available,
@@ -132,23 +133,26 @@ async function send(
   return attemptBatch(env, batch, budget)
 }
 
-/** A catch-up delivery: its one summary message, alone (see src/delivery/catch-up.ts). */
-async function catchUp(env: StepEnv, target: NamedTarget, head: Delivery, budget: Budget, dry: boolean, turn: Turn): Promise<StepResult> {
+/**
+ * A delivery that is a message of its own, not one event's (src/delivery/own-message.ts): a catch-up, a group's
+ * message, a reminder. Built from the store, sent alone.
+ */
+async function ownMessage(env: StepEnv, target: NamedTarget, head: Delivery, budget: Budget, dry: boolean, turn: Turn, own: OwnMessage): Promise<StepResult> {
   const renderer = env.platforms.renderers[target.type]
   let batch: Batch
   try {
-    batch = await catchUpBatch(env.store, env.rules, renderer, target, head, turn)
+    batch = await own.batch(env.store, env.rules, renderer, target, head, turn)
   } catch (err) {
     return renderFailed(env, target, [head], err, 1)
   }
   if (dry) {
-    env.log.info({ target: target.name, delivery: head.id, messages: batch.messages }, 'dry run: catch-up rendered, not posted')
+    env.log.info({ target: target.name, delivery: head.id, messages: batch.messages }, `dry run: ${own.name} rendered, not posted`)
     await env.store.markDryRun([head.id], new Date(env.clock.now()))
     env.metrics.deliveries.inc({ target: target.name, result: 'dry_run' })
     return { kind: 'progress' }
   }
   const r = await attemptBatch(env, batch, budget)
-  if (r.kind === 'progress' && (await env.store.getDelivery(head.id))?.status === 'sent') env.metrics.catchUps.inc({ target: target.name })
+  if (r.kind === 'progress' && (await env.store.getDelivery(head.id))?.status === 'sent') own.sent?.(env.metrics, target.name)
   return r
 }
 

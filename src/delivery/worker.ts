@@ -11,6 +11,7 @@ import { RateLimit } from './rate-limit.js'
 import { step, type StepEnv } from './step.js'
 import { SilenceBook } from '../silences/book.js'
 import { HeldWindows } from './held-windows.js'
+import { DueTimers } from './timers.js'
 
 export type WorkerDeps = Omit<AppDeps, 'wake' | 'workerAlive'> & {
   clock?: Clock
@@ -52,6 +53,7 @@ export class Worker {
   private readonly abort = new AbortController()
   private readonly silences: SilenceBook
   private readonly windows: HeldWindows
+  private readonly timers: DueTimers
   private seeded: Promise<void> = Promise.resolve()
   private running = false
   private stopping = false
@@ -67,6 +69,7 @@ export class Worker {
     this.renderers = deps.renderers ?? builtInRenderers
     this.silences = new SilenceBook(deps.store, deps.log)
     this.windows = new HeldWindows(deps.store)
+    this.timers = new DueTimers(deps.store)
     this.senders = deps.senders ?? createSenders({ timeoutMs: deps.settings.deliveryTimeoutMs, dispatcher: deps.dispatcher, now: () => this.clock.now() })
   }
 
@@ -178,6 +181,7 @@ export class Worker {
     await this.silences.refresh(now)
     await this.windows.refresh(now)
     await this.queueCatchUps(now)
+    await this.queueTimers(now)
     // (The queue gauges are read from the store when /metrics is scraped, not on every tick of this hot loop.)
     // Every target with something due, however long another robot's queue is: one robot down with thousands queued
     // must not hide the others from the worker.
@@ -210,6 +214,13 @@ export class Worker {
     }
   }
 
+  /** Groups whose wait is over and reminders due: queued as deliveries (claimed in the store: one replica each). */
+  private async queueTimers(now: number): Promise<void> {
+    const { groups, reminders } = await this.timers.run(now)
+    if (groups.length) this.deps.log.info({ targets: groups }, 'group wait over: group messages queued')
+    if (reminders.length) this.deps.log.info({ targets: reminders }, 'pipeline still broken: reminders queued')
+  }
+
   /** Wakes that come in the next GATHER_MS share one pass (system time: a manual test clock must not hold it). */
   private gather(): void {
     if (this.stopping) return
@@ -231,6 +242,9 @@ export class Worker {
     // A time interval's window that ends: its catch-up is due.
     const end = this.windows.nextEnd(now)
     if (end !== undefined) at = Math.min(at, end)
+    // A group's wait ends or a reminder is due.
+    const timer = this.timers.nextChange(now)
+    if (timer !== undefined) at = Math.min(at, timer)
     if (at >= this.timerAt && this.timerAt > now) return
     this.cancelTimer?.()
     this.timerAt = at

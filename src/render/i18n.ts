@@ -42,6 +42,8 @@ export type Strings = {
   /** The catch-up after a mute: how many events it held, how many of their pipelines are still failing. */
   /** `during`: the time interval that held them ("night", or "outside working-hours"); none for a silence. */
   catchUpTitle(events: number, failing: number, during?: string): string
+  /** A reminder while a pipeline stays broken: `main 仍然失败，已持续 4 小时`, the span in whole hours and minutes. */
+  reminderTitle(ref: string, hours: number, minutes: number): string
   part(i: number, of: number): string
   duration: { h: string; m: string; s: string; sep: string }
 }
@@ -94,6 +96,7 @@ const zh: Strings = {
   digestTitle: (n) => `${n} 条构建通知`,
   catchUpTitle: (n, failing, during) =>
     `${during === undefined ? '静默期间' : during.startsWith('outside ') ? `「${during.slice(8)}」时段外` : `「${during}」时段内`}：${n} 条通知，${failing ? `${failing} 个仍然失败` : '没有仍在失败的'}`,
+  reminderTitle: (ref, h, m) => `${ref} 仍然失败，已持续 ${[h ? `${h} 小时` : '', m || !h ? `${m} 分钟` : ''].filter(Boolean).join(' ')}`,
   part: (i, of) => `（${i}/${of}）`,
   duration: { h: '小时', m: '分', s: '秒', sep: '' },
 }
@@ -146,6 +149,7 @@ const en: Strings = {
   digestTitle: (n) => `${n} build notification${n === 1 ? '' : 's'}`,
   catchUpTitle: (n, failing, during) =>
     `${during === undefined ? 'While muted' : during.startsWith('outside ') ? `Outside ${during.slice(8)}` : `During ${during}`}: ${n} event${n === 1 ? '' : 's'}, ${failing ? `${failing} still failing` : 'none still failing'}`,
+  reminderTitle: (ref, h, m) => `${ref} still failing, for ${[h ? `${h} hour${h === 1 ? '' : 's'}` : '', m || !h ? `${m} minute${m === 1 ? '' : 's'}` : ''].filter(Boolean).join(' ')}`,
   part: (i, of) => ` (${i}/${of})`,
   duration: { h: 'h', m: 'm', s: 's', sep: ' ' },
 }

@@ -1,6 +1,7 @@
 import { catchUp } from './catch-up.js'
 import { digest } from './digest.js'
 import { fit } from './fit.js'
+import { reminder } from './reminder.js'
 import { mentionCount } from './mentions.js'
 import { contentFor } from './template.js'
 import type { Composer } from './composer.js'
@@ -16,5 +17,6 @@ export function rendererOf(composer: Composer): Renderer {
     },
     digest: (inputs) => digest(inputs, composer),
     catchUp: (held, o) => catchUp(held, o, composer),
+    reminder: (input, o) => reminder(input, o.forMs, composer),
   }
 }

@@ -44,4 +44,6 @@ export interface Renderer {
    * `total` events, of which `held` are the newest (possibly none left to read: then the count alone), in arrival order.
    */
   catchUp(held: RenderInput[], o: { total: number; target: RenderTarget; locale: RenderInput['locale']; during?: string }): RobotMessage[]
+  /** A reminder that the event's pipeline has been failing for `forMs` (its last failed run's message, retitled). */
+  reminder(input: RenderInput, o: { forMs: number }): RobotMessage[]
 }

@@ -57,6 +57,47 @@ export const HELD_WINDOWS_SQL = [
   `CREATE INDEX deliveries_held ON deliveries (id) WHERE status = 'held'`,
 ]
 
+/**
+ * Version 6, as both stores write it: groups (`group_wait`) and reminders (`remind_every`). Version 5 is the time
+ * intervals' (another branch); the runners apply every version not yet recorded, so either may land first.
+ * - `delivery_groups`: one row per group; at most one open (not flushed) per rule, key and target, which the unique
+ *   partial index enforces, so replicas accepting events of one group at once join one row (an upsert).
+ * - a delivery held in a group is `grouped` with its group in `in_group`; the group's own delivery, queued when it is
+ *   flushed, carries it in `group_of`.
+ * - `reminders`: one row per pipeline and target while it stays broken; `due_at` moves on by `every_ms` as each
+ *   reminder is queued (as a delivery with `reminder_since`, when the pipeline started failing).
+ */
+export const NOISE_SQL = [
+  `CREATE TABLE delivery_groups (
+    id TEXT PRIMARY KEY,
+    rule TEXT NOT NULL,
+    group_key TEXT NOT NULL,
+    target TEXT NOT NULL,
+    opened_at BIGINT NOT NULL,
+    due_at BIGINT NOT NULL,
+    flushed_at BIGINT
+  )`,
+  `CREATE UNIQUE INDEX delivery_groups_open ON delivery_groups (rule, group_key, target) WHERE flushed_at IS NULL`,
+  `CREATE INDEX delivery_groups_due ON delivery_groups (due_at) WHERE flushed_at IS NULL`,
+  `CREATE TABLE reminders (
+    pipeline_key TEXT NOT NULL,
+    target TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    route TEXT NOT NULL,
+    every_ms BIGINT NOT NULL,
+    since BIGINT NOT NULL,
+    due_at BIGINT NOT NULL,
+    sent INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (pipeline_key, target)
+  )`,
+  `CREATE INDEX reminders_due ON reminders (due_at)`,
+  `ALTER TABLE deliveries ADD COLUMN in_group TEXT`,
+  `ALTER TABLE deliveries ADD COLUMN group_of TEXT`,
+  `ALTER TABLE deliveries ADD COLUMN reminder_since BIGINT`,
+  `CREATE INDEX deliveries_in_group ON deliveries (in_group, id) WHERE in_group IS NOT NULL`,
+]
+
 export const migrations: Migration[] = [
   {
     version: 1,
@@ -156,6 +197,11 @@ export const migrations: Migration[] = [
     version: 5,
     sql: HELD_WINDOWS_SQL.map((s) => s.replaceAll('BIGINT', 'INTEGER')),
   },
+  {
+    // Grouping and reminders (NOISE_SQL). Numbered 6: 5 belongs to the time intervals.
+    version: 6,
+    sql: NOISE_SQL.map((s) => s.replaceAll('BIGINT', 'INTEGER')),
+  },
 ]
 
-export const LATEST_VERSION = migrations[migrations.length - 1].version
+export const LATEST_VERSION = Math.max(...migrations.map((m) => m.version))

@@ -3,6 +3,7 @@ import type { PipelineState } from '../routing.js'
 import { msgUuid } from './msg-uuid.js'
 import { acceptedAs, insertWindowSql } from './queries.js'
 import { pgText, query, transaction } from './pg-query.js'
+import { endRemindersSql, groupId, insertGroupedSql, joinGroupSql, reminderParams, remindRoutes, startReminderSql } from './timer-queries.js'
 import type { AcceptInput, AcceptResult } from './types.js'
 
 /**
@@ -17,6 +18,7 @@ import type { AcceptInput, AcceptResult } from './types.js'
  * 3. Advisory locks on each target, in name order, before the deliveries take their ids: per target, ids are then
  *    committed in id order, so a worker that sees delivery N of a target will never later find an N-1 that was
  *    still in flight on another replica (per-target order across replicas).
+ * 4. Grouped routes join their group (see below), and the pipeline's reminders are ended or started, under its lock.
  * Locks are taken in one order (dedupe key, pipeline, targets by name) and each transaction holds one dedupe key and
  * one pipeline, so accepts cannot deadlock each other.
  */
@@ -59,11 +61,13 @@ export async function acceptPg(pool: pg.Pool, input: AcceptInput): Promise<Accep
     }
     const targets = decision.routing.targets
     for (const name of [...new Set(targets.map((r) => r.target))].sort()) {
-      await query(tx, `SELECT pg_advisory_xact_lock(hashtextextended('ci-notify:target:' || current_schema() || ':' || $1, 0))`, [name])
+      await lockTarget(tx, name)
     }
-    if (targets.length > 0) {
-      const due = Date.parse(event.received_at) || 0
-      const as = targets.map((r) => acceptedAs(r, due))
+    const due = Date.parse(event.received_at) || 0
+    // A route held by its time intervals is stored held (its catch-up sums it up); otherwise a grouped one joins its group.
+    const now = targets.filter((r) => r.hold || !r.group)
+    if (now.length > 0) {
+      const as = now.map((r) => acceptedAs(r, due))
       await query(
         tx,
         `INSERT INTO deliveries (event_id, target, status, route, msg_uuid, attempts, next_attempt_at, created_at, muted_by)
@@ -73,9 +77,9 @@ export async function acceptPg(pool: pg.Pool, input: AcceptInput): Promise<Accep
         [
           event.id,
           event.received_at,
-          targets.map((r) => r.target),
-          targets.map((r) => JSON.stringify(r)),
-          targets.map((r) => msgUuid(event.id, r.target)),
+          now.map((r) => r.target),
+          now.map((r) => JSON.stringify(r)),
+          now.map((r) => msgUuid(event.id, r.target)),
           as.map((a) => a.status),
           as.map((a) => a.due),
           as.map((a) => a.mutedBy),
@@ -83,7 +87,26 @@ export async function acceptPg(pool: pg.Pool, input: AcceptInput): Promise<Accep
       )
       for (const a of as) if (a.status === 'held') await query(tx, insertWindowSql('$1', '$2'), [a.mutedBy, a.due])
     }
+    // A grouped route joins its group's one open row (an upsert on the unique index of open groups): replicas
+    // accepting events of one group at once join one row, and a flush that claims it waits for this commit.
+    for (const r of targets.filter((t) => t.group && !t.hold)) {
+      const g = r.group!
+      const [{ id }] = await query<{ id: string }>(tx, joinGroupSql(['$1', '$2', '$3', '$4', '$5', '$6']), [groupId(event.id, r.target), g.rule, g.key, r.target, due, due + g.wait_ms])
+      await query(tx, insertGroupedSql(['$1', '$2', '$3', '$4', '$5', '$6', '$7']), [event.id, r.target, JSON.stringify(r), msgUuid(event.id, r.target), due, event.received_at, id])
+    }
+    // Under the pipeline's lock: a newer finished run ends its reminders, a failed one may start new ones.
+    if (pipelineKey !== undefined && decision.state) {
+      await query(tx, endRemindersSql('$1'), [pipelineKey])
+      for (const r of remindRoutes(decision.routing, true)) {
+        await query(tx, startReminderSql(['$1', '$2', '$3', '$4', '$5', '$6', '$7', '$8']), reminderParams(pipelineKey, r, event.id, due, decision.state.failing_since))
+      }
+    }
     return { duplicate: false, event_id: event.id, routing: decision.routing }
   })
   return outcome === 'raced' ? acceptPg(pool, input) : outcome
+}
+
+/** The transaction-scoped lock on a target taken before its deliveries get ids (3. above; flushes and reminders too). */
+export async function lockTarget(tx: pg.PoolClient, target: string): Promise<void> {
+  await query(tx, `SELECT pg_advisory_xact_lock(hashtextextended('ci-notify:target:' || current_schema() || ':' || $1, 0))`, [target])
 }

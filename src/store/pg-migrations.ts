@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { HELD_WINDOWS_SQL, SILENCES_SQL } from './migrations.js'
+import { HELD_WINDOWS_SQL, NOISE_SQL, SILENCES_SQL } from './migrations.js'
 import { inTransaction, query, withClient } from './pg-query.js'
 
 /**
@@ -89,6 +89,11 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
     version: 5,
     sql: HELD_WINDOWS_SQL.join(';\n') + ';',
   },
+  {
+    // As SQLite's version 6: groups and reminders. 5 is the time intervals'.
+    version: 6,
+    sql: NOISE_SQL.join(';\n') + ';',
+  },
 ]
 
 /**
@@ -130,14 +135,15 @@ async function applyMissing(
   }
   const [{ exists }] = await query<{ exists: boolean }>(client, `SELECT to_regclass('schema_version') IS NOT NULL AS exists`)
   if (!exists) await query(client, 'CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)')
-  const rows = await query<{ v: number | null }>(client, 'SELECT max(version) AS v FROM schema_version')
-  const current = rows[0]?.v ?? 0
-  const latest = MIGRATIONS[MIGRATIONS.length - 1].version
+  // Every version not yet recorded, not only those above the highest: versions merged out of order still apply.
+  const done = new Set((await query<{ version: number }>(client, 'SELECT version FROM schema_version')).map((r) => Number(r.version)))
+  const current = Math.max(0, ...done)
+  const latest = Math.max(...MIGRATIONS.map((m) => m.version))
   if (current > latest) {
     throw new Error(`the database schema (version ${current}) is newer than this ci-notify understands (${latest})`)
   }
   const applied: number[] = []
-  for (const m of MIGRATIONS.filter((x) => x.version > current)) {
+  for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version).filter((x) => !done.has(x.version))) {
     await inTransaction(
       client,
       async (tx) => {

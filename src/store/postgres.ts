@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { UnavailableError } from '../errors.js'
-import { acceptPg } from './pg-accept.js'
+import { acceptPg, lockTarget } from './pg-accept.js'
 import { leaseTarget, loadBucket, saveBucket } from './pg-coordination.js'
 import { migrate } from './pg-migrations.js'
 import { pgText, query, transaction } from './pg-query.js'
@@ -23,6 +23,16 @@ import {
 } from './queries.js'
 import { SILENCE_COLUMNS, silenceParams, toDelivery, toEventParts, toSilence, type DeliveryRow, type EventRow, type SilenceRow } from './rows.js'
 import { msgUuid } from './msg-uuid.js'
+import {
+  claimGroupsSql,
+  claimRemindersSql,
+  groupUuid,
+  insertGroupDeliverySql,
+  insertReminderSql,
+  nextTimerSql,
+  reminderDeliveryParams,
+  type ClaimedReminder,
+} from './timer-queries.js'
 import type { Silence } from '../silence.js'
 import type { AcceptInput, AcceptResult, BucketState, Delivery, DeliveryProgress, DeliveryStatus, EventParts, QueueStats, Store, StoredEvent } from './types.js'
 
@@ -271,6 +281,40 @@ export class PostgresStore implements Store {
 
   async openWindows(): Promise<Array<{ id: string; ends_at: number }>> {
     return (await query<{ id: string; ends_at: string }>(this.pool, openWindowsSql)).map((w) => ({ id: w.id, ends_at: Number(w.ends_at) }))
+  }
+
+  async flushGroups(at: number): Promise<string[]> {
+    return transaction(this.pool, async (tx) => {
+      const groups = await query<{ id: string; target: string }>(tx, claimGroupsSql('$1::bigint'), [at])
+      for (const g of groups) {
+        // As accept does: per target, delivery ids are committed in id order across replicas.
+        await lockTarget(tx, g.target)
+        await query(tx, insertGroupDeliverySql({ uuid: '$1::text', at: '$2::bigint', createdAt: '$3::text', group: '$4::text' }), [groupUuid(g.id, g.target), at, new Date(at).toISOString(), g.id])
+      }
+      return groups.map((g) => g.target)
+    })
+  }
+
+  async groupMembers(groupId: string, limit: number): Promise<Delivery[]> {
+    return this.deliveries('WHERE in_group = $1 ORDER BY id LIMIT $2', [groupId, limit])
+  }
+
+  async queueReminders(at: number): Promise<string[]> {
+    return transaction(this.pool, async (tx) => {
+      const due = await query<ClaimedReminder>(tx, claimRemindersSql('$1::bigint'), [at])
+      const queued: string[] = []
+      for (const r of due) {
+        await lockTarget(tx, r.target)
+        const rows = await query(tx, insertReminderSql(['$1::text', '$2::text', '$3::text', '$4::text', '$5::bigint', '$6::text', '$7::bigint']) + ' RETURNING id', reminderDeliveryParams(r, at))
+        if (rows.length) queued.push(r.target)
+      }
+      return queued
+    })
+  }
+
+  async nextTimer(): Promise<number | undefined> {
+    const [r] = await query<{ t: string | null }>(this.pool, nextTimerSql)
+    return r?.t == null ? undefined : Number(r.t)
   }
 
   async leaseTarget(target: string, owner: string, leaseMs: number, now: number): Promise<boolean> {

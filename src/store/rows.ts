@@ -20,6 +20,9 @@ export type DeliveryRow = {
   progress: string | null
   muted_by: string | null
   catch_up_of: string | null
+  in_group: string | null
+  group_of: string | null
+  reminder_since: number | string | null
 }
 
 export type EventRow = { id: string; event: string; routing: string }
@@ -43,6 +46,9 @@ export function toDelivery(r: DeliveryRow): Delivery {
   if (r.progress != null) d.progress = JSON.parse(r.progress)
   if (r.muted_by != null) d.muted_by = r.muted_by
   if (r.catch_up_of != null) d.catch_up_of = r.catch_up_of
+  if (r.in_group != null) d.in_group = r.in_group
+  if (r.group_of != null) d.group_of = r.group_of
+  if (r.reminder_since != null) d.reminder_since = Number(r.reminder_since)
   return d
 }
 

@@ -25,6 +25,23 @@ import {
   waitingStatsSql,
   type WaitingStatsRow,
 } from './queries.js'
+import {
+  claimGroupsSql,
+  claimRemindersSql,
+  endRemindersSql,
+  groupId,
+  groupUuid,
+  insertGroupDeliverySql,
+  insertGroupedSql,
+  insertReminderSql,
+  joinGroupSql,
+  nextTimerSql,
+  reminderDeliveryParams,
+  reminderParams,
+  remindRoutes,
+  startReminderSql,
+  type ClaimedReminder,
+} from './timer-queries.js'
 import { SILENCE_COLUMNS, silenceParams, toDelivery, toEventParts, toSilence, type DeliveryRow, type EventRow, type SilenceRow } from './rows.js'
 import type { Silence } from '../silence.js'
 import type { AcceptInput, AcceptResult, Delivery, DeliveryProgress, DeliveryStatus, EventParts, QueueStats, StoredEvent, Store } from './types.js'
@@ -164,11 +181,23 @@ export class SqliteStore implements Store {
     )
     const due = Date.parse(event.received_at) || 0
     for (const route of decision.routing.targets) {
-      const as = acceptedAs(route, due)
-      insert.run(event.id, route.target, as.status, JSON.stringify(route), msgUuid(event.id, route.target), as.due, event.received_at, as.mutedBy)
-      if (as.status === 'held') this.sql(insertWindowSql('?', '?')).run(as.mutedBy, as.due)
+      const uuid = msgUuid(event.id, route.target)
+      // A route held by its time intervals is stored held (its catch-up sums it up); otherwise a grouped one joins its group.
+      if (route.hold || !route.group) {
+        const as = acceptedAs(route, due)
+        insert.run(event.id, route.target, as.status, JSON.stringify(route), uuid, as.due, event.received_at, as.mutedBy)
+        if (as.status === 'held') this.sql(insertWindowSql('?', '?')).run(as.mutedBy, as.due)
+        continue
+      }
+      const g = route.group
+      const group = this.sql<unknown[], string>(joinGroupSql(['?', '?', '?', '?', '?', '?'])).pluck().get(groupId(event.id, route.target), g.rule, g.key, route.target, due, due + g.wait_ms)
+      this.sql(insertGroupedSql(['?', '?', '?', '?', '?', '?', '?'])).run(event.id, route.target, JSON.stringify(route), uuid, due, event.received_at, group)
     }
     if (pipelineKey && decision.state) {
+      this.sql(endRemindersSql('?')).run(pipelineKey)
+      for (const r of remindRoutes(decision.routing, true)) {
+        this.sql(startReminderSql(['?', '?', '?', '?', '?', '?', '?', '?'])).run(...reminderParams(pipelineKey, r, event.id, due, decision.state.failing_since))
+      }
       this.sql(
         `INSERT INTO pipeline_state (pipeline_key, state, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (pipeline_key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
@@ -327,6 +356,33 @@ export class SqliteStore implements Store {
 
   async openWindows(): Promise<Array<{ id: string; ends_at: number }>> {
     return this.guard(() => this.sql<[], { id: string; ends_at: number }>(openWindowsSql).all())
+  }
+
+  async flushGroups(at: number): Promise<string[]> {
+    return this.write(() => {
+      const groups = this.sql<[{ at: number }], { id: string; target: string }>(claimGroupsSql('@at')).all({ at })
+      const createdAt = new Date(at).toISOString()
+      for (const g of groups) {
+        this.sql(insertGroupDeliverySql({ uuid: '@uuid', at: '@at', createdAt: '@createdAt', group: '@group' })).run({ uuid: groupUuid(g.id, g.target), at, createdAt, group: g.id })
+      }
+      return groups.map((g) => g.target)
+    })
+  }
+
+  async groupMembers(groupId: string, limit: number): Promise<Delivery[]> {
+    return this.deliveries('WHERE in_group = ? ORDER BY id LIMIT ?', groupId, limit)
+  }
+
+  async queueReminders(at: number): Promise<string[]> {
+    return this.write(() => {
+      const due = this.sql<[{ at: number }], ClaimedReminder>(claimRemindersSql('@at')).all({ at })
+      return due.filter((r) => this.sql(insertReminderSql(['?', '?', '?', '?', '?', '?', '?'])).run(...reminderDeliveryParams(r, at)).changes === 1).map((r) => r.target)
+    })
+  }
+
+  async nextTimer(): Promise<number | undefined> {
+    const t = this.guard(() => this.sql<[], { t: number | null }>(nextTimerSql).get()?.t)
+    return t == null ? undefined : Number(t)
   }
 
   async prune(

@@ -6,8 +6,10 @@ import type { Silence } from '../silence.js'
  * `silenced`: not sent, because a silence covered it when the worker would have sent it (`muted_by` names it).
  * `held`: routed while its rule's time intervals muted it; summed up in its window's catch-up digest at
  * `next_attempt_at` (`muted_by` names the window). `dropped`: the same with `catch_up: drop`, never sent.
+ * `grouped`: held in a group (`in_group`); it goes out inside the group's one delivery (`group_of`), whose status says
+ * how that went.
  */
-export const DELIVERY_STATUSES = ['pending', 'retrying', 'sent', 'dead', 'dry_run', 'silenced', 'held', 'dropped'] as const
+export const DELIVERY_STATUSES = ['pending', 'retrying', 'sent', 'dead', 'dry_run', 'silenced', 'held', 'dropped', 'grouped'] as const
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
 
 export type Delivery = {
@@ -36,6 +38,15 @@ export type Delivery = {
    * digest. It has no event of its own: `event_id` is the newest event it covers.
    */
   catch_up_of?: string
+  /** On a `grouped` delivery: the group holding it. */
+  in_group?: string
+  /**
+   * On a group's delivery: the group whose held deliveries it sends as one message (a digest, or the one event's own
+   * message). Like a catch-up it is filed under the newest event it covers.
+   */
+  group_of?: string
+  /** On a reminder ("main still failing, for 4 hours"): since when (epoch ms) the pipeline fails. Its event is the last failed run. */
+  reminder_since?: number
 }
 
 /**
@@ -61,7 +72,10 @@ export type AcceptInput = {
   event: CommonEvent
   /** The source's idempotency key, unique per source. */
   dedupeKey: string
-  /** Pipeline identity for transitions (source|project|branch-or-tag|name); undefined for events without one. */
+  /**
+   * Pipeline identity for transitions (source|project|branch-or-tag|name); undefined for events without one. A newer
+   * finished run ends the pipeline's reminders; a failed one whose routes ask for them (`remind`) starts new ones.
+   */
   pipelineKey?: string
   /** Called once, inside the transaction, with the pipeline's previous state. Every target route becomes one
    * `pending` delivery; the worker decides at send time whether a target only logs (dry run). */
@@ -125,6 +139,21 @@ export interface Store {
   queueCatchUp(muteId: string, at: number): Promise<string[]>
   /** The time intervals' windows (Hold.window) whose catch-up is not queued yet, earliest end first. */
   openWindows(): Promise<Array<{ id: string; ends_at: number }>>
+
+  /**
+   * Claims every group due by `at` (group_wait passed) and queues its one delivery, in one transaction: the first
+   * caller gets each group, a later one (another replica) does not. Returns the targets queued for.
+   */
+  flushGroups(at: number): Promise<string[]>
+  /** What a group holds, in arrival order (at most `limit`). */
+  groupMembers(groupId: string, limit: number): Promise<Delivery[]>
+  /**
+   * Queues one reminder delivery for every reminder due by `at` and moves it on by its interval (past `at`: missed
+   * ones are not made up), in one transaction, exactly once across replicas. Returns the targets queued for.
+   */
+  queueReminders(at: number): Promise<string[]>
+  /** The earliest time a group or a reminder falls due; undefined when none waits. */
+  nextTimer(): Promise<number | undefined>
 
   /**
    * Several replicas on one shared store (PostgreSQL): one sender per target at a time. Take or renew the lease on

@@ -59,7 +59,7 @@ describe('GET /api/deliveries', () => {
     const { app } = await seeded()
     const bad = await app.request('/api/deliveries?status=lost')
     expect(bad.status).toBe(400)
-    expect(await bad.json()).toEqual({ error: 'status must be one of pending, retrying, sent, dead, dry_run, silenced, held, dropped; got "lost"' })
+    expect(await bad.json()).toEqual({ error: 'status must be one of pending, retrying, sent, dead, dry_run, silenced, held, dropped, grouped; got "lost"' })
     expect((await app.request('/api/deliveries?limit=0')).status).toBe(400)
   })
 

@@ -1,5 +1,6 @@
 import { afterEach } from 'vitest'
 import { parseRules } from '../../rules/load.js'
+import { pipelineKey } from '../../rules/pipeline-key.js'
 import { route } from '../../rules/route.js'
 import { RulesRuntime } from '../../rules/runtime.js'
 import type { TargetType } from '../../rules/schema.js'
@@ -41,6 +42,7 @@ export function fakeRenderers(): Record<TargetType, Renderer> {
     catchUp: (held, o) => [
       wrap(held[0] ?? { target: o.target }, 'catch-up', [`while muted: ${o.total}`, ...held.map(line)].join('\n')),
     ],
+    reminder: (i, o) => [wrap(i, 'reminder', `reminder: failing for ${o.forMs / 60_000} min ${line(i)} mentions: ${i.route.mentions.map((m) => m.name).join(',')}`)],
   }
   return Object.fromEntries(PLATFORM_NAMES.map((n) => [n, r])) as Record<TargetType, Renderer>
 }
@@ -71,9 +73,10 @@ export async function harness(o: { yaml: string; settings?: Partial<Settings>; c
 
   /**
    * Accepts event number n (routed by the rules, or to exactly `o.targets`) at the clock's time and wakes the worker
-   * (unless `o.wake` is false: a backlog queued while the worker looks elsewhere).
+   * (unless `o.wake` is false: a backlog queued while the worker looks elsewhere). `o.pipeline`: with its pipeline's
+   * state, as ingest has it (transitions, reminders).
    */
-  async function accept(over: Partial<CommonEvent> = {}, o: { targets?: string[]; wake?: boolean } = {}): Promise<number> {
+  async function accept(over: Partial<CommonEvent> = {}, o: { targets?: string[]; wake?: boolean; pipeline?: boolean } = {}): Promise<number> {
     const num = ++n
     const event: CommonEvent = {
       id: `ev-${num}`,
@@ -99,7 +102,7 @@ export async function harness(o: { yaml: string; settings?: Partial<Settings>; c
     const decide: AcceptInput['decide'] = to
       ? () => ({ routing: { transition: null, matched: ['all'], targets: to.map((target) => ({ target, rules: ['all'], mentions: [], all: false })), unresolved: [] } })
       : (prev) => route(event, rules.current, prev)
-    const result = await store.accept({ event, dedupeKey: event.delivery_id, pipelineKey: undefined, decide })
+    const result = await store.accept({ event, dedupeKey: event.delivery_id, pipelineKey: o.pipeline ? pipelineKey(event) : undefined, decide })
     if (result.duplicate) throw new Error('duplicate in harness')
     if (o.wake !== false) worker.wake()
     return num

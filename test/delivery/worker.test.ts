@@ -177,6 +177,7 @@ describe('worker: sending', () => {
     const broken: Renderer = {
       render: plain.render,
       catchUp: plain.catchUp,
+      reminder: plain.reminder,
       *digest() {
         yield // the worker may have handed the event loop over here
         throw new Error('template exploded')

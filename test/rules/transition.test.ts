@@ -33,6 +33,8 @@ describe('transitions', () => {
       attempt: 2,
       event_id: 'e7',
       finished_at: '2026-01-01T00:00:00Z',
+      // broken now: a reminder's "failing for 4 hours" counts from when we received this run
+      failing_since: '2026-01-01T00:00:00.000Z',
     })
   })
 
