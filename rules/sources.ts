@@ -7,7 +7,6 @@ import type { Problem } from './problems.js'
 import { authProblems } from './source-auth.js'
 import { sourceAdapter } from './source-adapter.js'
 import type { SourceDef } from './source-schema.js'
-import { didYouMean } from './suggest.js'
 
 /** How a source's webhooks are authenticated, as /api/status shows it. */
 export type InboundAuth = 'token' | 'signature' | 'open'
@@ -60,11 +59,6 @@ export function compileSources(defs: SourceDef[], o: SourceOptions, problems: Pr
     out[def.id] = { adapter: compiled, inbound, ...(secret !== undefined && { secret }) }
   })
   return out
-}
-
-/** `--source` and `source:` values that are none of these get this: the names, and the likely typo. */
-export function unknownSourceMessage(name: string, known: readonly string[]): string {
-  return `unknown source "${name}"${didYouMean(name, known) || ''}; sources are ${known.join(', ')}`
 }
 
 /**

@@ -2,6 +2,7 @@ import { adapters, isSource, SOURCES, type Source } from '../../adapters/index.j
 import type { Adapter } from '../../adapters/common/types.js'
 import type { CompiledRules } from '../../rules/compile.js'
 import type { Settings } from '../settings/settings.js'
+import { didYouMean } from '../../rules/suggest.js'
 
 /** A source as a webhook is served by it: its adapter and the secret its auth is checked with (none: open). */
 export type ServedSource = { name: string; adapter: Adapter; secret?: string }
@@ -24,3 +25,15 @@ export const sourceNames = (rules: CompiledRules): string[] => [...SOURCES, ...O
 
 /** A built-in source served with the settings' secret (the bench and tests ingest by name). */
 export const nativeSource = (settings: Pick<Settings, 'secrets'>, name: Source): ServedSource => ({ name, adapter: adapters[name], secret: settings.secrets[name] })
+
+/** The adapter of a built-in source or of one `rules` defines, for `normalize`, `test` and golden cases. */
+export function adapterNamed(rules: CompiledRules | undefined, name: string): Adapter | undefined {
+  if (isSource(name)) return adapters[name]
+  return rules && Object.hasOwn(rules.sources, name) ? rules.sources[name].adapter : undefined
+}
+
+/** `--source x` that names nothing: what there is, and the likely typo. */
+export function unknownSourceText(name: string, rules: CompiledRules | undefined): string {
+  const names = rules ? sourceNames(rules) : SOURCES
+  return `unknown source ${JSON.stringify(name)}${didYouMean(name, names)}; sources are ${names.join(', ')}${rules ? '' : ' (and those a rules file defines: --rules FILE)'}`
+}

@@ -37,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     // Valid, so exit 0: a warning must not block a merge, but it is on the screen (and counted below) for review.
     if (r.warnings.length) process.stderr.write(`${file}: ${n(r.warnings.length, 'warning')}\n${r.warnings.map((w) => `  ${w}\n`).join('')}`)
     const warned = r.warnings.length ? `, ${n(r.warnings.length, 'warning')}` : ''
-    process.stdout.write(`${file}: ok, ${n(Object.keys(r.targets).length, 'target')}, ${n(r.config.people.length, 'person', 'people')}, ${n(r.rules.length, 'rule')}${warned}${unset}\n`)
+    process.stdout.write(`${file}: ok, ${n(Object.keys(r.targets).length, 'target')}, ${n(r.config.people.length, 'person', 'people')}, ${n(r.rules.length, 'rule')}${r.config.sources.length ? `, ${n(r.config.sources.length, 'source')}` : ''}${warned}${unset}\n`)
     return 0
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err

@@ -83,7 +83,7 @@ describe('ci-notify normalize', () => {
 
   it.each([
     [[], '--source is required'],
-    [['--source', 'circleci', 'x.json'], '--source must be one of gitlab, jenkins, github, gitea, forgejo, got "circleci"'],
+    [['--source', 'circleci', 'x.json'], '--source "circleci" is not built in, and the rules file that would define it does not load: rules.yaml: cannot read the rules file: no such file'],
     [['--source', 'gitlab'], 'expected one payload FILE, got 0'],
     [['--source', 'gitlab', 'a.json', 'b.json'], 'expected one payload FILE, got 2'],
     [['--source', 'gitlab', 'a.json', '--header', 'no colon'], `--header "no colon" must look like 'Name: value'`],

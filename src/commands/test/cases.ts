@@ -3,7 +3,8 @@ import { basename, join } from 'node:path'
 import { parseDocument, stringify } from 'yaml'
 import { z } from 'zod'
 import { readPayload } from '../../../adapters/from-file.js'
-import { SOURCES, toEvent, type Source } from '../../../adapters/index.js'
+import { toEvent } from '../../../adapters/index.js'
+import { adapterNamed, unknownSourceText } from '../../app/source-of.js'
 import { isIgnored } from '../../../adapters/common/types.js'
 import { STATUSES } from '../../event.js'
 import type { CompiledRules } from '../../../rules/compile.js'
@@ -19,7 +20,8 @@ import type { PipelineState } from '../../routing.js'
  */
 export const CaseFile = z
   .object({
-    source: z.enum(SOURCES as [Source, ...Source[]]),
+    /** A built-in source or one the rules file defines (checked against the file when the case runs). */
+    source: z.string().min(1),
     payload: z.string().optional(),
     headers: z.array(z.string()).default([]),
     previous: z.enum(STATUSES).optional(),
@@ -36,8 +38,10 @@ export type CaseResult = { name: string; ok: true; updated?: boolean } | { name:
 
 /** What a case's event produces, in the shape its `expect` block keeps. */
 export function outcome(c: CaseFile, dir: string, name: string, rules: CompiledRules): unknown {
-  const req = readPayload(c.source, join(dir, c.payload ?? `${name}.json`), c.headers)
-  const event = toEvent(c.source, req, { id: `case-${name}`, now: NOW })
+  const adapter = adapterNamed(rules, c.source)
+  if (!adapter) throw new Error(`source: ${unknownSourceText(c.source, rules)}`)
+  const req = readPayload(adapter, join(dir, c.payload ?? `${name}.json`), c.headers)
+  const event = toEvent(adapter, req, { id: `case-${name}`, now: NOW })
   if (isIgnored(event)) return { ignored: event.ignored }
   const prev: PipelineState | undefined = c.previous && { status: c.previous, event_id: 'previous' }
   const { routing } = route(event, rules, prev)
@@ -74,6 +78,7 @@ function runCase(dir: string, name: string, rules: CompiledRules, o: { update?: 
     const i = parsed.error.issues[0]
     return { name, ok: false, problem: `${file}: ${i.path.join('.') || 'file'}: ${i.message}` }
   }
+  if (!adapterNamed(rules, parsed.data.source)) return { name, ok: false, problem: `${file}: source: ${unknownSourceText(parsed.data.source, rules)}` }
   const payload = join(dir, parsed.data.payload ?? `${name}.json`)
   if (!existsSync(payload)) return { name, ok: false, problem: `${file}: payload ${payload} not found` }
   let actual: unknown

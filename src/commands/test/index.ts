@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { readPayload } from '../../../adapters/from-file.js'
-import { isSource, SOURCES, toEvent } from '../../../adapters/index.js'
+import { SOURCES, toEvent } from '../../../adapters/index.js'
+import { adapterNamed, unknownSourceText } from '../../app/source-of.js'
 import { isIgnored } from '../../../adapters/common/types.js'
 import { runCases } from './cases.js'
 import type { CompiledRules } from '../../../rules/compile.js'
@@ -13,7 +14,7 @@ import { ConfigError } from '../../errors.js'
 import { Status } from '../../event.js'
 import { visibleLines } from '../../terminal.js'
 
-const USAGE = `usage: ci-notify test [FILE] --source ${SOURCES.join('|')} PAYLOAD [--header 'K: V']… [--previous STATUS]
+const USAGE = `usage: ci-notify test [FILE] --source ${SOURCES.join('|')}|<id in sources:> PAYLOAD [--header 'K: V']… [--previous STATUS]
        ci-notify test [FILE] --cases DIR [--update]
 
 Shows how the rules file (default: $RULES_FILE, else rules.yaml) routes one recorded webhook: the event in brief,
@@ -45,7 +46,6 @@ export async function run(argv: string[]): Promise<number> {
   const cases = v.cases !== undefined
   if (cases ? pos.length > 1 : pos.length < 1 || pos.length > 2) return usageError(cases ? 'too many arguments' : 'which payload? give PAYLOAD')
   if (!cases && !v.source) return usageError('--source is required with a payload')
-  if (v.source && !isSource(v.source)) return usageError(`--source must be one of ${SOURCES.join(', ')}`)
   if (v.previous && !Status.safeParse(v.previous).success) return usageError(`--previous must be one of ${Status.options.join(', ')}`)
   const file = (cases || pos.length === 2 ? pos[0] : undefined) ?? process.env.RULES_FILE ?? 'rules.yaml'
 
@@ -57,15 +57,17 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${err.message}\n`)
     return 1
   }
+  // A source the rules file defines is as good as a built-in one.
+  if (v.source && !adapterNamed(rules, v.source)) return usageError(`--source: ${unknownSourceText(v.source, rules)}`)
   return cases ? replay(v.cases!, rules, !!v.update) : single(rules, { ...v, payload: pos.at(-1)! })
 }
 
 function single(rules: CompiledRules, o: { source?: string; payload: string; header?: string[]; previous?: string }): number {
-  const source = o.source
-  if (source === undefined || !isSource(source)) throw new TypeError('run() checked --source')
+  const adapter = o.source === undefined ? undefined : adapterNamed(rules, o.source)
+  if (!adapter) throw new TypeError('run() checked --source')
   let event
   try {
-    event = toEvent(source, readPayload(source, o.payload, o.header ?? []), { id: 'test', now: new Date() })
+    event = toEvent(adapter, readPayload(adapter, o.payload, o.header ?? []), { id: 'test', now: new Date() })
   } catch (err) {
     process.stderr.write(`ci-notify test: ${o.payload}: ${(err as Error).message}\n`)
     return 1
