@@ -51,11 +51,11 @@ export type Harness = Awaited<ReturnType<typeof harness>>
  * A worker over an in-memory SQLite store, rules from inline YAML, a manual clock shared with the fake robots,
  * logs captured as text.
  */
-export async function harness(o: { yaml: string; settings?: Partial<Settings>; clock?: ManualClock; renderers?: Record<TargetType, Renderer> | 'real' }) {
+export async function harness(o: { yaml: string; env?: Record<string, string>; settings?: Partial<Settings>; clock?: ManualClock; renderers?: Record<TargetType, Renderer> | 'real' }) {
   const clock = o.clock ?? manualClock()
   const { logs, destination } = captureLogs()
   const store = new SqliteStore(':memory:')
-  const rules = RulesRuntime.fromCompiled(parseRules(o.yaml, { file: '<inline>', env: {} }))
+  const rules = RulesRuntime.fromCompiled(parseRules(o.yaml, { file: '<inline>', env: o.env ?? {} }))
   const metrics = createMetrics()
   const settings = defaultSettings({ deliveryTimeoutMs: 5_000, ...o.settings })
   const log = createLogger({ level: 'debug', destination })
