@@ -7,13 +7,15 @@ import { readPayload } from '../../adapters/from-file.js'
 import { toEvent } from '../../adapters/index.js'
 import type { RawRequest } from '../../adapters/common/types.js'
 import { parseRules } from '../../rules/load.js'
+import { runCases } from '../../src/commands/test/cases.js'
 import { createApp } from '../../src/http/server.js'
 import { testDeps } from '../helpers/deps.js'
 
 /**
  * The ready definitions in examples/sources/: each file checks clean, authenticates a request signed the way its CI
- * signs one (and refuses a tampered or wrongly keyed one), and turns its fixture into the event recorded beside it
- * (`<id>.event.json`; `npx vitest run test/examples -u` rewrites those after a deliberate change).
+ * signs one (and refuses a tampered or wrongly keyed one), turns its fixture into the event recorded beside it
+ * (`<id>.event.json`; `npx vitest run test/examples -u` rewrites those after a deliberate change), is served by the
+ * app, and replays its golden cases (examples/sources/cases/<id>/).
  */
 
 const DIR = 'examples/sources'
@@ -42,12 +44,7 @@ const EXAMPLES: Array<{ id: string; secretEnv: string; sign: Sign; bodySigned: b
   },
   { id: 'drone', secretEnv: 'DRONE_NOTIFY_TOKEN', sign: inQuery, bodySigned: false },
   { id: 'teamcity', secretEnv: 'TEAMCITY_NOTIFY_TOKEN', sign: inQuery, bodySigned: false },
-  {
-    id: 'tekton',
-    secretEnv: 'TEKTON_NOTIFY_TOKEN',
-    sign: inQuery,
-    bodySigned: false,
-  },
+  { id: 'tekton', secretEnv: 'TEKTON_NOTIFY_TOKEN', sign: inQuery, bodySigned: false },
   {
     id: 'azure-devops',
     secretEnv: 'AZURE_DEVOPS_WEBHOOK_PASSWORD',
@@ -120,8 +117,9 @@ describe.each(EXAMPLES)('examples/sources/$id.yaml', ({ id, sign, bodySigned }) 
     }
   })
 
-  // Pending: `ci-notify test --cases` (src/commands/test/cases.ts) takes only built-in sources so far.
-  it.todo('routes and renders its golden cases as recorded')
+  it('routes and renders its golden cases as recorded', () => {
+    expect(runCases(join(DIR, 'cases', id), rules).filter((r) => !r.ok)).toEqual([])
+  })
 })
 
 it('Buildkite: a signature older than max_skew is refused, even with the right secret', () => {
