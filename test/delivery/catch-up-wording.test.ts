@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { manualClock } from '../fake-im/manual-clock.js'
 import { coveredNumbers, perTest } from './harness.js'
+import { NIGHT_END, NIGHT_START, NIGHT_YAML } from './night.js'
 
 const started = perTest()
-// 23:00 in Shanghai; the night ends at 08:00 there (00:00 UTC).
-const T0 = Date.parse('2026-12-07T15:00:00Z')
-const NIGHT_END = Date.parse('2026-12-08T00:00:00Z')
+const T0 = NIGHT_START
 
 describe('catch-up digests through the real renderers', () => {
   it('say which mute held them: a silence ("while muted") or a time interval ("during night"), in the target\'s language', async () => {
@@ -19,12 +18,7 @@ describe('catch-up digests through the real renderers', () => {
 targets:
   zh: { type: dingtalk, webhook: "${ding.webhook('tok-zh')}", keyword: 构建 }
   en: { type: wecom, webhook: "${wecom.webhook('wx-en')}", locale: en }
-time_intervals:
-  - name: night
-    time_intervals:
-      - times: [{ start_time: "22:00", end_time: "08:00" }]
-        location: Asia/Shanghai
-rules:
+${NIGHT_YAML}rules:
   - name: quiet
     match: { branch: main }
     notify: [zh, en]
