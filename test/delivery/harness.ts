@@ -47,6 +47,30 @@ export function fakeRenderers(): Record<TargetType, Renderer> {
   return Object.fromEntries(PLATFORM_NAMES.map((n) => [n, r])) as Record<TargetType, Renderer>
 }
 
+/** Pipeline `num` of g/app, failed on main, arriving at `at` (epoch ms): the events worker tests send. */
+export function pipelineEvent(num: number, at: number, over: Partial<CommonEvent> = {}): CommonEvent {
+  return {
+    id: `ev-${num}`,
+    source: 'gitlab',
+    kind: 'pipeline',
+    status: 'failed',
+    source_status: 'failed',
+    finished: true,
+    project: { name: 'app', path: 'g/app', url: 'https://gitlab.example.com/g/app' },
+    ref: 'main',
+    branch: 'main',
+    sha: 'a1b2c3d4e5f6a7b8c9d0',
+    commit: { title: `change ${num}`, author: { name: 'Alice', username: 'alice', email: 'alice@example.com' } },
+    actor: { name: 'Alice', username: 'alice' },
+    number: num,
+    name: 'pipeline',
+    url: eventUrl(num),
+    delivery_id: `delivery-${num}`,
+    received_at: new Date(at).toISOString(),
+    ...over,
+  }
+}
+
 export type Harness = Awaited<ReturnType<typeof harness>>
 
 /**
@@ -78,26 +102,7 @@ export async function harness(o: { yaml: string; env?: Record<string, string>; s
    */
   async function accept(over: Partial<CommonEvent> = {}, o: { targets?: string[]; wake?: boolean; pipeline?: boolean } = {}): Promise<number> {
     const num = ++n
-    const event: CommonEvent = {
-      id: `ev-${num}`,
-      source: 'gitlab',
-      kind: 'pipeline',
-      status: 'failed',
-      source_status: 'failed',
-      finished: true,
-      project: { name: 'app', path: 'g/app', url: 'https://gitlab.example.com/g/app' },
-      ref: 'main',
-      branch: 'main',
-      sha: 'a1b2c3d4e5f6a7b8c9d0',
-      commit: { title: `change ${num}`, author: { name: 'Alice', username: 'alice', email: 'alice@example.com' } },
-      actor: { name: 'Alice', username: 'alice' },
-      number: num,
-      name: 'pipeline',
-      url: eventUrl(num),
-      delivery_id: `delivery-${num}`,
-      received_at: new Date(clock.now()).toISOString(),
-      ...over,
-    }
+    const event = pipelineEvent(num, clock.now(), over)
     const to = o.targets
     const decide: AcceptInput['decide'] = to
       ? () => ({ routing: { transition: null, matched: ['all'], targets: to.map((target) => ({ target, rules: ['all'], mentions: [], all: false })), unresolved: [] } })

@@ -1,16 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseRules } from '../../rules/load.js'
-import { RulesRuntime } from '../../rules/runtime.js'
-import { Worker } from '../../src/delivery/worker.js'
-import type { CommonEvent } from '../../src/event.js'
-import { createLogger } from '../../src/log.js'
-import { createMetrics } from '../../src/metrics.js'
-import { defaultSettings } from '../../src/settings/settings.js'
 import type { PostgresStore } from '../../src/store/postgres.js'
 import { manualClock } from '../fake-im/manual-clock.js'
-import { captureLogs } from '../helpers/log-capture.js'
 import { pgSchemas, reachable } from '../helpers/pg.js'
-import { coveredNumbers, eventUrl, fakeRenderers, perTest } from './harness.js'
+import { coveredNumbers, perTest, pipelineEvent } from './harness.js'
+import { inlineRules, pgReplica } from './pg-replica.js'
 
 const TOKEN = 'tok0123456789replica'
 const schemas = pgSchemas()
@@ -30,24 +23,8 @@ rules:
     notify: [ops]
 `
     const schema = await schemas.empty()
-    const replica = async () => {
-      const store = await schemas.open(schema)
-      const { destination } = captureLogs()
-      const worker = new Worker({
-        settings: defaultSettings({ deliveryTimeoutMs: 5_000 }),
-        store,
-        rules: RulesRuntime.fromCompiled(parseRules(yaml, { file: '<inline>', env: {} })),
-        log: createLogger({ level: 'debug', destination }),
-        metrics: createMetrics(),
-        startedAt: new Date(clock.now()),
-        version: 'test',
-        clock,
-        random: () => 0.5,
-        renderers: fakeRenderers(),
-      })
-      worker.start()
-      return { store, worker, close: async () => (await worker.stop(1000), await store.close()) }
-    }
+    const rules = inlineRules(yaml)
+    const replica = () => pgReplica({ open: () => schemas.open(schema), rules, clock })
     let a = await replica()
     const b = await replica()
     try {
@@ -56,21 +33,7 @@ rules:
       let n = 0
       const accept = async (store: PostgresStore) => {
         const num = ++n
-        const event: CommonEvent = {
-          id: `ev-${num}`,
-          source: 'gitlab',
-          kind: 'pipeline',
-          status: 'failed',
-          source_status: 'failed',
-          finished: true,
-          project: { name: 'app', path: 'g/app' },
-          branch: 'main',
-          ref: 'main',
-          number: num,
-          url: eventUrl(num),
-          delivery_id: `d-${num}`,
-          received_at: new Date(clock.now()).toISOString(),
-        }
+        const event = pipelineEvent(num, clock.now())
         const routing = { transition: null, matched: ['all'], targets: [{ target: 'ops', rules: ['all'], mentions: [], all: false }], unresolved: [] }
         await store.accept({ event, dedupeKey: event.delivery_id, decide: () => ({ routing }) })
       }

@@ -5,23 +5,18 @@ import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/http/server.js'
 import { manualClock } from '../fake-im/manual-clock.js'
 import { coveredNumbers, harness, perTest } from './harness.js'
+import { NIGHT_END, NIGHT_WINDOW, NIGHT_YAML } from './night.js'
 
 const TOKEN = 'tok0123456789quiet'
 const started = perTest()
 // Monday 2026-12-07 21:50 in Shanghai (13:50 UTC): ten minutes before the night starts.
 const T0 = Date.parse('2026-12-07T13:50:00Z')
-const NIGHT_END = Date.parse('2026-12-08T00:00:00Z') // 08:00 in Shanghai
 
 const yaml = (webhook: string, catchUp = 'digest') => `
 targets:
   ops: { type: dingtalk, webhook: "${webhook}", keyword: CI }
   dev: { type: dingtalk, webhook: "${webhook}", keyword: CI }
-time_intervals:
-  - name: night
-    time_intervals:
-      - times: [{ start_time: "22:00", end_time: "08:00" }]
-        location: Asia/Shanghai
-rules:
+${NIGHT_YAML}rules:
   - name: quiet-at-night
     notify: [ops, dev]
     mute_time_intervals: [night]
@@ -49,10 +44,10 @@ describe('worker: time intervals (quiet hours)', () => {
     expect(s.shown()).toHaveLength(2)
     const held = (await s.h.store.listDeliveries({ status: 'held', limit: 10 })).reverse()
     expect(held.map((d) => [d.event_id, d.target, d.next_attempt_at, d.muted_by])).toEqual(
-      ['ev-2', 'ev-3', 'ev-4'].flatMap((e) => ['ops', 'dev'].map((t) => [e, t, NIGHT_END, 'interval:night@2026-12-08T00:00:00.000Z'])),
+      ['ev-2', 'ev-3', 'ev-4'].flatMap((e) => ['ops', 'dev'].map((t) => [e, t, NIGHT_END, NIGHT_WINDOW])),
     )
     const listed = await (await s.app.request('/api/deliveries?status=held')).json()
-    expect(listed.deliveries[0]).toMatchObject({ status: 'held', held: { window: 'interval:night@2026-12-08T00:00:00.000Z', until: '2026-12-08T00:00:00.000Z' }, next_attempt_at: null })
+    expect(listed.deliveries[0]).toMatchObject({ status: 'held', held: { window: NIGHT_WINDOW, until: '2026-12-08T00:00:00.000Z' }, next_attempt_at: null })
 
     // Just before 08:00 nothing; at 08:00 one catch-up digest per target, each covering the three held events.
     s.clock.set(NIGHT_END - 2000)

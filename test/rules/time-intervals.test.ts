@@ -7,6 +7,7 @@ import type { Problem } from '../../rules/problems.js'
 import type { NamedTimeInterval } from '../../rules/schema.js'
 import { configProblems } from './config-problems.js'
 import { makeEvent } from './make-event.js'
+import { NIGHT_YAML } from '../delivery/night.js'
 
 const ms = (iso: string) => Date.parse(iso)
 
@@ -65,12 +66,7 @@ describe('time intervals (Alertmanager syntax)', () => {
 const FILE = `targets:
   dev: { type: dingtalk, webhook: "" }
   ops: { type: dingtalk, webhook: "" }
-time_intervals:
-  - name: night
-    time_intervals:
-      - times: [{ start_time: "22:00", end_time: "08:00" }]
-        location: Asia/Shanghai
-rules:
+${NIGHT_YAML}rules:
   - name: quiet
     match: { project: "group/**" }
     notify: [dev]
