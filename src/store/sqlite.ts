@@ -376,7 +376,11 @@ export class SqliteStore implements Store {
   async queueReminders(at: number): Promise<string[]> {
     return this.write(() => {
       const due = this.sql<[{ at: number }], ClaimedReminder>(claimRemindersSql('@at')).all({ at })
-      return due.filter((r) => this.sql(insertReminderSql(['?', '?', '?', '?', '?', '?', '?'])).run(...reminderDeliveryParams(r, at)).changes === 1).map((r) => r.target)
+      // Named: the event id comes last in the statement's text, first in the parameters.
+      const names = ['@e', '@t', '@r', '@u', '@at', '@c', '@s']
+      const insert = this.sql(insertReminderSql(names))
+      const run = (r: ClaimedReminder) => insert.run(Object.fromEntries(reminderDeliveryParams(r, at).map((v, i) => [names[i].slice(1), v]))).changes === 1
+      return due.filter(run).map((r) => r.target)
     })
   }
 

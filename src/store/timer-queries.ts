@@ -58,12 +58,15 @@ export const insertReminderSql = (p: string[]) =>
   `INSERT INTO deliveries (event_id, target, status, route, msg_uuid, attempts, next_attempt_at, created_at, reminder_since)
    SELECT id, ${p[1]}, 'pending', ${p[2]}, ${p[3]}, 0, ${p[4]}, ${p[5]}, ${p[6]} FROM events WHERE id = ${p[0]}`
 
-/** The parameters of insertReminderSql: the nth reminder of this streak has a msgUuid of its own. */
+/**
+ * The parameters of insertReminderSql. The nth reminder after a failed run has a msgUuid of its own (by the run's
+ * event, not the streak's start: a still-failing run starts counting again, and DingTalk would drop a repeated id).
+ */
 export const reminderDeliveryParams = (r: ClaimedReminder, at: number): unknown[] => [
   r.event_id,
   r.target,
   r.route,
-  msgUuid(`reminder:${r.pipeline_key}:${Number(r.since)}:${Number(r.sent)}`, r.target),
+  msgUuid(`reminder:${r.event_id}:${Number(r.sent)}`, r.target),
   at,
   new Date(at).toISOString(),
   Number(r.since),

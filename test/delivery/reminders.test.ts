@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest'
+import { createApp } from '../../src/http/server.js'
+import { manualClock } from '../fake-im/manual-clock.js'
+import { perTest, type Harness } from './harness.js'
+
+const TOKEN = 'tok0123456789reminder'
+const started = perTest()
+
+const yaml = (webhook: string, locale = 'zh-CN') => `
+defaults: { locale: ${locale} }
+targets:
+  ops:
+    type: dingtalk
+    webhook: "${webhook}"
+    keyword: CI
+people:
+  - { name: Alice, gitlab: alice, dingtalk: "1001" }
+rules:
+  - name: main broken
+    match: { branch: main, transition: [broken, still_failing, first] }
+    notify: [ops]
+    mention: [author]
+    remind_every: 1m
+`
+
+const MIN = 60_000
+
+async function setup(locale?: string) {
+  const clock = manualClock()
+  const ding = await started.dingtalk([{ token: TOKEN, security: { keywords: ['CI'] } }], { clock })
+  const h = await started.harness({ yaml: yaml(ding.webhook(TOKEN), locale), clock, renderers: 'real' })
+  const texts = () => ding.shown().map((r) => (r.message as { markdown: { text: string } }).markdown.text)
+  const titles = () => texts().map((t) => t.split('\n')[0])
+  const run = (status: 'failed' | 'success', number?: number) =>
+    h.accept({ status, source_status: status, commit: { title: 'x', author: { name: 'Alice', username: 'alice', email: 'a@example.com' } }, ...(number && { number }) }, { pipeline: true })
+  return { h, ding, clock, texts, titles, run }
+}
+
+const reminders = (titles: string[]) => titles.filter((t) => t.includes('仍然失败，已持续') || t.includes('still failing, for'))
+
+describe('worker: reminders (remind_every)', () => {
+  it('reminds every interval while main stays broken, with the run\'s link and mentions, until a success fixes it', async () => {
+    const s = await setup()
+    await s.run('failed')
+    await s.h.settle(0)
+    expect(s.ding.shown()).toHaveLength(1)
+    await s.h.settle(MIN)
+    expect(reminders(s.titles())).toHaveLength(1)
+    expect(s.titles()[1]).toContain('main 仍然失败，已持续 1 分钟')
+    const [, first] = s.ding.shown()
+    expect(first.message).toMatchObject({ at: { atUserIds: ['1001'] } })
+    expect(s.texts()[1]).toContain('pipelines/1')
+    await s.h.settle(2 * MIN)
+    expect(reminders(s.titles())).toEqual([expect.stringContaining('已持续 1 分钟'), expect.stringContaining('已持续 2 分钟'), expect.stringContaining('已持续 3 分钟')])
+    // a success fixes it: no more reminders (the rule does not match a fix, so nothing is sent for it either)
+    await s.run('success')
+    await s.h.settle(5 * MIN)
+    expect(reminders(s.titles())).toHaveLength(3)
+    expect(await s.h.store.nextTimer()).toBeUndefined()
+  })
+
+  it('a newer failed run restarts the count from its own time, keeping since when it fails', async () => {
+    const s = await setup('en')
+    await s.run('failed')
+    await s.h.settle(MIN + 30_000)
+    expect(reminders(s.titles())).toEqual([expect.stringContaining('main still failing, for 1 minute')])
+    await s.run('failed')
+    // the still-failing run is sent by the rule; its reminder is due a minute after it, not after the last reminder
+    await s.h.settle(30_000)
+    expect(reminders(s.titles())).toHaveLength(1)
+    await s.h.settle(30_000)
+    expect(reminders(s.titles())).toEqual([expect.stringContaining('for 1 minute'), expect.stringContaining('for 2 minutes')])
+    expect(s.texts().at(-1)).toContain('pipelines/2')
+    // each reminder has a msgUuid of its own: the robot showed every one
+    expect(s.ding.shown().map((r) => r.msgUuid).filter((u, i, all) => all.indexOf(u) !== i)).toEqual([])
+  })
+
+  it('a silence covering it records the reminder silenced instead of sending it', async () => {
+    const s = await setup()
+    const app = createApp({ ...s.h.base, now: () => s.clock.now(), wake: () => s.h.worker.wake(), silencesChanged: () => s.h.worker.silencesChanged(), workerAlive: () => true })
+    await s.run('failed')
+    await s.h.settle(0)
+    const res = await app.request('/api/silences', { method: 'POST', body: JSON.stringify({ matchers: { branch: 'main' }, duration: '90s', comment: 'known', created_by: 'ann' }) })
+    expect(res.status).toBe(201)
+    const { id } = await res.json()
+    await s.h.settle(MIN)
+    expect(reminders(s.titles())).toHaveLength(0)
+    const silenced = await s.h.store.listDeliveries({ status: 'silenced', limit: 10 })
+    expect(silenced).toMatchObject([{ muted_by: id, reminder_since: expect.any(Number) }])
+    // once the silence is over, a pipeline still broken is reminded again
+    await s.h.settle(MIN)
+    expect(reminders(s.titles())).toEqual([expect.stringContaining('已持续 2 分钟')])
+  })
+
+  it('survives a restart of the worker: the next reminder is due from the store', async () => {
+    const s = await setup()
+    await s.run('failed')
+    await s.h.settle(0)
+    await s.h.worker.stop(100)
+    const { Worker } = await import('../../src/delivery/worker.js')
+    const again = new Worker({ ...s.h.base, random: () => 0.5 })
+    again.start()
+    for (let i = 0; i < 61; i++) {
+      s.clock.advance(1000)
+      await again.whenIdle()
+    }
+    await again.stop(100)
+    expect(reminders(s.titles())).toEqual([expect.stringContaining('已持续 1 分钟')])
+  })
+})
+
+export type { Harness }
