@@ -32,6 +32,7 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'dbPoolSize', env: 'DB_POOL_SIZE', flag: 'db-pool-size', default: '10', meaning: 'PostgreSQL connections per replica (replicas × size ≤ the server\'s max_connections)', parse: positiveInt },
   { key: 'retentionDays', env: 'RETENTION_DAYS', flag: 'retention-days', default: '30', meaning: 'Events (and their finished deliveries) older than this many days are deleted, hourly; pending deliveries are never deleted', parse: positiveInt },
   { key: 'adminToken', env: 'ADMIN_TOKEN', flag: 'admin-token', meaning: 'Bearer token for /api/* and /-/reload; unset = open (warned at start)', secret: true, parse: secret },
+  { key: 'consoleSessionMs', env: 'CONSOLE_SESSION', flag: 'console-session', default: '12h', meaning: 'How long a console login (/console/, with ADMIN_TOKEN) lasts before the token is asked again (m, h, d)', parse: duration },
   // One row per CI source, from its declaration (Adapter.secret).
   ...SOURCES.map((name): SettingSpec => ({ key: `secret:${name}`, ...adapters[name].secret, secret: true, source: name, parse: secret })),
   { key: 'dryRun', env: 'DRY_RUN', flag: 'dry-run', boolean: true, default: 'false', meaning: 'Render and log messages, never post them (status dry_run)', parse: bool },
