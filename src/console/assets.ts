@@ -47,6 +47,9 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:0}
 .bubble{background:#fff;border-radius:8px;padding:.5rem .7rem;margin:.3rem 0 .3rem 2.4rem;position:relative;box-shadow:0 1px 1px rgba(0,0,0,.08)}
 .bubble::before{content:"";position:absolute;left:-2.4rem;top:0;width:1.9rem;height:1.9rem;border-radius:50%;background:#1a5fb4}
 .bubble .msgtype{font-size:11px;color:#5f6368}
+.bubble details{font-size:11px;color:#5f6368;margin-top:.3rem}
+.md{overflow-wrap:anywhere}.md-h{font-weight:600;font-size:1.05em}.md-q{border-left:3px solid #c4c9d0;padding-left:.5rem;color:#3c4043}
+.md-gap{height:.5rem}.md-at{color:#1a5fb4}
 .muted{color:#5f6368;font-size:12px}
 .login{max-width:360px;margin:3rem auto}
 .login input{width:100%;margin:.4rem 0 .8rem}

@@ -105,8 +105,7 @@ export function eventPages(app: ConsoleApp, deps: AppDeps): void {
           <ul>
             {routing.targets.map((t) => (
               <li>
-                <b>{t.target}</b>
-                {t.all ? ' · @all' : ''}: {t.mentions.length ? t.mentions.map((m) => mentionLine(m, event.source)).join('; ') : v.t.noMentions}
+                <b>{t.target}</b>: {[...(t.all ? ['@all'] : []), ...t.mentions.map((m) => mentionLine(m, event.source))].join('; ') || v.t.noMentions}
               </li>
             ))}
           </ul>

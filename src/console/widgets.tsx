@@ -3,11 +3,9 @@ import type { ShownMessage } from '../platforms/show.js'
 import type { TargetPreview } from '../app/preview.js'
 import type { View } from './view.js'
 import { Badge } from './layout.js'
+import { ChatText } from './chat-text.js'
+import { safeHref } from './safe-href.js'
 
-/** A link only when the CI-given URL is http(s): a `javascript:` URL in a payload must not become a link. */
-export function safeHref(url: string | undefined): string | undefined {
-  return url && /^https?:\/\//i.test(url) ? url : undefined
-}
 
 export const MaybeLink = (props: { href?: string; text: string }) => {
   const href = safeHref(props.href)
@@ -36,7 +34,11 @@ export const TransitionBadge = (props: { transition: string | null }) => (props.
 const Bubble = (props: { m: ShownMessage }) => (
   <div class="bubble">
     <div class="msgtype">{props.m.msgtype}</div>
-    <pre>{props.m.shown}</pre>
+    <ChatText text={props.m.shown} />
+    <details>
+      <summary>source</summary>
+      <pre>{props.m.shown}</pre>
+    </details>
   </div>
 )
 
