@@ -60,7 +60,8 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:0}
 /**
  * Progressive enhancement, nothing more: every page works without it. An element with `data-poll` is refreshed in
  * place every few seconds from the same URL with `fragment=1`, which answers only that element's inner HTML
- * (rendered and escaped by the server like the page). Polling pauses while the tab is hidden.
+ * (rendered and escaped by the server like the page). Polling pauses while the tab is hidden; a redirect (the session
+ * ended) reloads the page, which then shows the login.
  */
 export const JS = `
 (function () {
@@ -72,7 +73,7 @@ export const JS = `
     var url = new URL(location.href);
     url.searchParams.set('fragment', '1');
     fetch(url, { credentials: 'same-origin', headers: { accept: 'text/html' } })
-      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (r) { if (r.redirected) { location.reload(); return null; } return r.ok ? r.text() : null; })
       .then(function (html) {
         if (html !== null && html !== el.innerHTML) { el.innerHTML = html; el.setAttribute('data-refreshed', String(Date.now())); }
       })

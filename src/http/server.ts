@@ -21,6 +21,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/events', eventsApi(deps))
   app.route('/api/deliveries', deliveriesApi(deps))
   app.route('/api/silences', silencesApi(deps))
+  // `/console/` is the address the README and the banner give; the console's own routes have no trailing slash.
+  app.get('/console/', (c) => c.redirect('/console/events', 303))
   app.route('/console', consoleRoutes(deps))
   app.route('/', opsRoutes(deps))
   return app

@@ -79,6 +79,11 @@ describe('console auth', () => {
       expect(await res.text(), p).toContain('id="open-warning"')
     }
     expect((await b.get('/console/login')).status).toBe(303)
+    for (const p of ['/console/', '/console']) {
+      const res = await b.get(p)
+      expect(res.status, p).toBe(303)
+      expect(res.headers.get('location'), p).toBe('/console/events')
+    }
   })
 })
 
