@@ -1,8 +1,12 @@
 import { connect } from 'node:net'
 import { defineConfig } from 'vitest/config'
+import { findChromium } from './scripts/chromium.mjs'
 
 /** The test files that need a PostgreSQL server (TEST_DATABASE_URL, default the local one on 127.0.0.1:5432). */
 const POSTGRES_TESTS = ['test/store/postgres*.test.ts', 'test/e2e/replicas.test.ts']
+
+/** The console's tests that drive a real browser (playwright-core with the machine's Chromium). */
+const BROWSER_TESTS = ['test/browser/**/*.test.ts']
 
 /**
  * `npm test` on a machine with only Node runs everything but the PostgreSQL tests, and says so loudly. CI sets
@@ -24,10 +28,15 @@ export default defineConfig(async () => {
   if (skipPostgres) {
     console.warn(`\n!! PostgreSQL is not reachable: skipping ${POSTGRES_TESTS.join(', ')} (CI runs them; see .ci/run)\n`)
   }
+  // Outside CI a machine without Chromium skips the browser tests, loudly; in CI (env CI set) they run and fail.
+  const skipBrowser = !process.env.CI && !findChromium()
+  if (skipBrowser) {
+    console.warn(`\n!! No Chromium found (CHROMIUM_PATH, or chromium on PATH): skipping ${BROWSER_TESTS.join(', ')}. Install it: apt-get install -y chromium (CI runs them; see .ci/run)\n`)
+  }
   return {
     test: {
       include: ['test/**/*.test.ts'],
-      exclude: ['**/node_modules/**', ...(skipPostgres ? POSTGRES_TESTS : [])],
+      exclude: ['**/node_modules/**', ...(skipPostgres ? POSTGRES_TESTS : []), ...(skipBrowser ? BROWSER_TESTS : [])],
       globalSetup: ['test/global-setup.ts'],
       // A guard against a hang, not a speed check: on a shared 2-core machine under load, property tests and the
       // process tests take three times their quiet duration.

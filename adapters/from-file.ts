@@ -10,7 +10,11 @@ import { adapters, type Source } from './index.js'
  * event header must be inferred from a body that is not JSON.
  */
 export function readPayload(source: Source | Adapter, file: string, headers: string[]): RawRequest {
-  const body = readFileSync(file, 'utf8')
+  return payloadRequest(source, readFileSync(file, 'utf8'), headers)
+}
+
+/** A webhook body given as text (a file's, or one pasted into the console's playground), with its implied headers. */
+export function payloadRequest(source: Source | Adapter, body: string, headers: string[]): RawRequest {
   const h = new Headers()
   for (const line of headers) {
     const colon = line.indexOf(':')

@@ -79,6 +79,11 @@ export class RulesRuntime {
     }
   }
 
+  /** The text of the file the running rules came from; undefined when they were not read from a file (tests). */
+  get text(): string | undefined {
+    return this.loadedText
+  }
+
   status(): RulesStatus {
     return { file: this.rules.file, loadedAt: this.loadedAt.toISOString(), lastReload: { ...this.last } }
   }

@@ -4,8 +4,9 @@ import type { Settings } from '../settings/settings.js'
 import type { Store } from '../store/types.js'
 import type { RulesRuntime } from '../../rules/runtime.js'
 
-/** What the worker knows of a target that the store does not: a rate-limit block it is waiting out. */
-export type TargetState = { rateLimitedUntil?: string }
+/** What the worker knows of a target that the store does not: a rate-limit block it is waiting out, and the sends its
+ * budget still allows this minute (what this replica has counted). */
+export type TargetState = { rateLimitedUntil?: string; budgetLeft?: number }
 
 /** What the HTTP layer and the worker are built from; assembled once in src/commands/serve.ts (and in tests). */
 export type AppDeps = {

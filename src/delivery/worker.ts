@@ -136,9 +136,10 @@ export class Worker {
   targetStates(): Record<string, TargetState> {
     const now = this.clock.now()
     const out: Record<string, TargetState> = {}
-    for (const name of Object.keys(this.deps.rules.current.targets)) {
+    for (const [name, target] of Object.entries(this.deps.rules.current.targets)) {
       const h = this.holds.get(name)
-      out[name] = h?.reason === 'rate' && h.until > now ? { rateLimitedUntil: new Date(h.until).toISOString() } : {}
+      const budgetLeft = this.limit.available(name, target.rate_per_minute, now)
+      out[name] = h?.reason === 'rate' && h.until > now ? { rateLimitedUntil: new Date(h.until).toISOString(), budgetLeft } : { budgetLeft }
     }
     return out
   }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import type { AppDeps } from '../app/deps.js'
 import type { StoredEvent } from '../store/types.js'
-import { deliveryView } from './delivery-view.js'
+import { deliveryView } from '../app/delivery-view.js'
 import { parseLimit } from './query-limit.js'
 
 /** `GET /api/events?limit=N` (newest first) and `GET /api/events/:id`, each `{ event, routing, deliveries }`. */

@@ -3,7 +3,7 @@ import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { AppDeps } from '../app/deps.js'
 import { readiness } from './readiness.js'
-import { status } from './status.js'
+import { status } from '../app/status.js'
 
 /**
  * Operations surface: `/healthz` (the process answers), `/readyz` (it can take events), `/metrics` (Prometheus),

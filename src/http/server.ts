@@ -7,6 +7,7 @@ import { eventsApi } from './events-api.js'
 import { deliveriesApi } from './deliveries-api.js'
 import { opsRoutes } from './ops.js'
 import { silencesApi } from './silences-api.js'
+import { consoleRoutes } from '../console/index.js'
 
 /** The HTTP surface. Tests call `createApp(deps).request(…)` without opening a port. */
 export function createApp(deps: AppDeps): Hono {
@@ -20,6 +21,9 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/events', eventsApi(deps))
   app.route('/api/deliveries', deliveriesApi(deps))
   app.route('/api/silences', silencesApi(deps))
+  // `/console/` is the address the README and the banner give; the console's own routes have no trailing slash.
+  app.get('/console/', (c) => c.redirect('/console/events', 303))
+  app.route('/console', consoleRoutes(deps))
   app.route('/', opsRoutes(deps))
   return app
 }

@@ -4,6 +4,7 @@ import { drain } from '../render/gradual.js'
 import type { RenderInput, RenderTarget, RobotMessage } from '../render/types.js'
 import type { TargetRoute, Transition } from '../routing.js'
 import { PLATFORM_NAMES, type PlatformName, platformOf, platforms } from '../platforms/index.js'
+import { showMessages } from './show.js'
 
 // 张三's id on each platform that gives one: each platform's folder names its own sample id.
 const exampleIds = Object.fromEntries(PLATFORM_NAMES.flatMap((n) => (platformOf(n).exampleId ? [[n, platformOf(n).exampleId!]] : [])))
@@ -27,14 +28,6 @@ const input = (event: CommonEvent, target: RenderTarget, transition: Transition 
   timezone: 'Asia/Shanghai',
 })
 
-/** What a person reads: the markdown or text of each message (JSON only for what is not text). */
-function showBody(m: RobotMessage): string {
-  const b = m as { msgtype: string; markdown?: { title?: string; text?: string; content?: string }; text?: Record<string, unknown> }
-  if (b.markdown) return b.markdown.text ?? b.markdown.content ?? ''
-  const { content, ...lists } = b.text ?? {}
-  return `${String(content)}\n${JSON.stringify(lists)}`
-}
-
 /** One example of the gallery: a platform's messages for one case, each as its msgtype and what a person reads. */
 export type Example = { platform: PlatformName; label: string; name: string; locale: RenderInput['locale']; messages: { msgtype: string; shown: string }[] }
 
@@ -51,9 +44,7 @@ export function exampleMessages(): Example[] {
   const out: Example[] = []
   for (const platform of PLATFORM_NAMES) {
     const { renderer, exampleTarget, label } = platforms[platform]
-    const show = platformOf(platform).show ?? showBody
-    const kind = platformOf(platform).kind ?? ((m: RobotMessage) => String(m.msgtype ?? m.msg_type))
-    const shown = (ms: RobotMessage[]) => ms.map((m) => ({ msgtype: kind(m), shown: show(m) }))
+    const shown = (ms: RobotMessage[]) => showMessages(platform, ms)
     for (const [name, event, transition, locale] of cases) {
       out.push({ platform, label, name, locale, messages: shown(renderer.render(input(event, exampleTarget, transition, locale))) })
     }

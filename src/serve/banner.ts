@@ -32,6 +32,7 @@ export function banner(o: {
     ...served.map(([n, a, secret]) => `  ${a.label.padEnd(width)}  ${endpoint(`${outside}/webhooks/${n}`, a, secret)}  ${a.setup}`),
     `  Try it:  curl -X POST ${local}/webhooks/gitlab -H 'Content-Type: application/json' -H 'X-Gitlab-Event: Deployment Hook'${s.secrets.gitlab ? ' -H "X-Gitlab-Token: $GITLAB_WEBHOOK_TOKEN"' : ''} --data @${o.examplePayload}`,
     `           then: curl ${s.adminToken ? '-H "Authorization: Bearer $ADMIN_TOKEN" ' : ''}${local}/api/events`,
+    `  Console: ${local}/console/  (events, routing, the messages as the group sees them${s.adminToken ? '; log in with ADMIN_TOKEN' : ''})`,
   ]
   return lines.join('\n') + '\n'
 }
@@ -43,7 +44,7 @@ export function openWarnings(s: Settings): string[] {
     const a = adapters[n]
     if (!s.secrets[n]) out.push(`POST /webhooks/${n} accepts ${a.auth.credential.kind === 'hmac' ? 'unsigned' : 'unauthenticated'} requests: set ${a.secret.env}`)
   }
-  if (!s.adminToken) out.push('admin endpoints /api/* and /-/reload are open to anyone who can reach this port: set ADMIN_TOKEN')
+  if (!s.adminToken) out.push('admin endpoints /api/*, /-/reload and the console /console/ are open to anyone who can reach this port: set ADMIN_TOKEN')
   return out
 }
 

@@ -32,7 +32,8 @@ export const SETTINGS: SettingSpec[] = [
   { key: 'databaseUrl', env: 'DATABASE_URL', flag: 'database-url', meaning: 'PostgreSQL URL (postgres://user:password@host:5432/db) instead of the embedded SQLite store: every replica pointed at one database runs as one instance', secret: true, parse: databaseUrl },
   { key: 'dbPoolSize', env: 'DB_POOL_SIZE', flag: 'db-pool-size', default: '10', meaning: 'PostgreSQL connections per replica (replicas × size ≤ the server\'s max_connections)', parse: positiveInt },
   { key: 'retentionDays', env: 'RETENTION_DAYS', flag: 'retention-days', default: '30', meaning: 'Events (and their finished deliveries) older than this many days are deleted, hourly; pending deliveries are never deleted', parse: positiveInt },
-  { key: 'adminToken', env: 'ADMIN_TOKEN', flag: 'admin-token', meaning: 'Bearer token for /api/* and /-/reload; unset = open (warned at start)', secret: true, parse: secret },
+  { key: 'adminToken', env: 'ADMIN_TOKEN', flag: 'admin-token', meaning: 'Bearer token for /api/* and /-/reload, and the token the console (/console/) asks at login; unset = open (warned at start)', secret: true, parse: secret },
+  { key: 'consoleSessionMs', env: 'CONSOLE_SESSION', flag: 'console-session', default: '12h', meaning: 'How long a console login (/console/, with ADMIN_TOKEN) lasts before the token is asked again (m, h, d)', parse: duration },
   // One row per CI source, from its declaration (Adapter.secret).
   ...SOURCES.map((name): SettingSpec => ({ key: `secret:${name}`, ...adapters[name].secret, secret: true, source: name, parse: secret })),
   { key: 'dryRun', env: 'DRY_RUN', flag: 'dry-run', boolean: true, default: 'false', meaning: 'Render and log messages, never post them (status dry_run)', parse: bool },

@@ -19,6 +19,8 @@ export type Settings = {
   /** PostgreSQL pool size per replica. */
   dbPoolSize: number
   adminToken?: string
+  /** How long a console session lasts, ms. */
+  consoleSessionMs: number
   /** Each CI source's webhook secret (its token or signing key), by source; unset = that endpoint is open. */
   secrets: Partial<Record<Source, string>>
   dryRun: boolean
@@ -53,6 +55,7 @@ export const defaultSettings = (over: Partial<Settings> = {}): Settings => ({
   retryMaxAgeMs: 24 * 3600_000,
   retentionDays: 30,
   dbPoolSize: 10,
+  consoleSessionMs: 12 * 3600_000,
   ...over,
 })
 

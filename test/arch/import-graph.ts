@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 
 /**
@@ -15,7 +15,7 @@ function* tsFiles(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name)
     if (statSync(p).isDirectory()) yield* tsFiles(p)
-    else if (p.endsWith('.ts') && !p.endsWith('.d.ts')) yield p
+    else if ((p.endsWith('.ts') || p.endsWith('.tsx')) && !p.endsWith('.d.ts')) yield p
   }
 }
 
@@ -26,7 +26,9 @@ export function fileGraph(root: string): Graph {
       const from = relative(root, file)
       const to = new Set<string>()
       for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
-        to.add(relative(root, resolve(dirname(file), m[1].replace(/\.js$/, '.ts'))))
+        const ts = resolve(dirname(file), m[1].replace(/\.js$/, '.ts'))
+        // A .tsx module (src/console/, hono/jsx) is imported as .js like any other.
+        to.add(relative(root, existsSync(ts) ? ts : `${ts}x`))
       }
       g.set(from, to)
     }

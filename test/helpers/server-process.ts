@@ -31,7 +31,7 @@ function newestSource(): number {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name)
       if (e.isDirectory()) walk(p)
-      else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs)
+      else if (e.name.endsWith('.ts') || e.name.endsWith('.tsx')) newest = Math.max(newest, statSync(p).mtimeMs)
     }
   }
   for (const dir of ['src', 'adapters', 'rules']) walk(dir)

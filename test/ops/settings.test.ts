@@ -62,13 +62,13 @@ describe('loadSettings', () => {
       '--port', '9100', '--host', '::', '--rules-file', 'r.yaml', '--data-dir', 'd', '--database-url', 'postgresql://h/db',
       '--admin-token', 'flag-admin-1', '--gitlab-webhook-token', 'flag-gitlab-1', '--github-webhook-secret', 'flag-github-1',
       '--jenkins-webhook-token', 'flag-jenkins-1', '--gitea-webhook-secret', 'flag-gitea-1', '--forgejo-webhook-secret', 'flag-forgejo-1', '--dry-run', '--log-level', 'warn', '--log-format', 'json', '--body-limit', '2mb',
-      '--in-flight-limit', '8mb', '--delivery-timeout', '500ms', '--retry-max-age', '90m', '--db-pool-size', '4', '--retention-days', '7', '--request-timeout', '5s',
+      '--in-flight-limit', '8mb', '--delivery-timeout', '500ms', '--retry-max-age', '90m', '--db-pool-size', '4', '--retention-days', '7', '--request-timeout', '5s', '--console-session', '30m',
     ]
     const s = loadSettings({ PORT: '1', ADMIN_TOKEN: 'env-admin-1', DRY_RUN: 'false', LOG_LEVEL: 'info' }, argv)
     expect(s).toMatchObject({
       port: 9100, host: '::', rulesFile: 'r.yaml', rulesFileExplicit: true, dataDir: 'd', databaseUrl: 'postgresql://h/db', adminToken: 'flag-admin-1',
       secrets: { gitlab: 'flag-gitlab-1', github: 'flag-github-1', jenkins: 'flag-jenkins-1', gitea: 'flag-gitea-1', forgejo: 'flag-forgejo-1' }, dryRun: true, logLevel: 'warn',
-      logFormat: 'json', bodyLimit: 2 * 1024 * 1024, inFlightLimit: 8 * 1024 * 1024, deliveryTimeoutMs: 500, retryMaxAgeMs: 90 * 60_000, dbPoolSize: 4, retentionDays: 7, requestTimeoutMs: 5000,
+      logFormat: 'json', bodyLimit: 2 * 1024 * 1024, inFlightLimit: 8 * 1024 * 1024, deliveryTimeoutMs: 500, retryMaxAgeMs: 90 * 60_000, dbPoolSize: 4, retentionDays: 7, requestTimeoutMs: 5000, consoleSessionMs: 30 * 60_000,
     })
     // every row of the table has a flag this test passed
     for (const spec of SETTINGS) expect(argv).toContain(`--${spec.flag}`)

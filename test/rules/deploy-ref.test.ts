@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { toEvent } from '../../adapters/index.js'
 import { isIgnored } from '../../adapters/common/types.js'
-import { explain } from '../../src/commands/test/explain.js'
+import { explain } from '../../rules/explain.js'
 import { route } from '../../rules/route.js'
 import type { CommonEvent } from '../../src/event.js'
 import { renderers } from '../../src/platforms/index.js'

@@ -5,9 +5,9 @@ import { adapterNamed, unknownSourceText } from '../../app/source-of.js'
 import { isIgnored } from '../../../adapters/common/types.js'
 import { runCases } from './cases.js'
 import type { CompiledRules } from '../../../rules/compile.js'
-import { explain } from './explain.js'
+import { explain } from '../../../rules/explain.js'
 import { loadRulesFile } from '../../../rules/load.js'
-import { renderRoute } from './render-route.js'
+import { previewTargets } from '../../app/preview.js'
 import { eventBrief, eventFlags, targetBlock, verdictLines } from './report.js'
 import type { PipelineState } from '../../routing.js'
 import { ConfigError } from '../../errors.js'
@@ -86,14 +86,8 @@ function single(rules: CompiledRules, o: { source?: string; payload: string; hea
   const flags = eventFlags(event, routing.targets)
   const out = [eventBrief(event, prev, routing.transition), ...(flags.length ? ['', 'flags', ...flags.map((f) => `  ! ${f}`)] : []), '', verdictLines(verdicts), '', 'targets']
   if (routing.targets.length === 0) out.push('  (none: nobody is notified)')
-  for (const t of routing.targets) {
-    let messages: ReturnType<typeof renderRoute> | string
-    try {
-      messages = renderRoute(event, rules, t, routing.transition)
-    } catch (err) {
-      messages = `cannot render: ${(err as Error).message}`
-    }
-    out.push(targetBlock({ route: t, target: rules.targets[t.target], source: event.source, messages }))
+  for (const p of previewTargets(event, rules, routing.targets, routing.transition)) {
+    out.push(targetBlock({ route: p.route, target: rules.targets[p.route.target], source: event.source, messages: p.error ?? p.bodies }))
   }
   if (routing.unresolved.length) out.push('', `unresolved  ${routing.unresolved.join(', ')} (not found in people by a trusted means: written by name, without @)`)
   // Every line may hold CI text (a project path, a commit title): shown, never acted on by the terminal.

@@ -2,8 +2,9 @@ import { adapters, isSource } from '../../../adapters/index.js'
 import type { CommonEvent, Person } from '../../event.js'
 import { detailsUrl } from '../../render/content.js'
 import type { RobotMessage } from '../../render/types.js'
-import type { Verdict } from './explain.js'
-import type { Hold, Mention, PipelineState, Routing } from '../../routing.js'
+import type { Verdict } from '../../../rules/explain.js'
+import type { Hold, PipelineState, Routing } from '../../routing.js'
+import { mentionLine } from '../../../rules/mention-line.js'
 import type { NamedTarget } from '../../../rules/compile.js'
 
 /** Text blocks of `ci-notify test`: what a person reviewing a rules change needs to see, nothing more. */
@@ -40,29 +41,6 @@ export function verdictLines(verdicts: Verdict[]): string {
     return `not reached: "${v.stoppedBy}" matched first and has no continue${v.wouldMatch ? ' (this rule would also match)' : ''}`
   }
   return ['rules', ...verdicts.map((v) => `  ${v.rule.padEnd(w)}  ${line(v)}`)].join('\n')
-}
-
-/** `author → 张三 (by gitlab username)`: the line format the cases folder keeps too. */
-export function mentionLine(m: Mention, source: CommonEvent['source']): string {
-  const how = m.resolved
-    ? {
-        username: `by ${source} username`,
-        email: `by ${source}'s verified email`,
-        commit_email: 'by commit email (people_match.commit_emails)',
-        actor_email: "by commit email, the actor's own",
-        name: 'by name (people_match.names)',
-        people: 'named in the rule',
-      }[m.via ?? 'name']
-    : `unresolved: ${unmatched(m)}written by name, without @`
-  const as = m.as === m.name ? '' : `${m.as} → `
-  return `${as}${m.name} (${how})`
-}
-
-function unmatched({ unmatched: u, name }: Mention): string {
-  if (!u) return ''
-  if (u.reason === 'ambiguous') return `ambiguous: ${u.count} people named ${name}; `
-  const by = u.reason === 'name' ? 'display name (people_match.names)' : 'commit email (people_match.commit_emails)'
-  return `only the ${by} matches ${u.person}, and the file does not trust it; `
 }
 
 /** What a reviewer should know about one event beyond its routing: ambiguous names, a message without a link. */

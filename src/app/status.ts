@@ -1,5 +1,5 @@
 import { adapters, SOURCES } from '../../adapters/index.js'
-import type { AppDeps, TargetState } from '../app/deps.js'
+import type { AppDeps, TargetState } from './deps.js'
 import type { BucketState } from '../store/types.js'
 import { UnavailableError } from '../errors.js'
 import { redactValues } from '../redact.js'
@@ -16,8 +16,7 @@ export async function status(deps: AppDeps) {
   const compiled = deps.rules.current
   const tz = compiled.config.defaults.timezone
   const states = deps.targetStates?.() ?? {}
-  // A reload error or a warning quotes the file; a bad line could hold a robot URL or a secret.
-  const scrub = (text: string) => redactValues(redactRobotUrl(text), [...settingSecrets(deps.settings), ...rulesSecrets(compiled)])
+  const scrub = scrubber(deps)
   const unavailable = (err: unknown) => {
     throw new UnavailableError(`store unavailable: ${(err as Error).message}`, { cause: err })
   }
@@ -28,12 +27,12 @@ export async function status(deps: AppDeps) {
   // One target at a time, not a burst on the pool ingest shares; a block that cannot be read is left out, not a 503.
   const shared: (BucketState | undefined)[] = []
   for (const n of names) shared.push(await deps.store.loadBucket?.(n).catch(() => undefined))
-  const targets: Record<string, { type: string; dry_run: boolean; waiting: number; rate_limited_until?: string; state: string }> = {}
+  const targets: Record<string, { type: string; dry_run: boolean; waiting: number; rate_limited_until?: string; budget_left?: number; rate_per_minute: number; state: string }> = {}
   names.forEach((name, i) => {
     const t = compiled.targets[name]
     const dryRun = deps.settings.dryRun || !t.webhook
     const s: TargetView = { waiting: q.waitingByTarget[name] ?? 0, rateLimitedUntil: later(states[name]?.rateLimitedUntil, shared[i]?.blockedUntil) }
-    targets[name] = { type: t.type, dry_run: dryRun, waiting: s.waiting, rate_limited_until: s.rateLimitedUntil, state: describe(s, dryRun, tz) }
+    targets[name] = { type: t.type, dry_run: dryRun, waiting: s.waiting, rate_limited_until: s.rateLimitedUntil, budget_left: states[name]?.budgetLeft, rate_per_minute: t.rate_per_minute, state: describe(s, dryRun, tz) }
   })
   return {
     version: deps.version,
@@ -57,6 +56,15 @@ export async function status(deps: AppDeps) {
     ]),
     targets,
   }
+}
+
+/**
+ * Hides robot URL credentials and every configured secret in a text from the rules file (a reload error or a warning
+ * quotes it; a bad line could hold a robot URL or a secret). The console shows the file itself through it too.
+ */
+export function scrubber(deps: Pick<AppDeps, 'settings' | 'rules'>): (text: string) => string {
+  const secrets = [...settingSecrets(deps.settings), ...rulesSecrets(deps.rules.current)]
+  return (text) => redactValues(redactRobotUrl(text), secrets)
 }
 
 /** The later of this worker's hold and the one shared through the store, if it is still ahead. */

@@ -1,9 +1,9 @@
-import type { CommonEvent } from '../../event.js'
-import { renderers } from '../../platforms/index.js'
-import type { RobotMessage } from '../../render/types.js'
-import type { CompiledRules } from '../../../rules/compile.js'
-import { knownActor } from '../../../rules/people.js'
-import type { Routing, TargetRoute } from '../../routing.js'
+import type { CommonEvent } from '../event.js'
+import { renderers } from '../platforms/index.js'
+import type { RobotMessage } from '../render/types.js'
+import type { CompiledRules } from '../../rules/compile.js'
+import { knownActor } from '../../rules/people.js'
+import type { Routing, TargetRoute } from '../routing.js'
 
 /** The exact bodies one target would get for this event (the sender only adds msgUuid), as the worker renders them. */
 export function renderRoute(event: CommonEvent, rules: CompiledRules, route: TargetRoute, transition: Routing['transition']): RobotMessage[] {

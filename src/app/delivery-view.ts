@@ -1,5 +1,6 @@
 import { redactRobotUrl } from '../platforms/redact.js'
-import type { Delivery } from '../store/types.js'
+import { PayloadError } from '../errors.js'
+import { DELIVERY_STATUSES, type Delivery, type DeliveryStatus } from '../store/types.js'
 
 /** What the API shows of a delivery, wherever it appears: times as ISO strings, errmsg scrubbed of URL credentials. */
 export function deliveryView(d: Delivery) {
@@ -21,4 +22,13 @@ export function deliveryView(d: Delivery) {
     catch_up_of: d.catch_up_of ?? null,
     rules: d.route.rules,
   }
+}
+
+/** A `status=` filter: one of the delivery statuses, else a 400 naming them; undefined when absent. */
+export function parseDeliveryStatus(raw: string | undefined): DeliveryStatus | undefined {
+  if (raw === undefined) return undefined
+  if (!(DELIVERY_STATUSES as readonly string[]).includes(raw)) {
+    throw new PayloadError(`status must be one of ${DELIVERY_STATUSES.join(', ')}; got "${raw.slice(0, 20)}"`)
+  }
+  return raw as DeliveryStatus
 }
