@@ -12,7 +12,8 @@ export type IngestOptions = {
   rateSeconds: number
   rate: number
   warmupSeconds: number
-  connections: number
+  /** Connections of autocannon's closed loop: every server at the first count; ours and the durable floor at the others. */
+  connections: number[]
   /** Also measure the diagnostic variant (the store on tmpfs); the full run does it for GitLab. */
   variants: boolean
   log: (line: string) => void
@@ -33,7 +34,11 @@ export type IngestResult = {
   durableRatio: number
   /** Share of ours' answers that were 202 (accepted and stored): anything else means the figures are not ingest. */
   ours202: number
+  /** Max throughput of ours and the durable floor at each connection count (the first is the table's). */
+  byConnections: ConnectionsResult[]
 }
+
+export type ConnectionsResult = { connections: number; ours: Run; durable: Run; oursRuns: Run[]; durableRuns: Run[]; ratioToDurable: number }
 
 const starters: Record<Variant, () => Promise<Server>> = {
   ours: () => startOurs(),
@@ -55,6 +60,7 @@ export async function ingest(source: Source, o: IngestOptions): Promise<IngestRe
   const load = loads[source]()
   const wanted: Variant[] = o.variants ? ['bare', 'bare-durable', 'ours', 'ours-dry', 'ours-tmpfs'] : ['bare', 'bare-durable', 'ours', 'ours-dry']
   const servers = new Map<Variant, Server>()
+  const moreOurs: Run[] = []
   try {
     for (const n of wanted) {
       try {
@@ -66,7 +72,8 @@ export async function ingest(source: Source, o: IngestOptions): Promise<IngestRe
       }
     }
     const names = [...servers.keys()]
-    for (const s of servers.values()) await runLoad(s.url, load, { seconds: o.warmupSeconds, connections: o.connections })
+    const [connections, ...more] = o.connections
+    for (const s of servers.values()) await runLoad(s.url, load, { seconds: o.warmupSeconds, connections })
     const runs = new Map<Variant, Run[]>(names.map((n) => [n, []]))
     const paced: Variant[] = (['bare', 'bare-durable', 'ours', 'ours-dry'] as const).filter((n) => servers.has(n))
     const fixed = new Map<Variant, Run[]>(paced.map((n) => [n, []]))
@@ -74,7 +81,7 @@ export async function ingest(source: Source, o: IngestOptions): Promise<IngestRe
     for (let i = 0; i < o.rounds; i++) {
       for (const n of order(i, names)) {
         const server = servers.get(n)!
-        const r = await alone(servers, n, () => measured(server, () => runLoad(server.url, load, { seconds: o.seconds, connections: o.connections })))
+        const r = await alone(servers, n, () => measured(server, () => runLoad(server.url, load, { seconds: o.seconds, connections })))
         runs.get(n)!.push(r)
         o.log(`  ${source} ${n} round ${i + 1}: ${r.reqPerSec.toFixed(0)} req/s p50 ${r.p50} p99 ${r.p99} ms ${fmtCpu(r)} ${fmtStatus(r)}`)
       }
@@ -87,13 +94,28 @@ export async function ingest(source: Source, o: IngestOptions): Promise<IngestRe
         o.log(`  ${source} ${n} @${o.rate}/s round ${i + 1}: got ${r.reqPerSec.toFixed(0)}/s p50 ${r.p50} p99 ${r.p99} max ${r.max} ms ${fmtCpu(r)} ${fmtStatus(r)}`)
       }
     }
+    // The other connection counts: ours and the floor only (the ratio the target is set on), alternating likewise.
+    const byConnections: ConnectionsResult[] = [connectionsResult(connections, runs.get('ours')!, runs.get('bare-durable')!)]
+    for (const c of more) {
+      const pair = new Map<Variant, Run[]>([['bare-durable', []], ['ours', []]])
+      for (let i = 0; i < o.rounds; i++) {
+        for (const n of order(i, [...pair.keys()])) {
+          const server = servers.get(n)!
+          const r = await alone(servers, n, () => measured(server, () => runLoad(server.url, load, { seconds: o.seconds, connections: c })))
+          pair.get(n)!.push(r)
+          o.log(`  ${source} ${n} ${c} connections round ${i + 1}: ${r.reqPerSec.toFixed(0)} req/s p50 ${r.p50} p99 ${r.p99} ms ${fmtCpu(r)} ${fmtStatus(r)}`)
+        }
+      }
+      byConnections.push(connectionsResult(c, pair.get('ours')!, pair.get('bare-durable')!))
+      moreOurs.push(...pair.get('ours')!)
+    }
     const sides: Partial<Record<Variant, Side>> = {}
     for (const n of names) {
       const f = fixed.get(n)
       const s = servers.get(n)!
       sides[n] = { median: medianRun(runs.get(n)!), runs: runs.get(n)!, peakRssMb: round(s.rss().peakMb), ...(f && { fixed: medianRun(f), fixedRuns: f }), ...(s.notes && { notes: s.notes() }) }
     }
-    const ours = [...runs.get('ours')!, ...fixed.get('ours')!]
+    const ours = [...runs.get('ours')!, ...fixed.get('ours')!, ...moreOurs]
     const total = ours.reduce((a, r) => a + r.total, 0)
     return {
       source,
@@ -105,11 +127,18 @@ export async function ingest(source: Source, o: IngestOptions): Promise<IngestRe
       ratioToDurable: sides.ours!.median.reqPerSec / sides['bare-durable']!.median.reqPerSec,
       durableRatio: sides['bare-durable']!.median.reqPerSec / sides.bare!.median.reqPerSec,
       ours202: total ? ours.reduce((a, r) => a + (r.status['202'] ?? 0), 0) / total : 0,
+      byConnections,
     }
   } finally {
     const closed = await Promise.allSettled([...servers.values()].map((s) => s.close()))
     for (const c of closed) if (c.status === 'rejected') o.log(`  could not stop a server: ${String(c.reason)}`)
   }
+}
+
+function connectionsResult(connections: number, ours: Run[], durable: Run[]): ConnectionsResult {
+  const o = medianRun(ours)
+  const d = medianRun(durable)
+  return { connections, ours: o, durable: d, oursRuns: ours, durableRuns: durable, ratioToDurable: o.reqPerSec / d.reqPerSec }
 }
 
 /**

@@ -1,7 +1,7 @@
 /** How long each benchmark runs: the full run fits in 15 minutes on 2 cores, --quick in under 2. */
 export type Plan = {
   mode: 'full' | 'quick'
-  ingest: { rounds: number; seconds: number; rateSeconds: number; rate: number; warmupSeconds: number; connections: number; variants: boolean }
+  ingest: { rounds: number; seconds: number; rateSeconds: number; rate: number; warmupSeconds: number; connections: number[]; variants: boolean }
   sustained: { seconds: number; rate: number; sampleSeconds: number }
   delivery: { events: number; windowMs: number; robots: number[] }
   digest: { events: number[]; runs: number }
@@ -14,7 +14,7 @@ export const plans: Record<Plan['mode'], Plan> = {
   // the durable baseline came) keeps the whole under 15 minutes.
   full: {
     mode: 'full',
-    ingest: { rounds: 3, seconds: 3, rateSeconds: 3, rate: 1000, warmupSeconds: 1, connections: 10, variants: true },
+    ingest: { rounds: 3, seconds: 3, rateSeconds: 3, rate: 1000, warmupSeconds: 1, connections: [10, 32], variants: true },
     sustained: { seconds: 600, rate: 500, sampleSeconds: 10 },
     delivery: { events: 1000, windowMs: 60_000, robots: [1, 10] },
     digest: { events: [20, 100, 500], runs: 15 },
@@ -22,7 +22,7 @@ export const plans: Record<Plan['mode'], Plan> = {
   },
   quick: {
     mode: 'quick',
-    ingest: { rounds: 2, seconds: 1, rateSeconds: 1, rate: 1000, warmupSeconds: 1, connections: 10, variants: false },
+    ingest: { rounds: 2, seconds: 1, rateSeconds: 1, rate: 1000, warmupSeconds: 1, connections: [10, 32], variants: false },
     sustained: { seconds: 30, rate: 500, sampleSeconds: 10 },
     delivery: { events: 1000, windowMs: 60_000, robots: [1, 10] },
     digest: { events: [20, 100, 500], runs: 5 },

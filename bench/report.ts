@@ -34,19 +34,25 @@ export function report(r: Results): string {
     const notes = r.ingest.flatMap((i) => Object.entries(i.sides).flatMap(([n, s]) => (s?.notes ?? []).map((x) => `${i.source} ${n}: ${x}`)))
     out.push(
       '',
-      `1. Ingest: max throughput (10 connections) and a fixed ${rate} req/s; per-metric median of ${r.ingest[0].sides.ours?.runs.length} alternating rounds; latencies in ms`,
+      `1. Ingest: max throughput (${r.ingest[0].byConnections?.[0]?.connections ?? 10} connections) and a fixed ${rate} req/s; per-metric median of ${r.ingest[0].sides.ours?.runs.length} alternating rounds; latencies in ms`,
       table(['source', 'payload', 'server', 'req/s', 'p50', 'p99', 'max', 'peak RSS MB', 'main-thread CPU µs/req', `@${rate}/s got`, `p50`, `p99`, `max`, 'main-thread CPU µs/req'], rows),
       `(@${rate}/s: paced open-loop, one request every ${1000 / rate} ms, latency counted from when each was due; "got" is the rate answered)`,
       `ours @${rate}/s, each round's p99 in ms` +
         (r.ingest.some((i) => i.sides.ours?.fixedRuns?.some((x) => x.ioPressureMs !== undefined)) ? ` (the machine's I/O pressure during the round in ms, ours' own fsyncs included)` : '') +
         `: ${r.ingest.map((i) => `${i.source} ${(i.sides.ours?.fixedRuns ?? []).map((x) => `${x.p99}${x.ioPressureMs !== undefined ? ` (${x.ioPressureMs})` : ''}`).join(', ')}`).join('; ')}`,
-      `(ours (robots): the example rules with both robots configured, behind fake robot APIs at 20 messages a minute; ours, dry run: no robot, every message rendered and logged; ` +
+      `(ours (robots): the example rules with every robot configured, behind fake robot APIs that enforce their rate limits; ours, dry run: no robot, every message rendered and logged; ` +
         `durable baseline: the bare app that also commits each raw body to SQLite and waits for its fsync before the 202, as ours does, and nothing else)`,
       `page cache dirtied in files per request at max throughput, KiB (write_bytes, in 4 KiB pages: store, WAL, checkpoints, log): ${r.ingest
         .map((i) => `${i.source} ${(['bare-durable', 'ours'] as const).map((n) => `${label[n]} ${fmtOr(i.sides[n]?.median.dirtiedKibPerReq)}`).join(', ')}`)
         .join('; ')}`,
       `ours answered 202 (stored) to ${r.ingest.map((i) => `${i.source} ${(i.ours202 * 100).toFixed(1)}%`).join(', ')} of requests${notes.length ? `; ${notes.join('; ')}` : ''}`,
-      `targets: ratio ≥ 0.8 → ${r.ingest.map((i) => `${i.source} ${check(i.ratio >= 0.8)} (durable / bare ${fmt(i.durableRatio)})`).join(', ')}; ` +
+      '',
+      'ours / durable floor at max throughput by connections (per-metric median of the rounds; CPU: main thread, µs/req)',
+      table(
+        ['source', 'connections', 'ours req/s', 'ours CPU', 'durable req/s', 'durable CPU', 'ours / durable'],
+        r.ingest.flatMap((i) => (i.byConnections ?? []).map((c) => [i.source, c.connections, c.ours.reqPerSec, c.ours.cpuUs?.main ?? '', c.durable.reqPerSec, c.durable.cpuUs?.main ?? '', c.ratioToDurable])),
+      ),
+      `targets: ours / durable ≥ 0.8 → ${r.ingest.flatMap((i) => (i.byConnections ?? []).map((c) => `${i.source}@${c.connections} ${check(c.ratioToDurable >= 0.8)}`)).join(', ')}; ` +
         `p99 < 10 ms at ${rate}/s → ${r.ingest.map((i) => `${i.source} ${check((i.sides.ours?.fixed?.p99 ?? Infinity) < 10)}`).join(', ')}; ` +
         `RSS < 150 MB → ${r.ingest.map((i) => `${i.source} ${check((i.sides.ours?.peakRssMb ?? Infinity) < 150)}`).join(', ')} ` +
         `(dry run: p99 → ${r.ingest.map((i) => `${i.source} ${check((i.sides['ours-dry']?.fixed?.p99 ?? Infinity) < 10)}`).join(', ')}; ` +

@@ -2,6 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { startFakeDingTalk } from '../test/fake-im/dingtalk.js'
+import { startFakeFeishu } from '../test/fake-im/feishu.js'
+import { startFakeSlack } from '../test/fake-im/slack.js'
+import { startFakeTeams } from '../test/fake-im/teams.js'
 import { startFakeWeCom } from '../test/fake-im/wecom.js'
 import { removeDir, startChild, type Child } from './child.js'
 import { NODE_FLAGS } from './node-flags.js'
@@ -16,14 +19,14 @@ export type Server = Child & { close(): Promise<void>; notes?: () => string[] }
  * The real built server with the store on disk in a fresh DATA_DIR, the example rules (which route the
  * failed-pipeline fixtures to their targets), all three webhook secrets set, as `env` adds to it.
  */
-async function startServe(o: { env?: Record<string, string>; dataRoot?: string } = {}): Promise<Server & { dataDir: string }> {
+async function startServe(o: { env?: Record<string, string>; dataRoot?: string; nodeArgs?: string[]; cli?: string } = {}): Promise<Server & { dataDir: string }> {
   const dir = mkdtempSync(join(o.dataRoot ?? tmpdir(), 'ci-notify-bench-ours-'))
   const dataDir = join(dir, 'data')
   mkdirSync(dataDir)
   const child = await startChild({
     name: 'ours',
     dir,
-    args: [...NODE_FLAGS, resolve(root, 'dist/src/cli.js'), 'serve'],
+    args: [...NODE_FLAGS, ...(o.nodeArgs ?? []), o.cli ?? resolve(root, 'dist/src/cli.js'), 'serve'],
     env: {
       DATA_DIR: dataDir,
       RULES_FILE: resolve(root, 'rules.example.yaml'),
@@ -46,33 +49,51 @@ async function startServe(o: { env?: Record<string, string>; dataRoot?: string }
 }
 
 /**
- * Ours as in production: the example rules with both robots configured, the DingTalk one signed and with its
- * keyword, each behind a fake robot API that enforces 20 messages a minute (test/fake-im), so the worker sends and
- * digests a growing backlog while the webhooks pour in.
+ * Ours as in production (`cli`: another build of it, to compare): the example rules with every robot they name configured (DingTalk signed and with its
+ * keyword, WeCom, Feishu signed, Slack, Teams), each behind its fake API of test/fake-im, which enforces the
+ * platform's rate limit, so the worker sends and digests a growing backlog while the webhooks pour in. (A target left
+ * without its webhook is a dry run: every delivery rendered and logged on its own, which is not production.)
  */
-export async function startOurs(o: { dataRoot?: string } = {}): Promise<Server & { dataDir: string }> {
+export async function startOurs(o: { dataRoot?: string; nodeArgs?: string[]; cli?: string } = {}): Promise<Server & { dataDir: string }> {
   const token = 'benchingestrobot'.padEnd(32, '0')
   const secret = 'SECbenchingest'.padEnd(64, '0')
   const key = 'bench-wecom-key'
+  const feishuToken = 'bench-feishu-token'
+  const feishuSecret = 'bench-feishu-secret'
+  const slackSecret = 'benchslacksecret'
+  const flow = 'bench0teams0flow'
   const ding = await startFakeDingTalk([{ token, security: { secret, keywords: ['构建'] } }])
   const wecom = await startFakeWeCom([{ key }])
+  const feishu = await startFakeFeishu([{ token: feishuToken, security: { secret: feishuSecret } }])
+  const slack = await startFakeSlack([{ secret: slackSecret }])
+  const teams = await startFakeTeams([{ id: flow, sig: 'benchTeamsSig0123456789abcdefABCD' }])
+  const fakes = [ding, wecom, feishu, slack, teams]
   const ours = await startServe({
     dataRoot: o.dataRoot,
-    env: { DINGTALK_DEV_WEBHOOK: ding.webhook(token), DINGTALK_DEV_SECRET: secret, WECOM_OPS_WEBHOOK: wecom.webhook(key) },
+    nodeArgs: o.nodeArgs,
+    cli: o.cli,
+    env: {
+      DINGTALK_DEV_WEBHOOK: ding.webhook(token),
+      DINGTALK_DEV_SECRET: secret,
+      WECOM_OPS_WEBHOOK: wecom.webhook(key),
+      FEISHU_RELEASE_WEBHOOK: feishu.webhook(feishuToken),
+      FEISHU_RELEASE_SECRET: feishuSecret,
+      SLACK_PLATFORM_WEBHOOK: slack.webhook(slackSecret),
+      TEAMS_PLATFORM_WEBHOOK: teams.webhook(flow),
+    },
   })
   return {
     ...ours,
     notes: () => {
       const rejected = [...ding.records, ...wecom.records].filter((r) => r.errcode !== 0)
       return [
-        `robots showed ${ding.shown().length} + ${wecom.shown().length} message(s)`,
+        `robots showed ${fakes.map((f) => f.shown().length).join(' + ')} message(s) (DingTalk, WeCom, Feishu, Slack, Teams)`,
         ...(rejected.length ? [`robots rejected ${rejected.length}: ${rejected[0].errcode} ${rejected[0].errmsg}`] : []),
       ]
     },
     close: async () => {
       await ours.close()
-      await ding.close()
-      await wecom.close()
+      for (const f of fakes) await f.close()
     },
   }
 }
