@@ -104,6 +104,8 @@ describe('rules: mute_time_intervals', () => {
       'r.yaml:15:27: rules[0].mute_time_intervals[0]: unknown time interval "nigth", did you mean "night"?',
       'r.yaml:16:29: rules[0].active_time_intervals[0]: unknown time interval "office"; time_intervals are night',
     ])
+    const noop = parseRules(FILE.replace('notify: [dev, ops]', 'notify: [dev, ops]\n    catch_up: drop'), { file: 'r.yaml', env: {} })
+    expect(noop.warnings).toEqual(['r.yaml:18:15: rules[1].catch_up: has no effect: "loud" has no mute_time_intervals or active_time_intervals (a silence\'s catch-up is set on the silence)'])
     const typo = FILE.replace('mute_time_intervals: [night]', 'mute_time_intervals: [nigth]')
     expect(configProblems(typo, { file: 'r.yaml' })).toEqual(['r.yaml:13:27: rules[0].mute_time_intervals[0]: unknown time interval "nigth", did you mean "night"?'])
   })
