@@ -60,11 +60,16 @@ function holds(e: Entry, t: LocalTime): boolean {
   return !e.days || e.days.some(([a, b]) => day(a) <= t.day && t.day <= day(b))
 }
 
-/** The next local start/end time or midnight after `ms` (a DST shift only makes it land an hour off, then looked at again). */
+/**
+ * The next local start/end time or midnight after `ms`. Counted in minutes from `ms`, then corrected by what the wall
+ * clock reads there: across a DST change the count is an hour off. (A time the change skips lands just after it.)
+ */
 function nextBreak(e: Entry, ms: number): number {
   const t = localTime(ms, e.zone)
   const next = e.breaks.find((b) => b > t.minute) ?? 1440
-  return ms - t.minute * 60_000 - t.msIntoMinute + next * 60_000
+  const guess = ms - t.minute * 60_000 - t.msIntoMinute + next * 60_000
+  const off = (((localTime(guess, e.zone).minute - (next % 1440)) % 1440) + 2160) % 1440 - 720
+  return off > 0 && guess - off * 60_000 > ms ? guess - off * 60_000 : guess
 }
 
 function entry(t: TimeInterval, zone: string, path: Path, problems: Problem[]): Entry {

@@ -38,6 +38,9 @@ export function warnings(config: RulesFile, rules: CompiledRule[]): Problem[] {
     if (r.remind_every !== undefined && !remindable(r.match)) {
       out.push({ path: ['rules', i, 'remind_every'], message: `"${r.name}" never reminds: reminders follow a failed run (status failed, transition broken, still_failing or first), which its match excludes` })
     }
+    if (r.catch_up !== undefined && !r.mute_time_intervals && !r.active_time_intervals) {
+      out.push({ path: ['rules', i, 'catch_up'], message: `has no effect: "${r.name}" has no mute_time_intervals or active_time_intervals (a silence's catch-up is set on the silence)` })
+    }
     if (r.match?.tag !== undefined && r.match.branch !== undefined) {
       out.push({ path: ['rules', i, 'match'], message: `"${r.name}" can never match: it asks for a branch and a tag, and an event has one or the other (a tag pipeline has no branch); write two rules` })
     }

@@ -10,6 +10,7 @@ import {
   claimCatchUpSql,
   claimWindowSql,
   HELD_BY,
+  KEPT,
   openWindowsSql,
   deadCountSql,
   dueTargetsSql,
@@ -390,14 +391,15 @@ async function pruneBatch(tx: pg.PoolClient, cutoff: string, after: PruneCursor,
     [cutoff, after.at, after.id, limit],
   )
   if (page.length === 0) return { events: 0, deliveries: 0 }
+  const cutoffMs = Date.parse(cutoff)
   const locked = await query<{ event_id: string; waiting: boolean }>(
     tx,
-    `SELECT event_id, ${WAITING} AS waiting FROM deliveries WHERE event_id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
-    [page.map((e) => e.id)],
+    `SELECT event_id, ${KEPT('$2')} AS waiting FROM deliveries WHERE event_id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+    [page.map((e) => e.id), cutoffMs],
   )
   const keep = new Set(locked.filter((d) => d.waiting).map((d) => d.event_id))
   const doomed = page.map((e) => e.id).filter((id) => !keep.has(id))
-  const deliveries = await query(tx, `DELETE FROM deliveries WHERE event_id = ANY($1::text[]) AND NOT ${WAITING} RETURNING id`, [doomed])
+  const deliveries = await query(tx, `DELETE FROM deliveries WHERE event_id = ANY($1::text[]) AND NOT ${KEPT('$2')} RETURNING id`, [doomed, cutoffMs])
   const events = await query(tx, 'DELETE FROM events WHERE id = ANY($1::text[]) RETURNING id', [doomed])
   const last = page[page.length - 1]
   return { events: events.length, deliveries: deliveries.length, next: page.length === limit ? { at: last.received_at, id: last.id } : undefined }

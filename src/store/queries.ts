@@ -41,6 +41,13 @@ export function queueStatsFrom(rows: WaitingStatsRow[], dead: number): QueueStat
   return stats
 }
 
+/**
+ * prune(): what keeps its event, given the cutoff in epoch ms. What waits to be sent, and a `held` delivery until its
+ * window ended longer ago than the cutoff: its catch-up digest reads it from the store (a weekend's hold outlasts a
+ * one-day retention).
+ */
+export const KEPT = (cutoffMs: string) => `(${WAITING} OR (status = 'held' AND next_attempt_at > ${cutoffMs}))`
+
 /** Served by deliveries_dead. */
 export const deadCountSql = `SELECT COUNT(*) AS n FROM deliveries WHERE status = 'dead'`
 

@@ -13,6 +13,7 @@ import {
   claimCatchUpSql,
   claimWindowSql,
   HELD_BY,
+  KEPT,
   insertWindowSql,
   openWindowsSql,
   deadCountSql,
@@ -400,8 +401,8 @@ export class SqliteStore implements Store {
     // A batch examines at most `limit` old events and deletes those with nothing waiting: bounded work per batch even
     // when most old events are kept (a robot down for days with its backlog), instead of a search for `limit`
     // deletable ones that may read every event in one go.
-    const page = this.sql<[{ cutoff: string; at: string; rowid: number; limit: number }], { rowid: number; id: string; received_at: string; waiting: number }>(
-      `SELECT rowid, id, received_at, EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.${WAITING}) AS waiting FROM events e
+    const page = this.sql<[{ cutoff: string; cutoffMs: number; at: string; rowid: number; limit: number }], { rowid: number; id: string; received_at: string; waiting: number }>(
+      `SELECT rowid, id, received_at, EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND ${KEPT('@cutoffMs')}) AS waiting FROM events e
        WHERE received_at < @cutoff AND (received_at, rowid) > (@at, @rowid)
        ORDER BY received_at, rowid LIMIT @limit`,
     )
@@ -413,7 +414,7 @@ export class SqliteStore implements Store {
       const rows = this.guard(() =>
         this.db
           .transaction(() => {
-            const rows = page.all({ cutoff, ...cursor, limit })
+            const rows = page.all({ cutoff, cutoffMs: Date.parse(cutoff), ...cursor, limit })
             const doomed = rows.filter((r) => !r.waiting)
             for (const r of doomed) total.deliveries += dropDeliveries.run(r.id).changes
             for (const r of doomed) total.events += dropEvent.run(r.id).changes

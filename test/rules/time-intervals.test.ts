@@ -47,6 +47,14 @@ describe('time intervals (Alertmanager syntax)', () => {
     expect(byDefault.contains(ms('2026-12-07T15:30:00Z'))).toBe(true)
   })
 
+  it('a hold ends at the local time across a daylight saving change (Europe/Berlin, 2026-03-29)', () => {
+    const night = { ...interval([{ times: [{ start_time: '22:00', end_time: '08:00' }], location: 'Europe/Berlin' }]), name: 'night' }
+    // 00:00 CET (23:00 UTC); clocks go from 02:00 to 03:00; 08:00 CEST is 06:00 UTC.
+    expect(holdOf({ mute: [night], active: [], catchUp: 'digest' }, ms('2026-03-28T23:00:00Z'))?.until).toBe(ms('2026-03-29T06:00:00Z'))
+    // And back in October: 08:00 CET is 07:00 UTC.
+    expect(holdOf({ mute: [night], active: [], catchUp: 'digest' }, ms('2026-10-24T22:00:00Z'))?.until).toBe(ms('2026-10-25T07:00:00Z'))
+  })
+
   it('a hold lasts until the first unmuted moment: the end of the night, across a weekend, or outside the active hours', () => {
     const night = interval([{ times: [{ start_time: '22:00', end_time: '08:00' }], location: 'Asia/Shanghai' }])
     const h = holdOf({ mute: [{ ...night, name: 'night' }], active: [], catchUp: 'digest' }, ms('2026-12-07T15:30:00Z'))
@@ -104,6 +112,8 @@ describe('rules: mute_time_intervals', () => {
       'r.yaml:15:27: rules[0].mute_time_intervals[0]: unknown time interval "nigth", did you mean "night"?',
       'r.yaml:16:29: rules[0].active_time_intervals[0]: unknown time interval "office"; time_intervals are night',
     ])
+    const noop = parseRules(FILE.replace('notify: [dev, ops]', 'notify: [dev, ops]\n    catch_up: drop'), { file: 'r.yaml', env: {} })
+    expect(noop.warnings).toEqual(['r.yaml:18:15: rules[1].catch_up: has no effect: "loud" has no mute_time_intervals or active_time_intervals (a silence\'s catch-up is set on the silence)'])
     const typo = FILE.replace('mute_time_intervals: [night]', 'mute_time_intervals: [nigth]')
     expect(configProblems(typo, { file: 'r.yaml' })).toEqual(['r.yaml:13:27: rules[0].mute_time_intervals[0]: unknown time interval "nigth", did you mean "night"?'])
   })

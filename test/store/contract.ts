@@ -578,6 +578,16 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
           [b.id, window],
         ])
       })
+
+      it('prune keeps a held event until its window ended longer ago than the retention', async () => {
+        const old = sampleEvent({}, new Date(until - 3 * 86_400_000))
+        await store.accept(held(old, ['ops']))
+        // Received three days before the window's end: a one-day retention at the end keeps it (its catch-up needs it)…
+        expect(await store.prune(1, new Date(until))).toEqual({ events: 0, deliveries: 0 })
+        expect(await store.prune(1, new Date(until + 86_400_000 - 1))).toEqual({ events: 0, deliveries: 0 })
+        // …and a day after the end lets it go.
+        expect(await store.prune(1, new Date(until + 86_400_000 + 1))).toEqual({ events: 1, deliveries: 1 })
+      })
     })
 
     describe('after a restart', () => {
