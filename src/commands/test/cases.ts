@@ -9,6 +9,7 @@ import { STATUSES } from '../../event.js'
 import type { CompiledRules } from '../../../rules/compile.js'
 import { lineDiff } from './line-diff.js'
 import { renderRoute } from './render-route.js'
+import { noiseOf } from './noise.js'
 import { mentionLine } from './report.js'
 import { route } from '../../../rules/route.js'
 import type { PipelineState } from '../../routing.js'
@@ -50,6 +51,7 @@ export function outcome(c: CaseFile, dir: string, name: string, rules: CompiledR
       rules: t.rules,
       all: t.all,
       mentions: t.mentions.map((m) => mentionLine(m, event.source)),
+      ...noiseOf(t, rules),
       messages: renderRoute(event, rules, t, routing.transition),
     })),
   }

@@ -6,6 +6,7 @@ import { runCases } from './cases.js'
 import type { CompiledRules } from '../../../rules/compile.js'
 import { explain } from './explain.js'
 import { loadRulesFile } from '../../../rules/load.js'
+import { noiseOf } from './noise.js'
 import { renderRoute } from './render-route.js'
 import { eventBrief, eventFlags, targetBlock, verdictLines } from './report.js'
 import type { PipelineState } from '../../routing.js'
@@ -18,7 +19,8 @@ const USAGE = `usage: ci-notify test [FILE] --source ${SOURCES.join('|')} PAYLOA
 
 Shows how the rules file (default: $RULES_FILE, else rules.yaml) routes one recorded webhook: the event in brief,
 flags (a message without a link, a name several people share), each rule (matched, or the first condition that
-failed), the targets, the mentions and how each resolved, and the exact message each target would get. Exit 0.
+failed), the targets, the mentions and how each resolved, whether a target's delivery would be held in a group
+(its key and wait) and whether reminders would follow, and the exact message each target would get. Exit 0.
 
 With --cases, replays every DIR/NAME.expected.yaml beside its payload and exits 1 on any difference; --update
 rewrites the expectations instead.
@@ -87,7 +89,7 @@ function single(rules: CompiledRules, o: { source?: string; payload: string; hea
     } catch (err) {
       messages = `cannot render: ${(err as Error).message}`
     }
-    out.push(targetBlock({ route: t, target: rules.targets[t.target], source: event.source, messages }))
+    out.push(targetBlock({ route: t, target: rules.targets[t.target], source: event.source, messages, noise: noiseOf(t, rules) }))
   }
   if (routing.unresolved.length) out.push('', `unresolved  ${routing.unresolved.join(', ')} (not found in people by a trusted means: written by name, without @)`)
   // Every line may hold CI text (a project path, a commit title): shown, never acted on by the terminal.
