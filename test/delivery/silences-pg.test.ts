@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseRules } from '../../rules/load.js'
-import { RulesRuntime } from '../../rules/runtime.js'
 import { Worker } from '../../src/delivery/worker.js'
 import type { CommonEvent } from '../../src/event.js'
-import { createLogger } from '../../src/log.js'
-import { createMetrics } from '../../src/metrics.js'
-import { defaultSettings } from '../../src/settings/settings.js'
 import type { PostgresStore } from '../../src/store/postgres.js'
 import { manualClock } from '../fake-im/manual-clock.js'
-import { captureLogs } from '../helpers/log-capture.js'
 import { pgSchemas, reachable } from '../helpers/pg.js'
+import { replicaBase } from '../helpers/replica.js'
 import { coveredNumbers, eventUrl, fakeRenderers, perTest } from './harness.js'
 
 const TOKEN = 'tok0123456789replica'
@@ -32,19 +27,7 @@ rules:
     const schema = await schemas.empty()
     const replica = async () => {
       const store = await schemas.open(schema)
-      const { destination } = captureLogs()
-      const worker = new Worker({
-        settings: defaultSettings({ deliveryTimeoutMs: 5_000 }),
-        store,
-        rules: RulesRuntime.fromCompiled(parseRules(yaml, { file: '<inline>', env: {} })),
-        log: createLogger({ level: 'debug', destination }),
-        metrics: createMetrics(),
-        startedAt: new Date(clock.now()),
-        version: 'test',
-        clock,
-        random: () => 0.5,
-        renderers: fakeRenderers(),
-      })
+      const worker = new Worker({ ...replicaBase({ store, yaml, clock }), random: () => 0.5, renderers: fakeRenderers() })
       worker.start()
       return { store, worker, close: async () => (await worker.stop(1000), await store.close()) }
     }

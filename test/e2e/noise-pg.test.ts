@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseRules } from '../../rules/load.js'
-import { RulesRuntime } from '../../rules/runtime.js'
 import { Worker } from '../../src/delivery/worker.js'
 import { createApp } from '../../src/http/server.js'
-import { createLogger } from '../../src/log.js'
-import { createMetrics } from '../../src/metrics.js'
-import { defaultSettings } from '../../src/settings/settings.js'
 import { perTest } from '../delivery/harness.js'
 import { manualClock } from '../fake-im/manual-clock.js'
-import { captureLogs } from '../helpers/log-capture.js'
 import { pgSchemas, reachable } from '../helpers/pg.js'
+import { replicaBase } from '../helpers/replica.js'
 import { SECRETS } from '../http/requests.js'
 import { isReminder, noiseRules, pipelineHook, pipelinesIn } from './noise-scene.js'
 
@@ -30,17 +25,7 @@ async function replicas(n: number) {
   const schema = await schemas.empty()
   const one = async () => {
     const store = await schemas.open(schema)
-    const { destination } = captureLogs()
-    const base = {
-      settings: defaultSettings({ deliveryTimeoutMs: 5_000, secrets: { gitlab: SECRETS.gitlab } }),
-      store,
-      rules: RulesRuntime.fromCompiled(parseRules(yaml, { file: '<inline>', env: {} })),
-      log: createLogger({ level: 'debug', destination }),
-      metrics: createMetrics(),
-      startedAt: new Date(clock.now()),
-      version: 'test',
-      clock,
-    }
+    const base = replicaBase({ store, yaml, clock, settings: { secrets: { gitlab: SECRETS.gitlab } } })
     const worker = new Worker({ ...base, random: () => 0.5 })
     worker.start()
     const app = createApp({ ...base, now: () => clock.now(), wake: () => worker.wake(), workerAlive: () => true })
