@@ -23,7 +23,7 @@ export function webhooks(deps: AppDeps): Hono {
     const claim = budgetOf(source.name).claim()
     let r
     try {
-      r = await ingest(deps, source, incoming(c.req.raw, deps.settings.bodyLimit, claim), { client: clientAddress(c) })
+      r = await ingest(deps, source, incoming(c.req.raw, deps.settings.bodyLimit, claim), { client: clientAddress(c), ...(deps.now && { now: new Date(deps.now()) }) })
     } finally {
       claim.release()
     }

@@ -46,9 +46,12 @@ export const insertGroupDeliverySql = (p: { uuid: string; at: string; createdAt:
 
 export const groupUuid = (group: string, target: string): string => msgUuid(`group:${group}`, target)
 
-/** queueReminders(), first: claims the reminders due and moves each past `at` by whole intervals. */
+/**
+ * queueReminders(), first: claims the reminders due and moves each past `at` by whole intervals (the CAST: SQLite
+ * may divide a bound number as REAL).
+ */
 export const claimRemindersSql = (at: string) =>
-  `UPDATE reminders SET due_at = due_at + every_ms * ((${at} - due_at) / every_ms + 1), sent = sent + 1
+  `UPDATE reminders SET due_at = due_at + every_ms * (CAST((${at} - due_at) / every_ms AS INTEGER) + 1), sent = sent + 1
    WHERE due_at <= ${at} RETURNING pipeline_key, target, event_id, route, since, sent`
 
 export type ClaimedReminder = { pipeline_key: string; target: string; event_id: string; route: string; since: number | string; sent: number | string }

@@ -48,12 +48,41 @@ targets`)
     expect(r.out).toContain(`  dev-group (dingtalk, dry run: no webhook) from main-broken
     @ author → User (unresolved: only the commit email (people_match.commit_emails) matches 李四, and the file does not trust it; written by name, without @)
     @ actor → 王五 (by gitlab username)
+    grouped: no, sent on its own
+    reminder: every 4h while the pipeline stays broken and nothing newer arrives (rule "main-broken")
     message:
       {
         "msgtype": "markdown",`)
     expect(r.out).toContain('"atUserIds": [\n            "wangwu9012"\n          ]')
     // the actor as people knows them, not GitLab's display name
     expect(r.out).toContain('- 触发人：王五\\n')
+  })
+
+  it('says per target whether the delivery would be grouped (key by the rule\'s group_by, wait) and reminded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ci-notify-test-'))
+    writeFileSync(join(dir, 'rules.yaml'), `targets:
+  dev-group: { type: dingtalk, webhook: "" }
+  ops-group: { type: wecom, webhook: "" }
+rules:
+  - name: monorepo
+    match: { status: failed }
+    notify: [dev-group]
+    group_by: [project, sha]
+    group_wait: 1m30s
+    remind_every: 4h
+    continue: true
+  - name: ops
+    notify: [ops-group]
+`)
+    const r = await capture(run, [join(dir, 'rules.yaml'), '--source', 'gitlab', fx('gitlab/pipeline-failed-adapted.json')])
+    expect(r.code).toBe(0)
+    expect(r.out).toContain(`  dev-group (dingtalk, dry run: no webhook) from monorepo
+    grouped: project=gitlab-org/gitlab-test, sha=bcbb5ec396a2c0f828686f14fac9b80b780504f2 (rule "monorepo"): held 1m30s, then sent in one message with every event that joined the group
+    reminder: every 4h while the pipeline stays broken and nothing newer arrives (rule "monorepo")
+`)
+    expect(r.out).toContain(`  ops-group (wecom, dry run: no webhook) from ops
+    grouped: no, sent on its own
+    message`)
   })
 
   it('the first condition that failed, per rule, and unresolved mentions', async () => {

@@ -162,5 +162,7 @@ export function perTest() {
     dingtalk: async (...a: Parameters<typeof startFakeDingTalk>) => track(await startFakeDingTalk(...a)),
     wecom: async (...a: Parameters<typeof startFakeWeCom>) => track(await startFakeWeCom(...a)),
     harness: async (o: Parameters<typeof harness>[0]) => track(await harness(o)),
+    /** Anything else to close after the test (a replica's worker and store). */
+    track,
   }
 }

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { UnavailableError } from '../../src/errors.js'
 import { msgUuid } from '../../src/store/msg-uuid.js'
-import type { AcceptResult, Store } from '../../src/store/types.js'
+import type { AcceptInput, AcceptResult, Store } from '../../src/store/types.js'
+import type { CommonEvent } from '../../src/event.js'
 import type { PipelineState } from '../../src/routing.js'
 import type { Silence } from '../../src/silence.js'
 import { acceptInput, route, routing, sampleEvent } from './sample.js'
@@ -587,6 +588,64 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
         expect(await store.prune(1, new Date(until + 86_400_000 - 1))).toEqual({ events: 0, deliveries: 0 })
         // …and a day after the end lets it go.
         expect(await store.prune(1, new Date(until + 86_400_000 + 1))).toEqual({ events: 1, deliveries: 1 })
+      })
+    })
+
+    describe('groups and reminders', () => {
+      const T = t0.getTime()
+      const grouped = (event: CommonEvent, key: string, target = 'ops'): AcceptInput => ({
+        event,
+        dedupeKey: event.delivery_id,
+        decide: () => ({ routing: { transition: null, matched: ['r1'], targets: [route(target, { group: { rule: 'r1', key, wait_ms: 30_000 } })], unresolved: [] } }),
+      })
+
+      it('holds grouped deliveries out of the queue, one open group per key, flushed once into one delivery', async () => {
+        const [a, b, c] = [sampleEvent({}, t0), sampleEvent({}, later(10_000)), sampleEvent({}, later(20_000))]
+        await store.accept(grouped(a, 'k1'))
+        await store.accept(grouped(b, 'k2'))
+        await store.accept(grouped(c, 'k1'))
+        expect(await store.waitingFor('ops', 10)).toEqual([])
+        expect(await store.nextTimer()).toBe(T + 30_000)
+        expect(await store.flushGroups(T + 29_999)).toEqual([])
+        // two replicas claiming at once: one gets the group
+        const claims = await Promise.all([store.flushGroups(T + 30_000), store.flushGroups(T + 30_000)])
+        expect(claims.flat()).toEqual(['ops'])
+        const [d] = await store.waitingFor('ops', 10)
+        expect(d).toMatchObject({ status: 'pending', event_id: c.id, next_attempt_at: T + 30_000 })
+        expect((await store.groupMembers(d.group_of!, 10)).map((m) => [m.event_id, m.status])).toEqual([[a.id, 'grouped'], [c.id, 'grouped']])
+        expect(await store.nextTimer()).toBe(T + 40_000)
+        // after the flush the key opens a new group
+        const e = sampleEvent({}, later(35_000))
+        await store.accept(grouped(e, 'k1'))
+        expect(await store.flushGroups(T + 70_000)).toEqual(['ops', 'ops'])
+        expect((await store.listDeliveries({ status: 'grouped', limit: 10 })).map((x) => x.event_id).sort()).toEqual([a.id, b.id, c.id, e.id].sort())
+      })
+
+      it('starts reminders with a failed newest run, queues each once per interval, ends them with a newer run', async () => {
+        const failed = sampleEvent({}, t0)
+        const remind = (event: CommonEvent, state: PipelineState | undefined): AcceptInput => ({
+          event,
+          dedupeKey: event.delivery_id,
+          pipelineKey: 'pk',
+          decide: () => ({ routing: { transition: 'broken', matched: ['r1'], targets: state?.status === 'failed' ? [route('ops', { remind: { rule: 'r1', every_ms: 60_000 } })] : [], unresolved: [] }, ...(state && { state }) }),
+        })
+        await store.accept(remind(failed, { status: 'failed', event_id: failed.id, failing_since: new Date(T - 5000).toISOString() }))
+        expect(await store.nextTimer()).toBe(T + 60_000)
+        expect(await store.queueReminders(T + 59_999)).toEqual([])
+        const claims = await Promise.all([store.queueReminders(T + 60_000), store.queueReminders(T + 60_000)])
+        expect(claims.flat()).toEqual(['ops'])
+        const reminders = (await store.waitingFor('ops', 10)).filter((d) => d.reminder_since !== undefined)
+        expect(reminders).toMatchObject([{ event_id: failed.id, reminder_since: T - 5000, next_attempt_at: T + 60_000 }])
+        // late by three intervals: one reminder, the next one due after now
+        expect(await store.queueReminders(T + 200_000)).toEqual(['ops'])
+        expect(await store.nextTimer()).toBe(T + 240_000)
+        const uuids = (await store.waitingFor('ops', 10)).filter((d) => d.reminder_since !== undefined).map((d) => d.msg_uuid)
+        expect(new Set(uuids).size).toBe(2)
+        // a newer finished run (a success) ends them
+        const fixed = sampleEvent({ status: 'success' }, later(210_000))
+        await store.accept(remind(fixed, { status: 'success', event_id: fixed.id }))
+        expect(await store.nextTimer()).toBeUndefined()
+        expect(await store.queueReminders(T + 10_000_000)).toEqual([])
       })
     })
 

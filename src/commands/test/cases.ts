@@ -12,6 +12,7 @@ import { lineDiff } from './line-diff.js'
 import { renderRoute } from '../../app/render-route.js'
 import { mentionLine } from '../../../rules/mention-line.js'
 import { holdLine } from './report.js'
+import { noiseOf } from './noise.js'
 import { route } from '../../../rules/route.js'
 import type { PipelineState } from '../../routing.js'
 
@@ -58,6 +59,7 @@ export function outcome(c: CaseFile, dir: string, name: string, rules: CompiledR
       all: t.all,
       mentions: t.mentions.map((m) => mentionLine(m, event.source)),
       ...(t.hold && { hold: holdLine(t.hold) }),
+      ...noiseOf(t, rules),
       messages: renderRoute(event, rules, t, routing.transition),
     })),
   }

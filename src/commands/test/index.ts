@@ -8,6 +8,7 @@ import type { CompiledRules } from '../../../rules/compile.js'
 import { explain } from '../../../rules/explain.js'
 import { loadRulesFile } from '../../../rules/load.js'
 import { previewTargets } from '../../app/preview.js'
+import { noiseOf } from './noise.js'
 import { eventBrief, eventFlags, targetBlock, verdictLines } from './report.js'
 import type { PipelineState } from '../../routing.js'
 import { ConfigError } from '../../errors.js'
@@ -19,7 +20,8 @@ const USAGE = `usage: ci-notify test [FILE] --source ${SOURCES.join('|')}|<id in
 
 Shows how the rules file (default: $RULES_FILE, else rules.yaml) routes one recorded webhook: the event in brief,
 flags (a message without a link, a name several people share), each rule (matched, or the first condition that
-failed), the targets, the mentions and how each resolved, and the exact message each target would get. Exit 0.
+failed), the targets, the mentions and how each resolved, whether a target's delivery would be held in a group
+(its key and wait) and whether reminders would follow, and the exact message each target would get. Exit 0.
 
 With --cases, replays every DIR/NAME.expected.yaml beside its payload and exits 1 on any difference; --update
 rewrites the expectations instead.
@@ -87,7 +89,7 @@ function single(rules: CompiledRules, o: { source?: string; payload: string; hea
   const out = [eventBrief(event, prev, routing.transition), ...(flags.length ? ['', 'flags', ...flags.map((f) => `  ! ${f}`)] : []), '', verdictLines(verdicts), '', 'targets']
   if (routing.targets.length === 0) out.push('  (none: nobody is notified)')
   for (const p of previewTargets(event, rules, routing.targets, routing.transition)) {
-    out.push(targetBlock({ route: p.route, target: rules.targets[p.route.target], source: event.source, messages: p.error ?? p.bodies }))
+    out.push(targetBlock({ route: p.route, target: rules.targets[p.route.target], source: event.source, messages: p.error ?? p.bodies, noise: noiseOf(p.route, rules) }))
   }
   if (routing.unresolved.length) out.push('', `unresolved  ${routing.unresolved.join(', ')} (not found in people by a trusted means: written by name, without @)`)
   // Every line may hold CI text (a project path, a commit title): shown, never acted on by the terminal.

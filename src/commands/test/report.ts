@@ -59,6 +59,7 @@ export function targetBlock(o: {
   target: NamedTarget
   source: CommonEvent['source']
   messages: RobotMessage[] | string
+  noise: { grouped?: string; reminder?: string }
 }): string {
   const { route: t, target } = o
   const lines = [`  ${t.target} (${target.type}${target.webhook === '' ? ', dry run: no webhook' : ''}) from ${t.rules.join(', ')}`]
@@ -66,6 +67,8 @@ export function targetBlock(o: {
   for (const m of t.mentions) lines.push(`    @ ${mentionLine(m, o.source)}`)
   if (t.template) lines.push('    template from the first rule')
   if (t.hold) lines.push(`    ${holdLine(t.hold)}`)
+  if (!t.hold) lines.push(`    grouped: ${o.noise.grouped ?? 'no, sent on its own'}`)
+  if (o.noise.reminder) lines.push(`    reminder: ${o.noise.reminder}`)
   if (typeof o.messages === 'string') lines.push(`    message: ${o.messages}`)
   else o.messages.forEach((m, i) => lines.push(`    message${o.messages.length > 1 ? ` ${i + 1}` : ''}:`, indent(JSON.stringify(m, null, 2), 6)))
   return lines.join('\n')
