@@ -32,6 +32,7 @@ describe('console auth', () => {
     const page = await b.get('/console/events')
     expect(page.status).toBe(303)
     expect(page.headers.get('location')).toBe('/console/login')
+    expect((await b.post('/console/login', { token: ADMIN }, { origin: 'https://evil.example' })).status).toBe(403)
     const wrong = await b.post('/console/login', { token: 'nope' })
     expect(wrong.status).toBe(401)
     expect(wrong.headers.getSetCookie()).toEqual([])
