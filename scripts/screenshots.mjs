@@ -86,6 +86,9 @@ try {
     },
   })
   await shot('event-zh-CN', `/console/events/${first}?lang=zh-CN`, { full: true })
+  // On call, on a phone.
+  await page.setViewportSize({ width: 390, height: 844 })
+  await shot('events-phone', '/console/events?lang=en')
 } finally {
   await browser?.close()
   server.kill('SIGTERM')

@@ -54,7 +54,9 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:0}
 .login{max-width:360px;margin:3rem auto}
 .login input{width:100%;margin:.4rem 0 .8rem}
 .two{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
-@media (max-width:700px){.two{grid-template-columns:1fr}.status{margin-left:0}main{padding:.5rem}th,td{padding:.3rem}}
+@media (max-width:700px){.two{grid-template-columns:1fr}.status{margin-left:0}main{padding:.5rem}th,td{padding:.3rem}
+table.cards thead{display:none}table.cards tr{display:block;border-bottom:1px solid #e3e6ea;padding:.3rem 0}
+table.cards td{display:inline-block;border:0;padding:.1rem .4rem}}
 `
 
 /**

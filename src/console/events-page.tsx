@@ -30,7 +30,7 @@ export function eventPages(app: ConsoleApp, deps: AppDeps): void {
         <Filters v={v} f={filter} />
         <p class="muted">{v.t.live}</p>
         <div class="scroll">
-          <table>
+          <table class="cards">
             <thead>
               <tr>
                 <th>{v.t.time}</th>

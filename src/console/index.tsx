@@ -91,8 +91,10 @@ export function consoleRoutes(deps: AppDeps): ConsoleApp {
   })
   app.post('/login', async (c) => {
     if (!token) return c.redirect('/console/events', 303)
-    const form = await c.req.parseBody()
     const l = lang(c)
+    // No session yet, so no CSRF token: a login posted from another site is refused by its Origin.
+    if (foreignOrigin(c)) throw new HTTPException(403, { message: WORDS[l].csrf })
+    const form = await c.req.parseBody()
     const given = typeof form.token === 'string' ? form.token : ''
     if (!equalsSecret(given, token)) {
       deps.log.warn({ client: c.req.header('x-forwarded-for') }, 'console: wrong admin token at login')
@@ -127,8 +129,7 @@ export function consoleRoutes(deps: AppDeps): ConsoleApp {
       header: { version: deps.version, store: deps.settings.databaseUrl ? 'PostgreSQL' : 'SQLite', dryRun: deps.settings.dryRun, workerAlive: deps.workerAlive() },
     })
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      const origin = c.req.header('origin')
-      if (origin && origin !== new URL(c.req.url).origin && !sameHost(origin, c.req.header('host'))) throw new HTTPException(403, { message: t.csrf })
+      if (foreignOrigin(c)) throw new HTTPException(403, { message: t.csrf })
       const form = await c.req.parseBody()
       if (!csrfOk(key, session, form._csrf)) throw new HTTPException(403, { message: t.csrf })
     }
@@ -150,11 +151,16 @@ export function consoleRoutes(deps: AppDeps): ConsoleApp {
   return app
 }
 
-/** Behind a proxy the URL the server sees may differ from the browser's; the Host header is what the browser used. */
-function sameHost(origin: string, host: string | undefined): boolean {
+/**
+ * A request whose browser says it comes from another site. Behind a proxy the URL the server sees may differ from the
+ * browser's, so the Host header (what the browser used) counts too. No Origin header (an old browser, curl): not foreign.
+ */
+function foreignOrigin(c: Context): boolean {
+  const origin = c.req.header('origin')
+  if (!origin || origin === new URL(c.req.url).origin) return false
   try {
-    return host !== undefined && new URL(origin).host === host
+    return new URL(origin).host !== c.req.header('host')
   } catch {
-    return false
+    return true
   }
 }

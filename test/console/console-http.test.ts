@@ -32,6 +32,7 @@ describe('console auth', () => {
     const page = await b.get('/console/events')
     expect(page.status).toBe(303)
     expect(page.headers.get('location')).toBe('/console/login')
+    expect((await b.post('/console/login', { token: ADMIN }, { origin: 'https://evil.example' })).status).toBe(403)
     const wrong = await b.post('/console/login', { token: 'nope' })
     expect(wrong.status).toBe(401)
     expect(wrong.headers.getSetCookie()).toEqual([])
@@ -97,9 +98,9 @@ describe('console CSRF', () => {
     expect((await b.post('/console/silences', { ...fields, _csrf: 'x'.repeat(43) })).status).toBe(403)
     expect((await b.post('/console/silences', { ...fields, _csrf: csrfOf(form) }, { origin: 'https://evil.example' })).status).toBe(403)
     expect(await deps.store.listSilences({ endedAfter: 0 })).toEqual([])
-    const ok = await b.post('/console/silences', { ...fields, _csrf: csrfOf(form) })
+    const ok = await b.post('/console/silences', { ...fields, targets: ['ops'], _csrf: csrfOf(form) })
     expect(ok.status).toBe(303)
-    expect((await deps.store.listSilences({ endedAfter: 0 })).map((s) => s.comment)).toEqual(['runner swap'])
+    expect((await deps.store.listSilences({ endedAfter: 0 })).map((s) => [s.comment, s.targets])).toEqual([['runner swap', ['ops']]])
   })
 
   it('refuses a token from another session', async () => {

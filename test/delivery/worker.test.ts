@@ -99,7 +99,8 @@ describe('worker: sending', () => {
     await h.accept({}, { wake: false })
     await h.accept()
     await h.settle(0)
-    expect(h.worker.targetStates().ops).toEqual({ rateLimitedUntil: new Date(t0 + 600_000).toISOString() })
+    // The refused POST counts against the budget too (src/delivery/rate-limit.ts): 19 of 20 left this minute.
+    expect(h.worker.targetStates().ops).toEqual({ rateLimitedUntil: new Date(t0 + 600_000).toISOString(), budgetLeft: 19 })
     expect((await h.store.queueStats()).waitingByTarget.ops).toBe(2) // the block holds both, not only the one refused
     await h.settle(9 * 60_000 + 50_000, 10_000)
     expect(ding.records).toHaveLength(1)
