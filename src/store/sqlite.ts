@@ -31,6 +31,7 @@ import {
   insertReminderSql,
   joinGroupSql,
   nextTimerSql,
+  prunedGroupsSql,
   reminderDeliveryParams,
   reminderParams,
   remindRoutes,
@@ -411,6 +412,7 @@ export class SqliteStore implements Store {
       cursor = { at: rows[limit - 1].received_at, rowid: rows[limit - 1].rowid }
       await nextTurn()
     }
+    this.guard(() => this.sql(prunedGroupsSql('?')).run(Date.parse(cutoff)))
     return total
   }
 
