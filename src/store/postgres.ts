@@ -31,6 +31,7 @@ import {
   insertGroupDeliverySql,
   insertReminderSql,
   nextTimerSql,
+  prunedGroupsSql,
   reminderDeliveryParams,
   type ClaimedReminder,
 } from './timer-queries.js'
@@ -222,6 +223,7 @@ export class PostgresStore implements Store {
       total.deliveries += batch.deliveries
       next = batch.next
     }
+    await query(this.pool, prunedGroupsSql('$1::bigint'), [Date.parse(cutoff)])
     return total
   }
 

@@ -37,6 +37,7 @@ import {
   insertReminderSql,
   joinGroupSql,
   nextTimerSql,
+  prunedGroupsSql,
   reminderDeliveryParams,
   reminderParams,
   remindRoutes,
@@ -426,6 +427,7 @@ export class SqliteStore implements Store {
       cursor = { at: rows[limit - 1].received_at, rowid: rows[limit - 1].rowid }
       await nextTurn()
     }
+    this.guard(() => this.sql(prunedGroupsSql('?')).run(Date.parse(cutoff)))
     return total
   }
 

@@ -78,3 +78,6 @@ export const reminderDeliveryParams = (r: ClaimedReminder, at: number): unknown[
 export const nextTimerSql = `SELECT MIN(t) AS t FROM (
   SELECT MIN(due_at) AS t FROM delivery_groups WHERE flushed_at IS NULL
   UNION ALL SELECT MIN(due_at) AS t FROM reminders) x`
+
+/** prune(): groups sent before the cutoff (their deliveries go with their events; the row only served the claim). */
+export const prunedGroupsSql = (cutoff: string) => `DELETE FROM delivery_groups WHERE flushed_at < ${cutoff}`
