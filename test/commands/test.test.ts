@@ -16,7 +16,7 @@ describe('ci-notify test PAYLOAD', () => {
     const weekend = await capture(run, [EXAMPLE, '--source', 'gitlab', 'examples/cases/gitlab-feature-failed-at-night.json', '--at', '2026-01-03T10:00:00+08:00'])
     expect(weekend.out).toContain('    held: muted by weekend until 2026-01-05T00:00:00.000Z, then one catch-up digest\n')
     const day = await capture(run, [EXAMPLE, '--source', 'gitlab', 'examples/cases/gitlab-feature-failed-at-night.json', '--at', '2026-01-02T10:00:00+08:00'])
-    expect(day.out).toContain('from other-failures\n    message:')
+    expect(day.out).toContain('from other-failures\n    grouped: no, sent on its own\n    message:')
     expect(day.out).not.toContain('held:')
     const bad = await capture(run, [EXAMPLE, '--source', 'gitlab', 'examples/cases/gitlab-feature-failed-at-night.json', '--at', 'tonight'])
     expect(bad.code).toBe(2)
