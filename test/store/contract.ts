@@ -599,6 +599,19 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
         decide: () => ({ routing: { transition: null, matched: ['r1'], targets: [route(target, { group: { rule: 'r1', key, wait_ms: 30_000 } })], unresolved: [] } }),
       })
 
+      it('a route its time intervals hold is stored held, not grouped: no group opens for it', async () => {
+        const e = sampleEvent({}, t0)
+        const until = T + 3_600_000
+        const hold = { until, reason: 'night', window: `interval:night@${new Date(until).toISOString()}`, catch_up: 'digest' as const }
+        await store.accept({
+          event: e,
+          dedupeKey: e.delivery_id,
+          decide: () => ({ routing: { transition: null, matched: ['r1'], targets: [route('ops', { hold, group: { rule: 'r1', key: 'k', wait_ms: 30_000 } })], unresolved: [] } }),
+        })
+        expect((await store.listDeliveries({ limit: 10 })).map((d) => [d.event_id, d.status])).toEqual([[e.id, 'held']])
+        expect(await store.flushGroups(T + 60_000)).toEqual([])
+      })
+
       it('holds grouped deliveries out of the queue, one open group per key, flushed once into one delivery', async () => {
         const [a, b, c] = [sampleEvent({}, t0), sampleEvent({}, later(10_000)), sampleEvent({}, later(20_000))]
         await store.accept(grouped(a, 'k1'))
