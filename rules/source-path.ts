@@ -6,8 +6,11 @@
  */
 export type Ref = { kind: 'header'; name: string; text: string } | { kind: 'body'; segments: ReadonlyArray<string | number>; text: string }
 
-/** `name`, `name[0]`, `name[0][1]`; a name is any run of characters but `.`, `[`, `]`. */
-const SEGMENT = /^([^.[\]]+)((?:\[\d{1,6}\])*)$/
+/**
+ * `name`, `name[0]`, `name[0][1]`; a name is any run of characters but `.`, `[`, `]` and those of path languages
+ * (`$ * ? @ ( ) ' "`): `$.a`, `a[*]` or `a[?(@.x)]` is refused, not read as a strange key.
+ */
+const SEGMENT = /^([^.[\]$*?@()'"]+)((?:\[\d{1,6}\])*)$/
 
 /** Compiles a reference; throws Error saying what is wrong with it (rules/sources.ts makes it a Problem). */
 export function compileRef(text: string): Ref {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -101,6 +101,14 @@ ${source('b', '      sha: { from: "a[*]" }\n')}`
   it('--allow-unset: an unset secret_env is listed as unset, not an error', () => {
     const rules = parseRules(`${head}sources:\n${source('a')}`, { file: 'r', env: {}, allowUnset: true })
     expect(rules.unsetVariables).toEqual(['CI_TOKEN'])
+  })
+
+  it('the example in docs/rules.md ("Sources") loads as written', () => {
+    const doc = readFileSync('docs/rules.md', 'utf8')
+    const start = doc.indexOf('```yaml\nsources:\n')
+    const yaml = doc.slice(start + 8, doc.indexOf('```\n', start + 8))
+    const rules = parseRules(`${head}${yaml}`, { file: 'r', env: { BUILDKITE_WEBHOOK_TOKEN: 'a', CIRCLECI_WEBHOOK_SECRET: 'b' } })
+    expect(Object.keys(rules.sources)).toEqual(['buildkite', 'circleci'])
   })
 
   it('a rule for a configured source is not reported unreachable', () => {
