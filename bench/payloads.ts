@@ -3,11 +3,12 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RawRequest } from 'autocannon'
 
-export type Source = 'gitlab' | 'github' | 'jenkins'
-export const SOURCES: Source[] = ['gitlab', 'github', 'jenkins']
+/** `buildkite` is a source defined in the rules file (bench/rules-file.ts), not built in: its cost beside GitLab's. */
+export type Source = 'gitlab' | 'github' | 'jenkins' | 'buildkite'
+export const SOURCES: Source[] = ['gitlab', 'github', 'jenkins', 'buildkite']
 
 /** Secrets the benchmark's server runs with, so every request pays for its auth check as in production. */
-export const SECRETS = { gitlab: 'bench-gitlab-token', github: 'bench-github-secret', jenkins: 'bench-jenkins-token' }
+export const SECRETS = { gitlab: 'bench-gitlab-token', github: 'bench-github-secret', jenkins: 'bench-jenkins-token', buildkite: 'bench-buildkite-token' }
 
 /** One webhook as autocannon sends it: a fixed part and a per-request tweak that makes each delivery new to ours. */
 export type Load = {
@@ -83,4 +84,27 @@ function jenkins(): Load {
   }
 }
 
-export const loads: Record<Source, () => Load> = { gitlab, github, jenkins }
+/**
+ * A Buildkite build.finished (~1.6 KB), through the source test/fixtures/configured/rules.yaml defines without code
+ * (token header; dedupe on build.id, build.state and the event header), so each request carries a new build.id.
+ */
+function buildkite(): Load {
+  const fixture = 'configured/buildkite-build-finished-failed.json'
+  const text = readFileSync(join(fixtures, fixture), 'utf8')
+  const id = /"id": "01907d5a-[^"]*"/
+  if (!id.test(text)) throw new Error(`${fixture}: no build id to vary`)
+  const [head, tail] = text.split(id)
+  return {
+    source: 'buildkite',
+    fixture,
+    path: '/webhooks/buildkite',
+    headers: { ...json, 'x-buildkite-event': 'build.finished', 'x-buildkite-token': SECRETS.buildkite },
+    body: Buffer.from(text),
+    setupRequest: (req) => {
+      req.body = Buffer.from(`${head}"id": "${runId}-${++seq}"${tail}`)
+      return req
+    },
+  }
+}
+
+export const loads: Record<Source, () => Load> = { gitlab, github, jenkins, buildkite }

@@ -6,6 +6,7 @@ import { startFakeWeCom } from '../test/fake-im/wecom.js'
 import { removeDir, startChild, type Child } from './child.js'
 import { NODE_FLAGS } from './node-flags.js'
 import { SECRETS } from './payloads.js'
+import { benchRulesFile } from './rules-file.js'
 
 const root = process.cwd()
 
@@ -14,7 +15,8 @@ export type Server = Child & { close(): Promise<void>; notes?: () => string[] }
 
 /**
  * The real built server with the store on disk in a fresh DATA_DIR, the example rules (which route the
- * failed-pipeline fixtures to their targets), all three webhook secrets set, as `env` adds to it.
+ * failed-pipeline fixtures to their targets) plus a Buildkite source defined in the file, every webhook secret set,
+ * as `env` adds to it.
  */
 async function startServe(o: { env?: Record<string, string>; dataRoot?: string } = {}): Promise<Server & { dataDir: string }> {
   const dir = mkdtempSync(join(o.dataRoot ?? tmpdir(), 'ci-notify-bench-ours-'))
@@ -26,12 +28,13 @@ async function startServe(o: { env?: Record<string, string>; dataRoot?: string }
     args: [...NODE_FLAGS, resolve(root, 'dist/src/cli.js'), 'serve'],
     env: {
       DATA_DIR: dataDir,
-      RULES_FILE: resolve(root, 'rules.example.yaml'),
+      RULES_FILE: benchRulesFile(dir),
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'json',
       GITLAB_WEBHOOK_TOKEN: SECRETS.gitlab,
       GITHUB_WEBHOOK_SECRET: SECRETS.github,
       JENKINS_WEBHOOK_TOKEN: SECRETS.jenkins,
+      BUILDKITE_WEBHOOK_TOKEN: SECRETS.buildkite,
       ...o.env,
     },
   })

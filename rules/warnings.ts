@@ -25,6 +25,10 @@ export function warnings(config: RulesFile, rules: CompiledRule[]): Problem[] {
     const own = platform.warnings?.(t) ?? []
     for (const w of own) out.push({ path: ['targets', name, w.key], message: w.message })
   }
+  // As the start banner warns about a built-in source without its secret: an open door, written on purpose or not.
+  config.sources.forEach((src, i) => {
+    if (src.auth.kind === 'none') out.push({ path: ['sources', i, 'auth', 'kind'], message: `POST /webhooks/${src.id} accepts unauthenticated requests: anyone who can reach the port can post to it (use token, hmac or basic where the CI can send one)` })
+  })
   config.rules.forEach((r, i) => {
     const all = r.mention?.indexOf('all') ?? -1
     const deaf = all < 0 ? [] : r.notify.filter((n) => config.targets[n] && platformOf(config.targets[n].type).noMentionAll)

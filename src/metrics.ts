@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 /**
  * Every metric ci-notify exports, in one registry per app instance (tests build several apps in one process).
- * Label values are bounded: source, kind, status, reason, target *name* (from the rules file), result, errcode.
+ * Label values are bounded: source (built in, or an id from the rules file's sources:), kind, status, reason, target *name* (from the rules file), result, errcode.
  * Never project names, URLs or anything else an outsider controls.
  */
 export function createMetrics(o: { defaults?: boolean } = {}) {

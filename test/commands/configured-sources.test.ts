@@ -55,7 +55,7 @@ describe('CLI with sources defined in the rules file', () => {
   it('check: ok with its sources counted; a broken source at file:line:col', async () => {
     const ok = await capture(check, [CONFIGURED_RULES, '--allow-unset'])
     expect(ok.code).toBe(0)
-    expect(ok.out).toContain(`${CONFIGURED_RULES}: ok, 1 target, 1 person, 1 rule, 2 sources`)
+    expect(ok.out).toContain(`${CONFIGURED_RULES}: ok, 1 target, 1 person, 2 rules, 2 sources`)
     const broken = join(dir, 'rules.yaml')
     writeFileSync(broken, readFileSync(CONFIGURED_RULES, 'utf8').replace('from: build.state', 'from: build.stat').replace('      sha: { from: build.commit }', '      sah: { from: build.commit }'))
     const bad = await capture(check, [broken, '--allow-unset'])

@@ -86,7 +86,9 @@ ${source('b', '      sha: { from: "a[*]" }\n')}`
   it('auth none only when written: a source without auth is an error', () => {
     const text = `${head}sources:\n  - id: a\n    fields: { status: { value: success }, project.path: { value: x } }\n`
     expect(configProblems(text)).toEqual(['rules.yaml:4:5: sources[0]: missing required key "auth"'])
-    expect(Object.keys(parseRules(text.replace('    fields', '    auth: { kind: none }\n    fields'), { file: 'r', env: {} }).sources)).toEqual(['a'])
+    const open = parseRules(text.replace('    fields', '    auth: { kind: none }\n    fields'), { file: 'r', env: {} })
+    expect(Object.keys(open.sources)).toEqual(['a'])
+    expect(open.warnings).toEqual(['r:5:19: sources[0].auth.kind: POST /webhooks/a accepts unauthenticated requests: anyone who can reach the port can post to it (use token, hmac or basic where the CI can send one)'])
   })
 
   it('the secret from <secret_env>_FILE, without its trailing newline; both set is an error', () => {
