@@ -94,11 +94,15 @@ const Pattern = z
   .min(1)
   .meta(d('Glob (`*` within a path segment, `**` across), /regex/ (RE2), or !pattern to exclude'))
 
-/** A Go-style duration (src/duration.ts): `30s`, `5m`, `4h`, `1h30m`. */
-const GoDuration = z
-  .string()
-  .regex(GO_DURATION, { message: 'a duration with units, e.g. 30s, 5m, 4h, 1h30m', abort: true })
-  .refine((v) => parseGoDuration(v) !== undefined, 'must be more than 0')
+/**
+ * A Go-style duration (src/duration.ts): `30s`, `5m`, `4h`, `1h30m`, at least `min` (a timer that fires every
+ * millisecond would keep the worker from anything else).
+ */
+const goDuration = (min: string) =>
+  z
+    .string()
+    .regex(GO_DURATION, { message: 'a duration with units, e.g. 30s, 5m, 4h, 1h30m', abort: true })
+    .refine((v) => (parseGoDuration(v) ?? 0) >= parseGoDuration(min)!, `must be at least ${min}`)
 
 const sourceName = (ids: SourceIds) =>
   ids === 'any'
@@ -173,8 +177,8 @@ const rule = (ids: SourceIds) =>
         .array(z.string().min(1))
         .optional()
         .meta(d('With group_wait: the event fields whose values make one group (project, branch, sha, any event field by its dotted path); absent: one group per target')),
-      group_wait: GoDuration.optional().meta(d('Hold the first matching event this long (Go-style: 30s, 5m) and send everything that joined its group as one message; absent: no grouping')),
-      remind_every: GoDuration.optional().meta(d('On a rule for failed runs: while the pipeline stays broken and nothing newer arrives, remind its targets this often (4h, 1h30m)')),
+      group_wait: goDuration('1s').optional().meta(d('Hold the first matching event this long (Go-style: 30s, 5m) and send everything that joined its group as one message; absent: no grouping')),
+      remind_every: goDuration('1m').optional().meta(d('On a rule for failed runs: while the pipeline stays broken and nothing newer arrives, remind its targets this often (4h, 1h30m)')),
     })
     .strict()
 export const Rule = rule([])

@@ -12,5 +12,7 @@ export function parseGoDuration(text: string): number | undefined {
   if (!GO_DURATION.test(text)) return undefined
   let ms = 0
   for (const [, n, , unit] of text.matchAll(/(\d+(\.\d+)?)(ms|s|m|h|d)/g)) ms += Number(n) * UNITS[unit]
-  return ms > 0 && Number.isFinite(ms) ? Math.round(ms) : undefined
+  // Rounded first: `0.4ms` is 0 ms, which is not positive.
+  const whole = Math.round(ms)
+  return whole > 0 && Number.isFinite(whole) ? whole : undefined
 }

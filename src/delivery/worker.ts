@@ -181,8 +181,9 @@ export class Worker {
     const now = this.clock.now()
     await this.silences.refresh(now)
     await this.windows.refresh(now)
-    await this.queueCatchUps(now)
-    await this.queueTimers(now)
+    // Either failing (a store error, a bad row) is logged and tried again next pass: it must not stop the sends below.
+    await this.besideSends('catch-ups', () => this.queueCatchUps(now))
+    await this.besideSends('groups and reminders', () => this.queueTimers(now))
     // (The queue gauges are read from the store when /metrics is scraped, not on every tick of this hot loop.)
     // Every target with something due, however long another robot's queue is: one robot down with thousands queued
     // must not hide the others from the worker.
@@ -212,6 +213,14 @@ export class Worker {
       const targets = await this.deps.store.queueCatchUp(id, now)
       this.windows.changed()
       if (targets.length) this.deps.log.info({ window: id, targets }, 'time interval ended: catch-up digests queued')
+    }
+  }
+
+  private async besideSends(what: string, step: () => Promise<void>): Promise<void> {
+    try {
+      await step()
+    } catch (err) {
+      this.deps.log.error({ err, step: what }, `queueing ${what} failed; sending goes on, and it is tried again next pass`)
     }
   }
 

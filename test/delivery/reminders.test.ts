@@ -110,3 +110,19 @@ describe('worker: reminders (remind_every)', () => {
 })
 
 export type { Harness }
+
+describe('worker: a timer that fails', () => {
+  it('does not stop the sends: the webhook is delivered and the error logged', async () => {
+    const s = await setup()
+    let calls = 0
+    s.h.store.queueReminders = async () => {
+      calls++
+      throw new Error('reminders table unreadable')
+    }
+    await s.run('failed')
+    await s.h.settle(MIN)
+    expect(s.ding.shown()).toHaveLength(1)
+    expect(calls).toBeGreaterThan(0)
+    expect(s.h.logs.join('\n')).toContain('queueing groups and reminders failed')
+  })
+})

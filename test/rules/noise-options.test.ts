@@ -30,7 +30,14 @@ describe('rules: group_by, group_wait, remind_every', () => {
     remind_every: 0h
 `, { env: {} })).toEqual([
       'rules.yaml:6:17: rules[0].group_wait: expected string, got number 30',
-      'rules.yaml:7:19: rules[0].remind_every: must be more than 0',
+      'rules.yaml:7:19: rules[0].remind_every: must be at least 1m',
+    ])
+    // Below the floor, and what rounds to nothing: a timer every millisecond would starve the worker.
+    expect(configProblems(`${targets}rules:
+  - { name: a, notify: [dev-group], group_wait: 0.4ms, remind_every: 59s }
+`, { env: {} })).toEqual([
+      'rules.yaml:4:49: rules[0].group_wait: must be at least 1s',
+      'rules.yaml:4:70: rules[0].remind_every: must be at least 1m',
     ])
     expect(configProblems(`${targets}rules:
   - { name: a, notify: [dev-group], group_wait: 5 minutes }
