@@ -30,6 +30,17 @@ export function sourceAdapter(def: SourceDef, o: { label: string; now: () => num
     problems.push(...ps.map((p) => ({ path: ['fields', name, ...p.path], message: p.message })))
     if (f) fields.push(f)
   }
+  // A header that carries the credential must not become event data (stored, shown in the API, the console and
+  // messages): the token header, and whatever carries Basic credentials or cookies.
+  const secretHeaders = new Set(['authorization', 'proxy-authorization', 'cookie', ...(def.auth.kind === 'token' && def.auth.header ? [def.auth.header.toLowerCase()] : [])])
+  const carriesSecret = (text: string | undefined) => !!text && text.startsWith('header:') && secretHeaders.has(text.slice('header:'.length).trim().toLowerCase())
+  for (const name of FIELD_NAMES) {
+    const from = def.fields[name]?.from
+    if (carriesSecret(from)) problems.push({ path: ['fields', name, 'from'], message: `${from} carries the source's credential: it would be stored and shown with the event; read another header or the body` })
+  }
+  ;[def.dedupe_key ?? []].flat().forEach((k, i, all) => {
+    if (carriesSecret(k)) problems.push({ path: all.length > 1 ? ['dedupe_key', i] : ['dedupe_key'], message: `${k} carries the source's credential: it would be stored with the event; use a delivery id header or a body path` })
+  })
   for (const required of ['status', 'project.path'] as const) {
     if (!def.fields[required]) problems.push({ path: ['fields'], message: `needs ${required}: every event has one (kind defaults to pipeline)` })
   }

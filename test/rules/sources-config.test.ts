@@ -83,6 +83,15 @@ ${source('b', '      sha: { from: "a[*]" }\n')}`
     ])
   })
 
+  it('a field or dedupe key that would read the credential (the token header, Authorization, Cookie) is an error', () => {
+    const more = '      actor: { from: "header:x-token" }\n      name: { from: "header:Authorization" }\n    dedupe_key: ["header:Cookie", "header:X-Delivery"]\n'
+    const problems = configProblems(`${head}sources:\n${source('ci', more)}`, { env })
+    expect(problems).toHaveLength(3)
+    expect(problems[0]).toMatch(/^rules\.yaml:\d+:\d+: sources\[0\]\.fields\.actor\.from: header:x-token carries the source's credential/)
+    expect(problems[1]).toMatch(/sources\[0\]\.fields\.name\.from: header:Authorization carries the source's credential/)
+    expect(problems[2]).toMatch(/sources\[0\]\.dedupe_key\[0\]: header:Cookie carries the source's credential/)
+  })
+
   it('auth none only when written: a source without auth is an error', () => {
     const text = `${head}sources:\n  - id: a\n    fields: { status: { value: success }, project.path: { value: x } }\n`
     expect(configProblems(text)).toEqual(['rules.yaml:4:5: sources[0]: missing required key "auth"'])
