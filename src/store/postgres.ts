@@ -26,6 +26,8 @@ import { SILENCE_COLUMNS, silenceParams, toDelivery, toEventParts, toSilence, ty
 import { msgUuid } from './msg-uuid.js'
 import {
   claimGroupsSql,
+  dueGroupTargetsSql,
+  dueReminderTargetsSql,
   claimRemindersSql,
   groupUuid,
   insertGroupDeliverySql,
@@ -288,10 +290,12 @@ export class PostgresStore implements Store {
 
   async flushGroups(at: number): Promise<string[]> {
     return transaction(this.pool, async (tx) => {
-      const groups = await query<{ id: string; target: string }>(tx, claimGroupsSql('$1::bigint'), [at])
+      // The targets' locks first, in name order, then the group rows, as accept takes them: no deadlock with an accept
+      // joining a group as it falls due; and per target, delivery ids are committed in id order across replicas.
+      const targets = (await query<{ target: string }>(tx, dueGroupTargetsSql('$1::bigint'), [at])).map((r) => r.target)
+      for (const t of targets) await lockTarget(tx, t)
+      const groups = await query<{ id: string; target: string }>(tx, claimGroupsSql('$1::bigint', '$2::text[]'), [at, targets])
       for (const g of groups) {
-        // As accept does: per target, delivery ids are committed in id order across replicas.
-        await lockTarget(tx, g.target)
         await query(tx, insertGroupDeliverySql({ uuid: '$1::text', at: '$2::bigint', createdAt: '$3::text', group: '$4::text' }), [groupUuid(g.id, g.target), at, new Date(at).toISOString(), g.id])
       }
       return groups.map((g) => g.target)
@@ -304,10 +308,12 @@ export class PostgresStore implements Store {
 
   async queueReminders(at: number): Promise<string[]> {
     return transaction(this.pool, async (tx) => {
-      const due = await query<ClaimedReminder>(tx, claimRemindersSql('$1::bigint'), [at])
+      // Target locks in name order before the reminder rows, as accept takes them (flushGroups says why).
+      const targets = (await query<{ target: string }>(tx, dueReminderTargetsSql('$1::bigint'), [at])).map((r) => r.target)
+      for (const t of targets) await lockTarget(tx, t)
+      const due = await query<ClaimedReminder>(tx, claimRemindersSql('$1::bigint', '$2::text[]'), [at, targets])
       const queued: string[] = []
       for (const r of due) {
-        await lockTarget(tx, r.target)
         const rows = await query(tx, insertReminderSql(['$1::text', '$2::text', '$3::text', '$4::text', '$5::bigint', '$6::text', '$7::bigint']) + ' RETURNING id', reminderDeliveryParams(r, at))
         if (rows.length) queued.push(r.target)
       }

@@ -35,8 +35,14 @@ export const remindRoutes = (routing: Routing, hasState: boolean): TargetRoute[]
 export const groupId = (eventId: string, target: string): string => `grp:${eventId}:${target}`
 
 /** flushGroups(), first: claims the groups due. */
-export const claimGroupsSql = (at: string) =>
-  `UPDATE delivery_groups SET flushed_at = ${at} WHERE flushed_at IS NULL AND due_at <= ${at} RETURNING id, target`
+export const claimGroupsSql = (at: string, targets?: string) =>
+  `UPDATE delivery_groups SET flushed_at = ${at} WHERE flushed_at IS NULL AND due_at <= ${at}${targets ? ` AND target = ANY(${targets})` : ''} RETURNING id, target`
+
+/** PostgreSQL: the targets with a group due, whose locks a flush takes (in name order, as accept does) before claiming. */
+export const dueGroupTargetsSql = (at: string) => `SELECT DISTINCT target FROM delivery_groups WHERE flushed_at IS NULL AND due_at <= ${at} ORDER BY target`
+
+/** PostgreSQL: the targets with a reminder due, likewise. */
+export const dueReminderTargetsSql = (at: string) => `SELECT DISTINCT target FROM reminders WHERE due_at <= ${at} ORDER BY target`
 
 /** flushGroups(), then per group: its one delivery, pending at once, filed under its newest event with that route. */
 export const insertGroupDeliverySql = (p: { uuid: string; at: string; createdAt: string; group: string }) =>
@@ -50,9 +56,9 @@ export const groupUuid = (group: string, target: string): string => msgUuid(`gro
  * queueReminders(), first: claims the reminders due and moves each past `at` by whole intervals (the CAST: SQLite
  * may divide a bound number as REAL).
  */
-export const claimRemindersSql = (at: string) =>
+export const claimRemindersSql = (at: string, targets?: string) =>
   `UPDATE reminders SET due_at = due_at + every_ms * (CAST((${at} - due_at) / every_ms AS INTEGER) + 1), sent = sent + 1
-   WHERE due_at <= ${at} RETURNING pipeline_key, target, event_id, route, since, sent`
+   WHERE due_at <= ${at}${targets ? ` AND target = ANY(${targets})` : ''} RETURNING pipeline_key, target, event_id, route, since, sent`
 
 export type ClaimedReminder = { pipeline_key: string; target: string; event_id: string; route: string; since: number | string; sent: number | string }
 
