@@ -19,6 +19,7 @@ import type { RateLimit } from './rate-limit.js'
 import { renderInputs } from './render-inputs.js'
 import { finish, yielder, type Turn } from './yielder.js'
 import { silenceDue } from './silence-due.js'
+import { mutedBy } from '../../rules/hold.js'
 import type { SilenceBook } from '../silences/book.js'
 
 export type StepEnv = {
@@ -74,6 +75,16 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
   // Silenced deliveries leave the queue before the budget is asked: muting costs the robot nothing.
   const muting = first.next_attempt_at <= now ? env.silences.covering(name, now) : []
   if (muting.length && (await silenceDue(env, name, await env.store.waitingFor(name, BATCH), muting, now))) return { kind: 'progress' }
+  // A reminder due while its rule's time intervals mute it is skipped (recorded as silenced by the interval), not held
+  // for a catch-up: the next one, after the interval, says the same and more.
+  const remindRule = first.reminder_since !== undefined && first.next_attempt_at <= now ? env.rules.rules.find((r) => r.name === first.route.remind?.rule) : undefined
+  const quiet = remindRule?.muting && mutedBy(remindRule.muting, now)
+  if (quiet) {
+    await env.store.markSilenced([first.id], `interval:${quiet}`)
+    env.metrics.deliveries.inc({ target: name, result: 'silenced' })
+    env.log.info({ target: name, deliveries: [first.id], interval: quiet }, 'reminder skipped: its rule is muted now')
+    return { kind: 'progress' }
+  }
   const budget = budgetOf(env.limit, name, target.rate_per_minute ?? 20, platformOf(target.type), now)
   const held = gate(first, now, dry, budget)
   if (held) return hold(env, name, held)

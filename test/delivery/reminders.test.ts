@@ -126,3 +126,26 @@ describe('worker: a timer that fails', () => {
     expect(s.h.logs.join('\n')).toContain('queueing groups and reminders failed')
   })
 })
+
+describe('worker: reminders and quiet hours', () => {
+  it('a reminder due while its rule is muted is skipped (silenced by the interval); the next one after it is sent', async () => {
+    const clock = manualClock() // 01:00 UTC
+    const ding = await started.dingtalk([{ token: TOKEN, security: { keywords: ['CI'] } }], { clock })
+    const quiet = yaml(ding.webhook(TOKEN)).replace(
+      'rules:\n',
+      'time_intervals:\n  - name: night\n    time_intervals: [{ times: [{ start_time: "01:03", end_time: "01:10" }], location: UTC }]\nrules:\n',
+    ) + '    mute_time_intervals: [night]\n'
+    const h = await started.harness({ yaml: quiet, clock, renderers: 'real' })
+    const titles = () => ding.shown().map((r) => (r.message as { markdown: { text: string } }).markdown.text.split('\n')[0])
+    await h.accept({ status: 'failed', source_status: 'failed', commit: { title: 'x', author: { name: 'Alice', username: 'alice', email: 'a@example.com' } } }, { pipeline: true })
+    await h.settle(2 * MIN + 30_000) // 01:02:30: the failure and two reminders
+    expect(reminders(titles())).toHaveLength(2)
+    await h.settle(7 * MIN) // 01:09:30: inside the night, none more
+    expect(reminders(titles())).toHaveLength(2)
+    const skipped = await h.store.listDeliveries({ status: 'silenced', limit: 50 })
+    expect(skipped.length).toBeGreaterThan(0)
+    expect(skipped.every((d) => d.muted_by === 'interval:night' && d.reminder_since !== undefined)).toBe(true)
+    await h.settle(2 * MIN) // 01:11:30: after it, reminded again
+    expect(reminders(titles()).length).toBeGreaterThan(2)
+  })
+})
