@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import type { PipelineState } from '../routing.js'
 import { msgUuid } from './msg-uuid.js'
-import { acceptedAs, insertWindowSql } from './queries.js'
+import { acceptedAs, insertWindowSql, releaseLateHeldSql, windowCaughtUpSql } from './queries.js'
 import { pgText, query, transaction } from './pg-query.js'
 import { endRemindersSql, groupId, insertGroupedSql, joinGroupSql, reminderParams, remindRoutes, startReminderSql } from './timer-queries.js'
 import type { AcceptInput, AcceptResult } from './types.js'
@@ -86,6 +86,10 @@ export async function acceptPg(pool: pg.Pool, input: AcceptInput): Promise<Accep
         ],
       )
       for (const a of as) if (a.status === 'held') await query(tx, insertWindowSql('$1', '$2'), [a.mutedBy, a.due])
+      for (const w of new Set(as.flatMap((a) => (a.status === 'held' ? [a.mutedBy!] : [])))) {
+        const [row] = await query<{ caught_up_at: string | null }>(tx, windowCaughtUpSql('$1', true), [w])
+        if (row?.caught_up_at != null) await query(tx, releaseLateHeldSql('$1', '$2', '$3'), [event.id, w, due])
+      }
     }
     // A grouped route joins its group's one open row (an upsert on the unique index of open groups): replicas
     // accepting events of one group at once join one row, and a flush that claims it waits for this commit.

@@ -80,6 +80,16 @@ export const openWindowsSql = `SELECT id, ends_at FROM held_windows WHERE caught
 /** accept(): a held delivery's window, once (the first held delivery creates it; the others find it). */
 export const insertWindowSql = (id: string, end: string) => `INSERT INTO held_windows (id, ends_at) VALUES (${id}, ${end}) ON CONFLICT (id) DO NOTHING`
 
+/**
+ * After insertWindowSql, in the accept's transaction: an event routed just before its window ended (its arrival time)
+ * and committed after the window's catch-up was claimed would stay held for ever, summed up by no digest. Its held
+ * deliveries in a window already caught up go out now instead. On PostgreSQL the row is read FOR SHARE: a claim in
+ * flight waits for this commit and then sees these rows, or this waits for the claim and sees it.
+ */
+export const windowCaughtUpSql = (id: string, forShare: boolean) => `SELECT caught_up_at FROM held_windows WHERE id = ${id}${forShare ? ' FOR SHARE' : ''}`
+export const releaseLateHeldSql = (event: string, window: string, due: string) =>
+  `UPDATE deliveries SET status = 'pending', next_attempt_at = ${due} WHERE event_id = ${event} AND muted_by = ${window} AND status = 'held'`
+
 /** One catch-up delivery: pending, due at once, no rules of its own (its route names only the target). */
 export const insertCatchUpSql = (ps: string[]) =>
   `INSERT INTO deliveries (event_id, target, status, route, msg_uuid, attempts, next_attempt_at, created_at, catch_up_of)

@@ -15,6 +15,8 @@ import {
   HELD_BY,
   KEPT,
   insertWindowSql,
+  releaseLateHeldSql,
+  windowCaughtUpSql,
   openWindowsSql,
   deadCountSql,
   dueTargetsSql,
@@ -188,7 +190,12 @@ export class SqliteStore implements Store {
       if (route.hold || !route.group) {
         const as = acceptedAs(route, due)
         insert.run(event.id, route.target, as.status, JSON.stringify(route), uuid, as.due, event.received_at, as.mutedBy)
-        if (as.status === 'held') this.sql(insertWindowSql('?', '?')).run(as.mutedBy, as.due)
+        if (as.status === 'held') {
+          this.sql(insertWindowSql('?', '?')).run(as.mutedBy, as.due)
+          const caughtUp = this.sql<unknown[], number | null>(windowCaughtUpSql('?', false)).pluck().get(as.mutedBy)
+          // (? binds in the text's order: the due time comes first)
+          if (caughtUp != null) this.sql(releaseLateHeldSql('?', '?', '?')).run(due, event.id, as.mutedBy)
+        }
         continue
       }
       const g = route.group

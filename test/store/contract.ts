@@ -580,6 +580,17 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
         ])
       })
 
+      it('an event held in a window whose catch-up was already claimed goes out at once, not held for ever', async () => {
+        const [a, late] = [sampleEvent(), sampleEvent()]
+        await store.accept(held(a, ['ops']))
+        expect(await store.queueCatchUp(window, until)).toEqual(['ops'])
+        // routed just before the end (its arrival time), committed after the claim
+        await store.accept(held(late, ['ops']))
+        const row = (await store.listDeliveries({ limit: 10 })).find((d) => d.event_id === late.id)!
+        expect(row.status).toBe('pending')
+        expect((await store.waitingFor('ops', 10)).map((d) => d.event_id)).toContain(late.id)
+      })
+
       it('prune keeps a held event until its window ended longer ago than the retention', async () => {
         const old = sampleEvent({}, new Date(until - 3 * 86_400_000))
         await store.accept(held(old, ['ops']))
