@@ -42,11 +42,15 @@ export function queueStatsFrom(rows: WaitingStatsRow[], dead: number): QueueStat
 }
 
 /**
- * prune(): what keeps its event, given the cutoff in epoch ms. What waits to be sent, and a `held` delivery until its
+ * prune(): what keeps its event, given the cutoff in epoch ms. What waits to be sent; a `held` delivery until its
  * window ended longer ago than the cutoff: its catch-up digest reads it from the store (a weekend's hold outlasts a
- * one-day retention).
+ * one-day retention); a `grouped` one while its group is open (the group's message reads it); and the run a reminder
+ * follows, while the pipeline stays broken (each reminder is that run's message, retitled).
  */
-export const KEPT = (cutoffMs: string) => `(${WAITING} OR (status = 'held' AND next_attempt_at > ${cutoffMs}))`
+export const KEPT = (cutoffMs: string) =>
+  `(${WAITING} OR (status = 'held' AND next_attempt_at > ${cutoffMs})
+    OR (status = 'grouped' AND in_group IN (SELECT id FROM delivery_groups WHERE flushed_at IS NULL))
+    OR event_id IN (SELECT event_id FROM reminders))`
 
 /** Served by deliveries_dead. */
 export const deadCountSql = `SELECT COUNT(*) AS n FROM deliveries WHERE status = 'dead'`

@@ -581,11 +581,18 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
       })
 
       it('an event held in a window whose catch-up was already claimed goes out at once, not held for ever', async () => {
+        // a window of its own (the store may be shared by this block's tests)
+        const end = until + 3_600_000
+        const own = `interval:late@${new Date(end).toISOString()}`
+        const heldLate = (e: ReturnType<typeof sampleEvent>) => {
+          const hold = { until: end, reason: 'late', window: own, catch_up: 'digest' as const }
+          return { ...acceptInput(e, ['ops']), decide: () => ({ routing: { ...routing('ops'), targets: [{ ...route('ops'), hold }] } }) }
+        }
         const [a, late] = [sampleEvent(), sampleEvent()]
-        await store.accept(held(a, ['ops']))
-        expect(await store.queueCatchUp(window, until)).toEqual(['ops'])
+        await store.accept(heldLate(a))
+        expect(await store.queueCatchUp(own, end)).toEqual(['ops'])
         // routed just before the end (its arrival time), committed after the claim
-        await store.accept(held(late, ['ops']))
+        await store.accept(heldLate(late))
         const row = (await store.listDeliveries({ limit: 10 })).find((d) => d.event_id === late.id)!
         expect(row.status).toBe('pending')
         expect((await store.waitingFor('ops', 10)).map((d) => d.event_id)).toContain(late.id)
@@ -593,7 +600,9 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
 
       it('prune keeps a held event until its window ended longer ago than the retention', async () => {
         const old = sampleEvent({}, new Date(until - 3 * 86_400_000))
-        await store.accept(held(old, ['ops']))
+        // a window of its own, not yet caught up (the store may be shared by this block's tests)
+        const hold = { until, reason: 'prune', window: `interval:prune@${new Date(until).toISOString()}`, catch_up: 'digest' as const }
+        await store.accept({ ...acceptInput(old, ['ops']), decide: () => ({ routing: { ...routing('ops'), targets: [{ ...route('ops'), hold }] } }) })
         // Received three days before the window's end: a one-day retention at the end keeps it (its catch-up needs it)…
         expect(await store.prune(1, new Date(until))).toEqual({ events: 0, deliveries: 0 })
         expect(await store.prune(1, new Date(until + 86_400_000 - 1))).toEqual({ events: 0, deliveries: 0 })
@@ -643,6 +652,22 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
         await store.accept(grouped(e, 'k1'))
         expect(await store.flushGroups(T + 70_000)).toEqual(['ops', 'ops'])
         expect((await store.listDeliveries({ status: 'grouped', limit: 10 })).map((x) => x.event_id).sort()).toEqual([a.id, b.id, c.id, e.id].sort())
+      })
+
+      it('prune keeps the run a reminder follows, and a grouped event while its group is open', async () => {
+        const failed = sampleEvent({}, t0)
+        await store.accept({
+          event: failed,
+          dedupeKey: failed.delivery_id,
+          pipelineKey: 'pk-prune',
+          decide: () => ({ routing: { transition: 'broken', matched: ['r1'], targets: [route('ops', { remind: { rule: 'r1', every_ms: 3_600_000 } })], unresolved: [] }, state: { status: 'failed', event_id: failed.id, failing_since: t0.toISOString() } }),
+        })
+        const [d] = await store.waitingFor('ops', 10)
+        await store.markSent([d.id], t0)
+        const g = sampleEvent({}, t0)
+        await store.accept({ event: g, dedupeKey: g.delivery_id, decide: () => ({ routing: { transition: null, matched: ['r2'], targets: [route('dev', { group: { rule: 'r2', key: 'k', wait_ms: 400 * 86_400_000 } })], unresolved: [] } }) })
+        // long past a one-day retention: both are still needed
+        expect(await store.prune(1, new Date(T + 30 * 86_400_000))).toEqual({ events: 0, deliveries: 0 })
       })
 
       it('starts reminders with a failed newest run, queues each once per interval, ends them with a newer run', async () => {
