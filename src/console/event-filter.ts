@@ -10,15 +10,18 @@ export const SINCE: Record<string, number> = { '15m': 15 * 60_000, '1h': 3_600_0
 export type EventFilter = { source?: string; kind?: string; status?: string; project?: string; branch?: string; transition?: string; since?: string }
 export const FILTER_KEYS = ['source', 'kind', 'status', 'project', 'branch', 'transition', 'since'] as const
 
-const CHOICES: Partial<Record<keyof EventFilter, readonly string[]>> = { source: SOURCES, kind: KINDS, status: STATUSES, transition: TRANSITIONS, since: Object.keys(SINCE) }
+const CHOICES: Partial<Record<keyof EventFilter, readonly string[]>> = { kind: KINDS, status: STATUSES, transition: TRANSITIONS, since: Object.keys(SINCE) }
+
+/** The sources the list offers: the built-in ones and those the running rules file defines. */
+export const sourceChoices = (configured: Record<string, unknown>): string[] => [...SOURCES, ...Object.keys(configured)]
 
 /** The list's query → a filter; an empty value is no filter; a value outside a fixed list is a 400 naming it. */
-export function parseFilter(q: Record<string, string | undefined>): EventFilter {
+export function parseFilter(q: Record<string, string | undefined>, sources: readonly string[] = SOURCES): EventFilter {
   const f: EventFilter = {}
   for (const k of FILTER_KEYS) {
     const v = q[k]?.trim()
     if (!v) continue
-    const allowed = CHOICES[k]
+    const allowed = k === 'source' ? sources : CHOICES[k]
     if (allowed && !allowed.includes(v)) throw new PayloadError(`${k} must be one of ${allowed.join(', ')}; got "${v.slice(0, 40)}"`)
     f[k] = v.slice(0, 200)
   }

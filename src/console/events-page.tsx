@@ -1,4 +1,3 @@
-import { SOURCES } from '../../adapters/index.js'
 import { verdicts, type Verdict } from '../../rules/explain.js'
 import { mentionLine } from '../../rules/mention-line.js'
 import type { AppDeps } from '../app/deps.js'
@@ -6,7 +5,7 @@ import { previewTargets } from '../app/preview.js'
 import { KINDS, STATUSES, type CommonEvent } from '../event.js'
 import { deliveryView } from '../app/delivery-view.js'
 import type { StoredEvent } from '../store/types.js'
-import { matchesFilter, parseFilter, SINCE, TRANSITIONS, type EventFilter } from './event-filter.js'
+import { matchesFilter, parseFilter, SINCE, sourceChoices, TRANSITIONS, type EventFilter } from './event-filter.js'
 import type { ConsoleApp } from './view.js'
 import { Layout } from './layout.js'
 import { when, type View } from './view.js'
@@ -20,14 +19,15 @@ const SHOWN = 100
 export function eventPages(app: ConsoleApp, deps: AppDeps): void {
   app.get('/events', async (c) => {
     const v = c.get('view')
-    const filter = parseFilter(c.req.query())
+    const sources = sourceChoices(deps.rules.current.sources)
+    const filter = parseFilter(c.req.query(), sources)
     const now = deps.now?.() ?? Date.now()
     const rows = (await deps.store.listEvents(SCAN)).filter((s) => matchesFilter(s, filter, now)).slice(0, SHOWN)
     if (c.req.query('fragment') === '1') return c.html(<EventRows v={v} rows={rows} />)
     return c.html(
       <Layout v={v} title={v.t.events}>
         <h1>{v.t.events}</h1>
-        <Filters v={v} f={filter} />
+        <Filters v={v} f={filter} sources={sources} />
         <p class="muted">{v.t.live}</p>
         <div class="scroll">
           <table class="cards">
@@ -123,8 +123,8 @@ export function eventPages(app: ConsoleApp, deps: AppDeps): void {
   })
 }
 
-function Filters(props: { v: View; f: EventFilter }) {
-  const { v, f } = props
+function Filters(props: { v: View; f: EventFilter; sources: readonly string[] }) {
+  const { v, f, sources } = props
   const choice = (name: keyof EventFilter, options: readonly string[], label: string) => (
     <label>
       {label}
@@ -140,7 +140,7 @@ function Filters(props: { v: View; f: EventFilter }) {
   )
   return (
     <form class="filters" method="get" action="/console/events">
-      {choice('source', SOURCES, v.t.source)}
+      {choice('source', sources, v.t.source)}
       {choice('kind', KINDS, v.t.kind)}
       {choice('status', STATUSES, v.t.status)}
       <label>
