@@ -1,6 +1,7 @@
 import { HTTPException } from 'hono/http-exception'
 import { ZodError } from 'zod'
 import { toEvent, type Source } from '../../adapters/index.js'
+import { keptHeaders } from '../../adapters/common/kept-headers.js'
 import { checkMediaType } from '../../adapters/common/media-type.js'
 import { isIgnored, type Adapter, type RawRequest, type RequestHead } from '../../adapters/common/types.js'
 import type { CommonEvent } from '../event.js'
@@ -39,7 +40,7 @@ export type IngestOptions = {
 /**
  * The accept path: media type and declared size → credential present, and right when it travels in a header or the
  * query → body, within BODY_LIMIT and the bytes in flight → signature over the body (when that is how the source signs) → parse into a
- * common event → dedupe, route and store in one transaction → wake the worker. A request without the right
+ * common event → dedupe, route and store in one transaction (with the headers that say what the webhook was) → wake the worker. A request without the right
  * credential costs no body read when it can be told from the head, and nothing is parsed or stored before the secret
  * is checked; the event is committed before this resolves (a 202 is durable). One log line per webhook. A source
  * defined in the rules file (src/app/source-of.ts) goes the same way, with its adapter and its secret.
@@ -73,6 +74,7 @@ export async function ingest(deps: Deps, served: Source | ServedSource, incoming
       dedupeKey: e.delivery_id,
       pipelineKey: pipelineKey(e),
       decide: (prev) => route(e, rules, prev),
+      headers: keptHeaders(adapter, incoming.headers),
     })
     const fields = { source, kind: e.kind, status: e.status, project: e.project.path, event_id: res.event_id }
     if (res.duplicate) {

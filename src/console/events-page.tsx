@@ -58,7 +58,7 @@ export function eventPages(app: ConsoleApp, deps: AppDeps): void {
     const stored = await deps.store.getEvent(c.req.param('id'))
     if (!stored) return c.html(<Layout v={{ ...v, error: `no event with id "${c.req.param('id').slice(0, 100)}"` }} title="404" />, 404)
     const rules = deps.rules.current
-    const { event, routing } = stored
+    const { event, routing, request } = stored
     return c.html(
       <Layout v={v} title={`${v.t.event} ${event.id}`}>
         <h1>
@@ -76,14 +76,21 @@ export function eventPages(app: ConsoleApp, deps: AppDeps): void {
           </section>
           <section>
             <h2>{v.t.headers}</h2>
-            <dl class="fields">
+            <dl class="fields" id="request-headers">
               <dt>delivery id</dt>
               <dd>{event.delivery_id}</dd>
               <dt>source status</dt>
               <dd>{event.source_status}</dd>
               <dt>received</dt>
               <dd>{when(event.received_at, v.timezone)}</dd>
+              {Object.entries(request?.headers ?? {}).map(([name, value]) => (
+                <>
+                  <dt>{name}</dt>
+                  <dd>{value}</dd>
+                </>
+              ))}
             </dl>
+            {!request && <p class="muted">{v.t.noHeaders}</p>}
             <h2>{v.t.storedRouting}</h2>
             <dl class="fields">
               <dt>{v.t.transition}</dt>

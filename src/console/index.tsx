@@ -4,9 +4,10 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { HTTPException } from 'hono/http-exception'
 import type { AppDeps } from '../app/deps.js'
 import { Locale } from '../locale.js'
-import { equalsSecret } from '../safe-equal.js'
+import type { TokenChecker } from '../app/admin-token.js'
+import { clientAddress } from '../app/client-address.js'
 import { CSS, JS } from './assets.js'
-import { WORDS } from './i18n.js'
+import { fill, WORDS } from './i18n.js'
 import { Layout } from './layout.js'
 import { LoginPage } from './login-page.js'
 import { csrfOk, csrfToken, newSession, openSession, sealSession, sessionKey, type Session } from './session.js'
@@ -37,9 +38,9 @@ const SECURITY_HEADERS = {
  * The web console at /console/ (docs/console.md): server-rendered pages over the same service code as the admin API
  * (src/app/, src/http/status.ts, rules/explain.ts, src/app/preview.ts). With ADMIN_TOKEN a login sets a signed,
  * expiring, HttpOnly SameSite=Strict session cookie; without it the console is open, as the API is, and says so on
- * every page. Every POST carries the session's CSRF token and, when the browser sends one, this origin.
+ * every page. The login counts wrong tokens with the admin API's (`checkToken`, src/http/admin-auth.ts). Every POST carries the session's CSRF token and, when the browser sends one, this origin.
  */
-export function consoleRoutes(deps: AppDeps): ConsoleApp {
+export function consoleRoutes(deps: AppDeps, checkToken: TokenChecker | undefined): ConsoleApp {
   const app = new Hono<ConsoleEnv>()
   const token = deps.settings.adminToken
   const key = sessionKey(token)
@@ -90,14 +91,17 @@ export function consoleRoutes(deps: AppDeps): ConsoleApp {
     return c.html(<LoginPage t={WORDS[l]} lang={l} />)
   })
   app.post('/login', async (c) => {
-    if (!token) return c.redirect('/console/events', 303)
+    if (!token || !checkToken) return c.redirect('/console/events', 303)
     const l = lang(c)
     // No session yet, so no CSRF token: a login posted from another site is refused by its Origin.
     if (foreignOrigin(c)) throw new HTTPException(403, { message: WORDS[l].csrf })
     const form = await c.req.parseBody()
-    const given = typeof form.token === 'string' ? form.token : ''
-    if (!equalsSecret(given, token)) {
-      deps.log.warn({ client: c.req.header('x-forwarded-for') }, 'console: wrong admin token at login')
+    const result = checkToken(clientAddress(c.env), typeof form.token === 'string' ? form.token : undefined)
+    if (typeof result === 'object') {
+      return c.html(<LoginPage t={WORDS[l]} lang={l} error={fill(WORDS[l].tooManyGuesses, { s: result.refusedForS })} />, 429, { 'retry-after': String(result.refusedForS) })
+    }
+    if (result === 'wrong') {
+      deps.log.warn({ client: clientAddress(c.env) }, 'console: wrong admin token at login')
       return c.html(<LoginPage t={WORDS[l]} lang={l} error={WORDS[l].wrongToken} />, 401)
     }
     startSession(c)

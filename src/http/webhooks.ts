@@ -4,6 +4,7 @@ import { ingest, type IncomingWebhook } from '../app/ingest.js'
 import { sourceNames, sourceOf } from '../app/source-of.js'
 import { bodyBudget, type Claim } from './body-budget.js'
 import { declaredLength, decodeUtf8, readBody } from './read-body.js'
+import { clientAddress } from '../app/client-address.js'
 
 /**
  * `POST /webhooks/:source`, for a built-in source or one the running rules file defines (looked up per request: a
@@ -23,7 +24,7 @@ export function webhooks(deps: AppDeps): Hono {
     const claim = budgetOf(source.name).claim()
     let r
     try {
-      r = await ingest(deps, source, incoming(c.req.raw, deps.settings.bodyLimit, claim), { client: clientAddress(c), ...(deps.now && { now: new Date(deps.now()) }) })
+      r = await ingest(deps, source, incoming(c.req.raw, deps.settings.bodyLimit, claim), { client: clientAddress(c.env), ...(deps.now && { now: new Date(deps.now()) }) })
     } finally {
       claim.release()
     }
@@ -56,9 +57,3 @@ function incoming(req: Request, bodyLimit: number, claim: Claim): IncomingWebhoo
 const unknownSource = (c: Context, deps: AppDeps) =>
   c.json({ error: `unknown source "${c.req.param('source')!.slice(0, 50)}"; use one of ${sourceNames(deps.rules.current).join(', ')}` }, 404)
 
-/** The peer's address as the socket has it (@hono/node-server passes the Node request as `incoming`); none in tests
- * that call app.request(). */
-function clientAddress(c: Context): string | undefined {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined
-  return env?.incoming?.socket?.remoteAddress
-}

@@ -67,6 +67,9 @@ export const HELD_WINDOWS_SQL = [
  * - `reminders`: one row per pipeline and target while it stays broken; `due_at` moves on by `every_ms` as each
  *   reminder is queued (as a delivery with `reminder_since`, when the pipeline started failing).
  */
+/** Migration 7, both stores. */
+export const REQUEST_SQL = `ALTER TABLE events ADD COLUMN request TEXT`
+
 export const NOISE_SQL = [
   `CREATE TABLE delivery_groups (
     id TEXT PRIMARY KEY,
@@ -201,6 +204,11 @@ export const migrations: Migration[] = [
     // Grouping and reminders (NOISE_SQL). Numbered 6: 5 belongs to the time intervals.
     version: 6,
     sql: NOISE_SQL.map((s) => s.replaceAll('BIGINT', 'INTEGER')),
+  },
+  {
+    // The webhook headers an event keeps (adapters/common/kept-headers.ts), JSON; null for events stored before.
+    version: 7,
+    sql: [REQUEST_SQL],
   },
 ]
 

@@ -29,9 +29,9 @@ export async function acceptPg(pool: pg.Pool, input: AcceptInput): Promise<Accep
   const outcome = await transaction(pool, async (tx): Promise<AcceptResult | 'raced'> => {
     const inserted = await query(
       tx,
-      `INSERT INTO events (id, source, dedupe_key, received_at, event, routing) VALUES ($1, $2, $3, $4, $5, '')
+      `INSERT INTO events (id, source, dedupe_key, received_at, event, routing, request) VALUES ($1, $2, $3, $4, $5, '', $6)
        ON CONFLICT (source, dedupe_key) DO NOTHING RETURNING id`,
-      [event.id, event.source, dedupeKey, event.received_at, JSON.stringify(event)],
+      [event.id, event.source, dedupeKey, event.received_at, JSON.stringify(event), input.headers ? JSON.stringify({ headers: input.headers }) : null],
     )
     if (inserted.length === 0) {
       const dup = await query<{ id: string }>(tx, 'SELECT id FROM events WHERE source = $1 AND dedupe_key = $2', [

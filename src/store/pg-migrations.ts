@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { HELD_WINDOWS_SQL, NOISE_SQL, SILENCES_SQL } from './migrations.js'
+import { HELD_WINDOWS_SQL, NOISE_SQL, REQUEST_SQL, SILENCES_SQL } from './migrations.js'
 import { inTransaction, query, withClient } from './pg-query.js'
 
 /**
@@ -93,6 +93,11 @@ export const MIGRATIONS: { version: number; sql: string }[] = [
     // As SQLite's version 6: groups and reminders. 5 is the time intervals'.
     version: 6,
     sql: NOISE_SQL.join(';\n') + ';',
+  },
+  {
+    // As SQLite's version 7: the webhook headers an event keeps.
+    version: 7,
+    sql: REQUEST_SQL + ';',
   },
 ]
 

@@ -104,7 +104,7 @@ export class PostgresStore implements Store {
   }
 
   async getEvent(id: string): Promise<StoredEvent | undefined> {
-    const rows = await query<EventRow>(this.pool, 'SELECT id, event, routing FROM events WHERE id = $1', [id])
+    const rows = await query<EventRow>(this.pool, 'SELECT id, event, routing, request FROM events WHERE id = $1', [id])
     return (await this.withDeliveries(rows))[0]
   }
 

@@ -1,5 +1,5 @@
 import type { Silence } from '../silence.js'
-import type { Delivery, DeliveryStatus, EventParts } from './types.js'
+import type { Delivery, DeliveryStatus, EventParts, StoredEvent } from './types.js'
 
 /** A `deliveries` row as SQL returns it (NULL for absent values, JSON as text). Shared by the SQL stores. */
 export type DeliveryRow = {
@@ -25,7 +25,7 @@ export type DeliveryRow = {
   reminder_since: number | string | null
 }
 
-export type EventRow = { id: string; event: string; routing: string }
+export type EventRow = { id: string; event: string; routing: string; request?: string | null }
 
 export function toDelivery(r: DeliveryRow): Delivery {
   const d: Delivery = {
@@ -97,6 +97,6 @@ export const silenceParams = (s: Silence) => [
   s.caught_up_at ?? null,
 ]
 
-export function toEventParts(r: EventRow): EventParts {
-  return { event: JSON.parse(r.event), routing: JSON.parse(r.routing) }
+export function toEventParts(r: EventRow): EventParts & Pick<StoredEvent, 'request'> {
+  return { event: JSON.parse(r.event), routing: JSON.parse(r.routing), ...(r.request && { request: JSON.parse(r.request) }) }
 }

@@ -171,13 +171,14 @@ export class SqliteStore implements Store {
     const prevRow = pipelineKey ? this.sql<[string], { state: string }>('SELECT state FROM pipeline_state WHERE pipeline_key = ?').get(pipelineKey) : undefined
     const prev: PipelineState | undefined = prevRow ? JSON.parse(prevRow.state) : undefined
     const decision = decide(prev)
-    this.sql('INSERT INTO events (id, source, dedupe_key, received_at, event, routing) VALUES (?, ?, ?, ?, ?, ?)').run(
+    this.sql('INSERT INTO events (id, source, dedupe_key, received_at, event, routing, request) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
       event.id,
       event.source,
       dedupeKey,
       event.received_at,
       JSON.stringify(event),
       JSON.stringify(decision.routing),
+      input.headers ? JSON.stringify({ headers: input.headers }) : null,
     )
     const insert = this.sql(
       `INSERT INTO deliveries (event_id, target, status, route, msg_uuid, attempts, next_attempt_at, created_at, muted_by)
@@ -217,7 +218,7 @@ export class SqliteStore implements Store {
 
   async getEvent(id: string): Promise<StoredEvent | undefined> {
     return this.guard(() => {
-      const row = this.sql<[string], EventRow>('SELECT id, event, routing FROM events WHERE id = ?').get(id)
+      const row = this.sql<[string], EventRow>('SELECT id, event, routing, request FROM events WHERE id = ?').get(id)
       return row ? this.withDeliveries([row])[0] : undefined
     })
   }

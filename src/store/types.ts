@@ -63,7 +63,8 @@ export type DeliveryProgress = { uuid: string; sent: number }
  */
 export type BucketState = { sends: number[]; blockedUntil?: number }
 
-export type StoredEvent = EventParts & { deliveries: Delivery[] }
+/** `request` only from getEvent: the headers kept from its webhook, for events stored since migration 7. */
+export type StoredEvent = EventParts & { deliveries: Delivery[]; request?: { headers: Record<string, string> } }
 
 /** An event as stored, with its routing: what the worker renders from. */
 export type EventParts = { event: CommonEvent; routing: Routing }
@@ -80,6 +81,8 @@ export type AcceptInput = {
   /** Called once, inside the transaction, with the pipeline's previous state. Every target route becomes one
    * `pending` delivery; the worker decides at send time whether a target only logs (dry run). */
   decide: (prev: PipelineState | undefined) => Decision
+  /** The webhook headers worth showing with the event (adapters/common/kept-headers.ts); never a credential. */
+  headers?: Record<string, string>
 }
 
 export type AcceptResult = { duplicate: false; event_id: string; routing: Routing } | { duplicate: true; event_id: string }

@@ -108,7 +108,7 @@ describe('the console in a browser', () => {
     await expect(row.innerText()).resolves.toContain('failed')
   })
 
-  it('explains the routing rule by rule and shows the message as a chat bubble', async () => {
+  it('explains the routing rule by rule, shows the webhook headers and the message as a chat bubble', async () => {
     const id = await post(pipelineOf('acme/detail'))
     await page.goto(`${server.url}/console/events`)
     await page.locator(`tr[data-event="${id}"] a`).first().click()
@@ -119,6 +119,8 @@ describe('the console in a browser', () => {
     await bubble.waitFor()
     await expect(bubble.innerText()).resolves.toContain('acme/detail')
     await expect(page.locator('#mentions').innerText()).resolves.toContain('ops')
+    // The webhook's headers that say what it was, as received.
+    await expect(page.locator('#request-headers').innerText()).resolves.toMatch(/x-gitlab-event\s+Pipeline Hook/)
   })
 
   it('retries a dead delivery after confirming, and the fake robot shows it', async () => {

@@ -129,6 +129,23 @@ describe('console escaping', () => {
     expect(XSS.url.startsWith('javascript:')).toBe(true)
   })
 
+  it('shows the kept webhook headers on the event page, a header carrying markup as text, never the token', async () => {
+    deps = await testDeps({ settings: { secrets: { gitlab: 'gl-console-tok-77' } } })
+    const app = createApp(deps)
+    const r = gitlabReq({ token: 'gl-console-tok-77', key: 'key-<b>1</b>' })
+    r.init.headers['user-agent'] = '<script>window.__xss=5</script>'
+    const res = await app.request(r.path, r.init)
+    expect(res.status).toBe(202)
+    const html = await (await browserLike(app).get(`/console/events/${(await res.json()).event_id}`)).text()
+    const dl = /<dl class="fields" id="request-headers">(.*?)<\/dl>/s.exec(html)?.[1] ?? ''
+    expect(dl).toContain('<dt>x-gitlab-event</dt><dd>Pipeline Hook</dd>')
+    expect(dl).toContain('<dt>idempotency-key</dt><dd>key-&lt;b&gt;1&lt;/b&gt;</dd>')
+    expect(dl).toContain('<dt>user-agent</dt><dd>&lt;script&gt;window.__xss=5&lt;/script&gt;</dd>')
+    expect(html).not.toContain('<script>window')
+    expect(html).not.toContain('gl-console-tok-77')
+    expect(html).not.toContain('x-gitlab-token')
+  })
+
   it('sends a Content-Security-Policy that admits only its own script', async () => {
     const { b } = await setup()
     const res = await b.get('/console/events')

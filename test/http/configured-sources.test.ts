@@ -55,6 +55,8 @@ describe('POST /webhooks/<configured id>', () => {
       delivery_id: '01907d5a-62e4-4a4c-9c44-5d1a3a7f3b11|failed|build.finished',
     })
     expect(await metric('ci_notify_events_received_total', { source: 'buildkite', status: 'failed' })).toBe(1)
+    // What the event keeps of the request: its event header as the definition names it, never the token's header.
+    expect((await deps.store.getEvent(e.event.id))?.request).toEqual({ headers: { 'content-type': 'application/json', 'x-buildkite-event': 'build.finished' } })
   })
 
   it('circleci: 202 with v1=<hex HMAC-SHA256>, one of several listed signatures is enough', async () => {

@@ -1,4 +1,4 @@
-import { SOURCES, type Source } from '../../adapters/index.js'
+import { adapters, SOURCES, type Source } from '../../adapters/index.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Hono } from 'hono'
 
@@ -57,6 +57,23 @@ describe('POST /webhooks/:source accepted', () => {
     for (const h of ['x-gitlab-token', 'x-hub-signature-256', 'x-gitea-signature', 'x-forgejo-signature']) delete req.init.headers[h]
     req.path = req.path.replace(/\?.*$/, '')
     expect((await send(req)).status).toBe(202)
+  })
+
+  it.each(SOURCES)('%s: the event keeps the headers that say what the webhook was, and GET /api/events/:id shows them; never a credential', async (source) => {
+    await setup()
+    const req = validReq[source]()
+    Object.assign(req.init.headers, { 'user-agent': `${source}-hookshot/1.0`, cookie: 'session=c00k1e', 'x-forwarded-for': '10.1.2.3' })
+    const r = await send(req)
+    expect(r.status).toBe(202)
+    const adapter = adapters[source]
+    const declared = ['content-type', 'user-agent', adapter.event?.header, ...adapter.deliveryHeaders].filter((h): h is string => !!h && h in req.init.headers)
+    const api = await app.request(`/api/events/${r.json.event_id}`)
+    const { request } = await api.json()
+    expect(Object.keys(request.headers).sort()).toEqual(declared.sort())
+    for (const h of declared) expect(request.headers[h]).toBe(req.init.headers[h])
+    const text = JSON.stringify(request)
+    expect(text).not.toMatch(/signature|token|c00k1e|10\.1\.2\.3/i)
+    expectNoSecret(text)
   })
 
   it('routes the event and stores one pending delivery per target', async () => {

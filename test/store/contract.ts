@@ -48,6 +48,16 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
       expect(stored?.deliveries[0].created_at).toBe(event.received_at)
     })
 
+    it('keeps the webhook headers it is given with the event, for getEvent only', async () => {
+      const kept = sampleEvent()
+      const headers = { 'content-type': 'application/json', 'x-gitlab-event': 'Pipeline Hook', 'user-agent': 'GitLab/17.5.0 \u00e9' }
+      await store.accept({ ...acceptInput(kept, ['ops']), headers })
+      const without = sampleEvent()
+      await store.accept(acceptInput(without, ['ops']))
+      expect((await store.getEvent(kept.id))?.request).toEqual({ headers })
+      expect(await store.getEvent(without.id)).not.toHaveProperty('request')
+    })
+
     it('answers a redelivery (same source and dedupe key) as a duplicate without deciding or storing again', async () => {
       const first = sampleEvent()
       await store.accept(acceptInput(first, ['ops']))

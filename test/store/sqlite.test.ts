@@ -337,6 +337,21 @@ describe('SqliteStore specifics', () => {
     })
   })
 
+  describe('kept webhook headers (migration 7)', () => {
+    it('upgrades a version-6 file: its event reads as before, without headers; a new event keeps its own', async () => {
+      const { file, db: v6, event } = olderFile(6)
+      v6.close()
+      const store = new SqliteStore(file)
+      const old = await store.getEvent(event.id)
+      expect(old?.event).toEqual(event)
+      expect(old).not.toHaveProperty('request')
+      const next = sampleEvent()
+      await store.accept({ ...acceptInput(next, ['d']), headers: { 'x-gitlab-event': 'Pipeline Hook' } })
+      expect((await store.getEvent(next.id))?.request).toEqual({ headers: { 'x-gitlab-event': 'Pipeline Hook' } })
+      await store.close()
+    })
+  })
+
   describe('msg_uuid without its unique index (migration 3)', () => {
     it('upgrades a version-2 file: every delivery and column kept, ids never reused, no unique index left but the keys', async () => {
       const { file, db: v2, event } = olderFile(2)
