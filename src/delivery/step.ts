@@ -75,9 +75,18 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
   // Silenced deliveries leave the queue before the budget is asked: muting costs the robot nothing.
   const muting = first.next_attempt_at <= now ? env.silences.covering(name, now) : []
   if (muting.length && (await silenceDue(env, name, await env.store.waitingFor(name, BATCH), muting, now))) return { kind: 'progress' }
+  // A reminder due whose rule, as loaded now, no longer reminds this target (a reload removed the rule, its
+  // remind_every or the target) ends there: this one is recorded as silenced by the rules, and no more follow.
+  const reminding = first.reminder_since !== undefined && first.next_attempt_at <= now
+  const remindRule = reminding ? env.rules.rules.find((r) => r.name === first.route.remind?.rule) : undefined
+  if (reminding && !(remindRule?.remindEveryMs !== undefined && remindRule.notify.includes(name))) {
+    await env.store.endReminder(first, `rules:${first.route.remind?.rule ?? ''}`)
+    env.metrics.deliveries.inc({ target: name, result: 'silenced' })
+    env.log.info({ target: name, deliveries: [first.id], rule: first.route.remind?.rule }, 'reminders ended: the rules loaded now no longer ask for them')
+    return { kind: 'progress' }
+  }
   // A reminder due while its rule's time intervals mute it is skipped (recorded as silenced by the interval), not held
   // for a catch-up: the next one, after the interval, says the same and more.
-  const remindRule = first.reminder_since !== undefined && first.next_attempt_at <= now ? env.rules.rules.find((r) => r.name === first.route.remind?.rule) : undefined
   const quiet = remindRule?.muting && mutedBy(remindRule.muting, now)
   if (quiet) {
     await env.store.markSilenced([first.id], `interval:${quiet}`)

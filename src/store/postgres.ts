@@ -31,6 +31,7 @@ import {
   claimRemindersSql,
   groupUuid,
   insertGroupDeliverySql,
+  endReminderSql,
   insertReminderSql,
   nextTimerSql,
   prunedGroupsSql,
@@ -318,6 +319,13 @@ export class PostgresStore implements Store {
         if (rows.length) queued.push(r.target)
       }
       return queued
+    })
+  }
+
+  async endReminder(d: Pick<Delivery, 'id' | 'event_id' | 'target'>, mutedBy: string): Promise<void> {
+    await transaction(this.pool, async (tx) => {
+      await query(tx, `UPDATE deliveries SET status = 'silenced', muted_by = $1, progress = NULL WHERE id = $2 AND ${WAITING}`, [mutedBy, d.id])
+      await query(tx, endReminderSql('$1', '$2'), [d.event_id, d.target])
     })
   }
 

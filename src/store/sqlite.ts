@@ -36,6 +36,7 @@ import {
   groupUuid,
   insertGroupDeliverySql,
   insertGroupedSql,
+  endReminderSql,
   insertReminderSql,
   joinGroupSql,
   nextTimerSql,
@@ -391,6 +392,13 @@ export class SqliteStore implements Store {
       const insert = this.sql(insertReminderSql(names))
       const run = (r: ClaimedReminder) => insert.run(Object.fromEntries(reminderDeliveryParams(r, at).map((v, i) => [names[i].slice(1), v]))).changes === 1
       return due.filter(run).map((r) => r.target)
+    })
+  }
+
+  async endReminder(d: Pick<Delivery, 'id' | 'event_id' | 'target'>, mutedBy: string): Promise<void> {
+    await this.write(() => {
+      this.sql(`UPDATE deliveries SET status = 'silenced', muted_by = ?, progress = NULL WHERE id = ? AND ${WAITING}`).run(mutedBy, d.id)
+      this.sql(endReminderSql('?', '?')).run(d.event_id, d.target)
     })
   }
 

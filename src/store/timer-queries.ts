@@ -15,6 +15,9 @@ export const insertGroupedSql = (p: string[]) =>
   `INSERT INTO deliveries (event_id, target, status, route, msg_uuid, attempts, next_attempt_at, created_at, in_group)
    VALUES (${p[0]}, ${p[1]}, 'grouped', ${p[2]}, ${p[3]}, 0, ${p[4]}, ${p[5]}, ${p[6]})`
 
+/** endReminder(): one run's reminders to one target (event id, target). */
+export const endReminderSql = (eventId: string, target: string) => `DELETE FROM reminders WHERE event_id = ${eventId} AND target = ${target}`
+
 /** accept(): a newer finished run of the pipeline ends its reminders (a failed one may start new ones below). */
 export const endRemindersSql = (p: string) => `DELETE FROM reminders WHERE pipeline_key = ${p}`
 

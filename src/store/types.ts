@@ -155,6 +155,12 @@ export interface Store {
    * ones are not made up), in one transaction, exactly once across replicas. Returns the targets queued for.
    */
   queueReminders(at: number): Promise<string[]>
+  /**
+   * A reminder delivery whose rule no longer asks for it (the rules were reloaded): marks it silenced by `mutedBy`
+   * (if it still waits) and ends the reminders of its run to its target, in one transaction. A newer run's reminders
+   * of the same pipeline are not touched.
+   */
+  endReminder(d: Pick<Delivery, 'id' | 'event_id' | 'target'>, mutedBy: string): Promise<void>
   /** The earliest time a group or a reminder falls due; undefined when none waits. */
   nextTimer(): Promise<number | undefined>
 

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs'
 import { afterEach } from 'vitest'
 import { parseRules } from '../../rules/load.js'
 import { pipelineKey } from '../../rules/pipeline-key.js'
@@ -75,17 +76,20 @@ export type Harness = Awaited<ReturnType<typeof harness>>
 
 /**
  * A worker over an in-memory SQLite store, rules from inline YAML, a manual clock shared with the fake robots,
- * logs captured as text.
+ * logs captured as text. With `rulesFile` the YAML is written there and loaded from it, so the test can reload it.
  */
-export async function harness(o: { yaml: string; env?: Record<string, string>; settings?: Partial<Settings>; clock?: ManualClock; renderers?: Record<TargetType, Renderer> | 'real'; file?: string }) {
+export async function harness(o: { yaml: string; env?: Record<string, string>; settings?: Partial<Settings>; clock?: ManualClock; renderers?: Record<TargetType, Renderer> | 'real'; file?: string; rulesFile?: string }) {
   const clock = o.clock ?? manualClock()
   const { logs, destination } = captureLogs()
   // A file when a test restarts the worker on the same store.
   const store = new SqliteStore(o.file ?? ':memory:')
-  const rules = RulesRuntime.fromCompiled(parseRules(o.yaml, { file: '<inline>', env: o.env ?? {} }))
   const metrics = createMetrics()
   const settings = defaultSettings({ deliveryTimeoutMs: 5_000, ...o.settings })
   const log = createLogger({ level: 'debug', destination })
+  if (o.rulesFile) writeFileSync(o.rulesFile, o.yaml)
+  const rules = o.rulesFile
+    ? RulesRuntime.load(o.rulesFile, { env: o.env ?? {}, log, metrics })
+    : RulesRuntime.fromCompiled(parseRules(o.yaml, { file: '<inline>', env: o.env ?? {} }))
   const base = { settings, store, rules, log, metrics, startedAt: new Date(clock.now()), version: 'test', clock }
   const worker = new Worker({
     ...base,

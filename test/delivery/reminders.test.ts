@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/http/server.js'
 import { manualClock } from '../fake-im/manual-clock.js'
@@ -124,6 +127,32 @@ describe('worker: a timer that fails', () => {
     expect(s.ding.shown()).toHaveLength(1)
     expect(calls).toBeGreaterThan(0)
     expect(s.h.logs.join('\n')).toContain('queueing groups and reminders failed')
+  })
+})
+
+describe('worker: reminders after a reload', () => {
+  it.each([
+    ['its remind_every', (y: string) => y.replace('    remind_every: 1m\n', '')],
+    ['its rule', (y: string) => y.replace(/  - name: main broken[\s\S]*$/, '  - { name: other, match: { branch: dev }, notify: [ops] }\n')],
+    ['its target from the rule', (y: string) => y.replace('people:', '  dev:\n    type: dingtalk\n    webhook: "https://oapi.dingtalk.com/robot/send?access_token=unused"\npeople:').replace('notify: [ops]', 'notify: [dev]')],
+  ])('a reload that removes %s ends the reminders already running: the next due is recorded silenced, none follow', async (_what, edit) => {
+    const clock = manualClock()
+    const ding = await started.dingtalk([{ token: TOKEN, security: { keywords: ['CI'] } }], { clock })
+    const rulesFile = join(mkdtempSync(join(tmpdir(), 'ci-notify-remind-')), 'rules.yaml')
+    const h = await started.harness({ yaml: yaml(ding.webhook(TOKEN)), clock, renderers: 'real', rulesFile })
+    const titles = () => ding.shown().map((r) => (r.message as { markdown: { text: string } }).markdown.text.split('\n')[0])
+    await h.accept({ status: 'failed', source_status: 'failed', commit: { title: 'x', author: { name: 'Alice', username: 'alice', email: 'a@example.com' } } }, { pipeline: true })
+    await h.settle(MIN + 30_000)
+    expect(reminders(titles())).toHaveLength(1)
+    writeFileSync(rulesFile, edit(readFileSync(rulesFile, 'utf8')))
+    h.rules.reload()
+    expect(h.rules.status().lastReload).toMatchObject({ ok: true })
+    await h.settle(5 * MIN)
+    expect(reminders(titles())).toHaveLength(1)
+    const ended = await h.store.listDeliveries({ status: 'silenced', limit: 10 })
+    expect(ended).toMatchObject([{ muted_by: 'rules:main broken', reminder_since: expect.any(Number) }])
+    expect(await h.store.nextTimer()).toBeUndefined()
+    expect(h.logs.join('\n')).toContain('reminders ended: the rules loaded now no longer ask for them')
   })
 })
 

@@ -706,6 +706,25 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, mak
         expect(await store.nextTimer()).toBeUndefined()
         expect(await store.queueReminders(T + 10_000_000)).toEqual([])
       })
+
+      it('endReminder silences the reminder delivery and ends its run\'s reminders to that target only', async () => {
+        const decide = (target: string) => () => ({
+          routing: { transition: 'broken' as const, matched: ['r1'], targets: [route(target, { remind: { rule: 'r1', every_ms: 60_000 } })], unresolved: [] },
+          state: { status: 'failed' as const, event_id: 'x' },
+        })
+        const a = sampleEvent({}, t0)
+        await store.accept({ event: a, dedupeKey: a.delivery_id, pipelineKey: 'pa', decide: decide('ops') })
+        const b = sampleEvent({}, t0)
+        await store.accept({ event: b, dedupeKey: b.delivery_id, pipelineKey: 'pb', decide: decide('ops') })
+        expect(await store.queueReminders(T + 60_000)).toEqual(['ops', 'ops'])
+        const [ra] = (await store.waitingFor('ops', 10)).filter((d) => d.reminder_since !== undefined && d.event_id === a.id)
+        await store.endReminder(ra, 'rules:r1')
+        expect((await store.listDeliveries({ status: 'silenced', limit: 10 })).map((d) => [d.id, d.muted_by])).toEqual([[ra.id, 'rules:r1']])
+        // b's reminders go on; a's are over
+        expect(await store.queueReminders(T + 120_000)).toEqual(['ops'])
+        const queued = (await store.waitingFor('ops', 10)).filter((d) => d.reminder_since !== undefined).map((d) => d.event_id)
+        expect(queued).toEqual([b.id, b.id])
+      })
     })
 
     describe('after a restart', () => {
