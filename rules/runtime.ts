@@ -84,6 +84,11 @@ export class RulesRuntime {
     return this.loadedText
   }
 
+  /** When the rules running now were loaded (epoch ms, by the runtime's clock). */
+  get loadedAtMs(): number {
+    return this.loadedAt.getTime()
+  }
+
   status(): RulesStatus {
     return { file: this.rules.file, loadedAt: this.loadedAt.toISOString(), lastReload: { ...this.last } }
   }

@@ -19,12 +19,15 @@ import type { RateLimit } from './rate-limit.js'
 import { renderInputs } from './render-inputs.js'
 import { finish, yielder, type Turn } from './yielder.js'
 import { silenceDue } from './silence-due.js'
+import { endIfNotAsked } from './reminder-end.js'
 import { mutedBy } from '../../rules/hold.js'
 import type { SilenceBook } from '../silences/book.js'
 
 export type StepEnv = {
   store: Store
   rules: CompiledRules
+  /** When `rules` were loaded (epoch ms): a reminder started after that is not this replica's to end (./reminder-end.ts). */
+  rulesLoadedAt: number
   settings: Settings
   clock: Clock
   limit: RateLimit
@@ -75,16 +78,9 @@ export async function step(env: StepEnv, name: string): Promise<StepResult> {
   // Silenced deliveries leave the queue before the budget is asked: muting costs the robot nothing.
   const muting = first.next_attempt_at <= now ? env.silences.covering(name, now) : []
   if (muting.length && (await silenceDue(env, name, await env.store.waitingFor(name, BATCH), muting, now))) return { kind: 'progress' }
-  // A reminder due whose rule, as loaded now, no longer reminds this target (a reload removed the rule, its
-  // remind_every or the target) ends there: this one is recorded as silenced by the rules, and no more follow.
   const reminding = first.reminder_since !== undefined && first.next_attempt_at <= now
+  if (reminding && (await endIfNotAsked(env, first, name))) return { kind: 'progress' }
   const remindRule = reminding ? env.rules.rules.find((r) => r.name === first.route.remind?.rule) : undefined
-  if (reminding && !(remindRule?.remindEveryMs !== undefined && remindRule.notify.includes(name))) {
-    await env.store.endReminder(first, `rules:${first.route.remind?.rule ?? ''}`)
-    env.metrics.deliveries.inc({ target: name, result: 'silenced' })
-    env.log.info({ target: name, deliveries: [first.id], rule: first.route.remind?.rule }, 'reminders ended: the rules loaded now no longer ask for them')
-    return { kind: 'progress' }
-  }
   // A reminder due while its rule's time intervals mute it is skipped (recorded as silenced by the interval), not held
   // for a catch-up: the next one, after the interval, says the same and more.
   const quiet = remindRule?.muting && mutedBy(remindRule.muting, now)
@@ -221,9 +217,15 @@ function hold(env: StepEnv, name: string, h: Hold): StepResult {
 async function removedTarget(env: StepEnv, name: string): Promise<StepResult> {
   const waiting = await env.store.waitingFor(name, BATCH)
   const errmsg = `target "${name}" is not in the rules file any more (removed on reload); retry it after restoring the target`
-  for (const d of waiting) await env.store.markDead(d.id, { errmsg, attempted: false })
-  env.metrics.deliveries.inc({ target: name, result: 'dead' }, waiting.length)
-  env.log.warn({ target: name, deliveries: waiting.length }, 'deliveries for a removed target: dead letters')
+  let dead = 0
+  for (const d of waiting) {
+    // A reminder ends with its target (else every interval would queue one more dead letter).
+    if (d.reminder_since !== undefined && (await endIfNotAsked(env, d, name))) continue
+    await env.store.markDead(d.id, { errmsg, attempted: false })
+    dead++
+  }
+  env.metrics.deliveries.inc({ target: name, result: 'dead' }, dead)
+  env.log.warn({ target: name, deliveries: dead }, 'deliveries for a removed target: dead letters')
   return { kind: 'progress' }
 }
 

@@ -280,6 +280,7 @@ export class Worker {
     const env: StepEnv = {
       store,
       rules: this.deps.rules.current,
+      rulesLoadedAt: this.deps.rules.loadedAtMs,
       settings: this.deps.settings,
       log: this.deps.log,
       metrics: this.deps.metrics,
@@ -301,7 +302,7 @@ export class Worker {
         if ((shared.blockedUntil ?? 0) > this.clock.now()) return this.hold(name, shared.blockedUntil!, 'rate')
       }
       while (!this.stopping) {
-        const r = await step({ ...env, rules: this.deps.rules.current, firstSinceStart: !this.servedSinceStart.has(name) }, name)
+        const r = await step({ ...env, rules: this.deps.rules.current, rulesLoadedAt: this.deps.rules.loadedAtMs, firstSinceStart: !this.servedSinceStart.has(name) }, name)
         if (r.kind === 'progress') this.servedSinceStart.add(name)
         if (r.kind !== 'idle' && r.resendAlone) {
           if (r.resendAlone.alone) this.resendAlone.add(r.resendAlone.id)

@@ -67,9 +67,6 @@ export const HELD_WINDOWS_SQL = [
  * - `reminders`: one row per pipeline and target while it stays broken; `due_at` moves on by `every_ms` as each
  *   reminder is queued (as a delivery with `reminder_since`, when the pipeline started failing).
  */
-/** Migration 7, both stores. */
-export const REQUEST_SQL = `ALTER TABLE events ADD COLUMN request TEXT`
-
 export const NOISE_SQL = [
   `CREATE TABLE delivery_groups (
     id TEXT PRIMARY KEY,
@@ -100,6 +97,9 @@ export const NOISE_SQL = [
   `ALTER TABLE deliveries ADD COLUMN reminder_since BIGINT`,
   `CREATE INDEX deliveries_in_group ON deliveries (in_group, id) WHERE in_group IS NOT NULL`,
 ]
+
+/** Version 7, both stores: the webhook headers an event keeps (adapters/common/kept-headers.ts), JSON. */
+export const REQUEST_SQL = `ALTER TABLE events ADD COLUMN request TEXT`
 
 export const migrations: Migration[] = [
   {

@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { PipelineState } from '../routing.js'
 import { msgUuid } from './msg-uuid.js'
+import { requestColumn } from './rows.js'
 import { acceptedAs, insertWindowSql, releaseLateHeldSql, windowCaughtUpSql } from './queries.js'
 import { pgText, query, transaction } from './pg-query.js'
 import { endRemindersSql, groupId, insertGroupedSql, joinGroupSql, reminderParams, remindRoutes, startReminderSql } from './timer-queries.js'
@@ -31,7 +32,7 @@ export async function acceptPg(pool: pg.Pool, input: AcceptInput): Promise<Accep
       tx,
       `INSERT INTO events (id, source, dedupe_key, received_at, event, routing, request) VALUES ($1, $2, $3, $4, $5, '', $6)
        ON CONFLICT (source, dedupe_key) DO NOTHING RETURNING id`,
-      [event.id, event.source, dedupeKey, event.received_at, JSON.stringify(event), input.headers ? JSON.stringify({ headers: input.headers }) : null],
+      [event.id, event.source, dedupeKey, event.received_at, JSON.stringify(event), requestColumn(input)],
     )
     if (inserted.length === 0) {
       const dup = await query<{ id: string }>(tx, 'SELECT id FROM events WHERE source = $1 AND dedupe_key = $2', [

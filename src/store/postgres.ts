@@ -19,6 +19,7 @@ import {
   listSilencesSql,
   queueStatsFrom,
   WAITING,
+  silenceWaitingSql,
   waitingStatsSql,
   type WaitingStatsRow,
 } from './queries.js'
@@ -250,7 +251,7 @@ export class PostgresStore implements Store {
   }
 
   async markSilenced(ids: number[], mutedBy: string): Promise<void> {
-    await query(this.pool, `UPDATE deliveries SET status = 'silenced', muted_by = $2, progress = NULL WHERE id = ANY($1::bigint[]) AND ${WAITING}`, [ids, mutedBy])
+    await query(this.pool, silenceWaitingSql('$2', '= ANY($1::bigint[])'), [ids, mutedBy])
   }
 
   async heldFor(mutedBy: string, target: string, limit: number): Promise<{ total: number; deliveries: Delivery[] }> {
@@ -324,7 +325,7 @@ export class PostgresStore implements Store {
 
   async endReminder(d: Pick<Delivery, 'id' | 'event_id' | 'target'>, mutedBy: string): Promise<void> {
     await transaction(this.pool, async (tx) => {
-      await query(tx, `UPDATE deliveries SET status = 'silenced', muted_by = $1, progress = NULL WHERE id = $2 AND ${WAITING}`, [mutedBy, d.id])
+      await query(tx, silenceWaitingSql('$1', '= $2'), [mutedBy, d.id])
       await query(tx, endReminderSql('$1', '$2'), [d.event_id, d.target])
     })
   }

@@ -7,6 +7,9 @@ import type { QueueStats } from './types.js'
  */
 export const WAITING = `status IN ('pending', 'retrying')`
 
+/** markSilenced(), endReminder(): the deliveries `ids` names that still wait become silenced by `mutedBy`. */
+export const silenceWaitingSql = (mutedBy: string, ids: string) => `UPDATE deliveries SET status = 'silenced', muted_by = ${mutedBy}, progress = NULL WHERE id ${ids} AND ${WAITING}`
+
 /**
  * The targets with a delivery due at `now`, in name order. A loose index scan: the recursive part hops from one
  * target to the next in `deliveries_waiting_due` (one probe each), and each target is checked for a due delivery with

@@ -1,5 +1,5 @@
 import type { Silence } from '../silence.js'
-import type { Delivery, DeliveryStatus, EventParts, StoredEvent } from './types.js'
+import type { AcceptInput, Delivery, DeliveryStatus, EventParts, StoredEvent } from './types.js'
 
 /** A `deliveries` row as SQL returns it (NULL for absent values, JSON as text). Shared by the SQL stores. */
 export type DeliveryRow = {
@@ -96,6 +96,9 @@ export const silenceParams = (s: Silence) => [
   s.created_at,
   s.caught_up_at ?? null,
 ]
+
+/** The events.request column of an accept: its kept headers as JSON; null when it has none to keep (a caller without a request). */
+export const requestColumn = (input: Pick<AcceptInput, 'headers'>): string | null => (input.headers ? JSON.stringify({ headers: input.headers }) : null)
 
 export function toEventParts(r: EventRow): EventParts & Pick<StoredEvent, 'request'> {
   return { event: JSON.parse(r.event), routing: JSON.parse(r.routing), ...(r.request && { request: JSON.parse(r.request) }) }

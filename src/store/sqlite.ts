@@ -25,6 +25,7 @@ import {
   listSilencesSql,
   queueStatsFrom,
   WAITING,
+  silenceWaitingSql,
   waitingStatsSql,
   type WaitingStatsRow,
 } from './queries.js'
@@ -47,7 +48,7 @@ import {
   startReminderSql,
   type ClaimedReminder,
 } from './timer-queries.js'
-import { SILENCE_COLUMNS, silenceParams, toDelivery, toEventParts, toSilence, type DeliveryRow, type EventRow, type SilenceRow } from './rows.js'
+import { requestColumn, SILENCE_COLUMNS, silenceParams, toDelivery, toEventParts, toSilence, type DeliveryRow, type EventRow, type SilenceRow } from './rows.js'
 import type { Silence } from '../silence.js'
 import type { AcceptInput, AcceptResult, Delivery, DeliveryProgress, DeliveryStatus, EventParts, QueueStats, StoredEvent, Store } from './types.js'
 
@@ -179,7 +180,7 @@ export class SqliteStore implements Store {
       event.received_at,
       JSON.stringify(event),
       JSON.stringify(decision.routing),
-      input.headers ? JSON.stringify({ headers: input.headers }) : null,
+      requestColumn(input),
     )
     const insert = this.sql(
       `INSERT INTO deliveries (event_id, target, status, route, msg_uuid, attempts, next_attempt_at, created_at, muted_by)
@@ -342,7 +343,7 @@ export class SqliteStore implements Store {
 
   async markSilenced(ids: number[], mutedBy: string): Promise<void> {
     await this.write(() => {
-      const stmt = this.sql(`UPDATE deliveries SET status = 'silenced', muted_by = ?, progress = NULL WHERE id = ? AND ${WAITING}`)
+      const stmt = this.sql(silenceWaitingSql('?', '= ?'))
       for (const id of ids) stmt.run(mutedBy, id)
     })
   }
@@ -397,7 +398,7 @@ export class SqliteStore implements Store {
 
   async endReminder(d: Pick<Delivery, 'id' | 'event_id' | 'target'>, mutedBy: string): Promise<void> {
     await this.write(() => {
-      this.sql(`UPDATE deliveries SET status = 'silenced', muted_by = ?, progress = NULL WHERE id = ? AND ${WAITING}`).run(mutedBy, d.id)
+      this.sql(silenceWaitingSql('?', '= ?')).run(mutedBy, d.id)
       this.sql(endReminderSql('?', '?')).run(d.event_id, d.target)
     })
   }

@@ -4,6 +4,7 @@ import { parseRules } from '../../rules/load.js'
 import { pipelineKey } from '../../rules/pipeline-key.js'
 import { route } from '../../rules/route.js'
 import { RulesRuntime } from '../../rules/runtime.js'
+import type { CompiledRules } from '../../rules/compile.js'
 import type { TargetType } from '../../rules/schema.js'
 import { Worker } from '../../src/delivery/worker.js'
 import { PLATFORM_NAMES } from '../../src/platforms/index.js'
@@ -88,7 +89,7 @@ export async function harness(o: { yaml: string; env?: Record<string, string>; s
   const log = createLogger({ level: 'debug', destination })
   if (o.rulesFile) writeFileSync(o.rulesFile, o.yaml)
   const rules = o.rulesFile
-    ? RulesRuntime.load(o.rulesFile, { env: o.env ?? {}, log, metrics })
+    ? RulesRuntime.load(o.rulesFile, { env: o.env ?? {}, log, metrics, now: () => new Date(clock.now()) })
     : RulesRuntime.fromCompiled(parseRules(o.yaml, { file: '<inline>', env: o.env ?? {} }))
   const base = { settings, store, rules, log, metrics, startedAt: new Date(clock.now()), version: 'test', clock }
   const worker = new Worker({
@@ -102,15 +103,15 @@ export async function harness(o: { yaml: string; env?: Record<string, string>; s
   /**
    * Accepts event number n (routed by the rules, or to exactly `o.targets`) at the clock's time and wakes the worker
    * (unless `o.wake` is false: a backlog queued while the worker looks elsewhere). `o.pipeline`: with its pipeline's
-   * state, as ingest has it (transitions, reminders).
+   * state, as ingest has it (transitions, reminders). `o.routedBy`: other rules than the worker's (another replica's).
    */
-  async function accept(over: Partial<CommonEvent> = {}, o: { targets?: string[]; wake?: boolean; pipeline?: boolean } = {}): Promise<number> {
+  async function accept(over: Partial<CommonEvent> = {}, o: { targets?: string[]; wake?: boolean; pipeline?: boolean; routedBy?: CompiledRules } = {}): Promise<number> {
     const num = ++n
     const event = pipelineEvent(num, clock.now(), over)
     const to = o.targets
     const decide: AcceptInput['decide'] = to
       ? () => ({ routing: { transition: null, matched: ['all'], targets: to.map((target) => ({ target, rules: ['all'], mentions: [], all: false })), unresolved: [] } })
-      : (prev) => route(event, rules.current, prev)
+      : (prev) => route(event, o.routedBy ?? rules.current, prev)
     const result = await store.accept({ event, dedupeKey: event.delivery_id, pipelineKey: o.pipeline ? pipelineKey(event) : undefined, decide })
     if (result.duplicate) throw new Error('duplicate in harness')
     if (o.wake !== false) worker.wake()

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/http/server.js'
 import { manualClock } from '../fake-im/manual-clock.js'
+import { parseRules } from '../../rules/load.js'
 import { perTest, type Harness } from './harness.js'
 
 const TOKEN = 'tok0123456789reminder'
@@ -27,6 +28,17 @@ rules:
 `
 
 const MIN = 60_000
+
+const dirs: string[] = []
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'ci-notify-remind-'))
+  dirs.push(d)
+  return d
+}
+afterAll(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+const titles = (ding: { shown(): { message?: unknown }[] }) => ding.shown().map((r) => (r.message as { markdown: { text: string } }).markdown.text.split('\n')[0])
 
 async function setup(locale?: string) {
   const clock = manualClock()
@@ -134,11 +146,12 @@ describe('worker: reminders after a reload', () => {
   it.each([
     ['its remind_every', (y: string) => y.replace('    remind_every: 1m\n', '')],
     ['its rule', (y: string) => y.replace(/  - name: main broken[\s\S]*$/, '  - { name: other, match: { branch: dev }, notify: [ops] }\n')],
+    ['its target', (y: string) => y.replace('  ops:\n', '  dev:\n').replace('notify: [ops]', 'notify: [dev]')],
     ['its target from the rule', (y: string) => y.replace('people:', '  dev:\n    type: dingtalk\n    webhook: "https://oapi.dingtalk.com/robot/send?access_token=unused"\npeople:').replace('notify: [ops]', 'notify: [dev]')],
   ])('a reload that removes %s ends the reminders already running: the next due is recorded silenced, none follow', async (_what, edit) => {
     const clock = manualClock()
     const ding = await started.dingtalk([{ token: TOKEN, security: { keywords: ['CI'] } }], { clock })
-    const rulesFile = join(mkdtempSync(join(tmpdir(), 'ci-notify-remind-')), 'rules.yaml')
+    const rulesFile = join(tempDir(), 'rules.yaml')
     const h = await started.harness({ yaml: yaml(ding.webhook(TOKEN)), clock, renderers: 'real', rulesFile })
     const titles = () => ding.shown().map((r) => (r.message as { markdown: { text: string } }).markdown.text.split('\n')[0])
     await h.accept({ status: 'failed', source_status: 'failed', commit: { title: 'x', author: { name: 'Alice', username: 'alice', email: 'a@example.com' } } }, { pipeline: true })
@@ -153,6 +166,35 @@ describe('worker: reminders after a reload', () => {
     expect(ended).toMatchObject([{ muted_by: 'rules:main broken', reminder_since: expect.any(Number) }])
     expect(await h.store.nextTimer()).toBeUndefined()
     expect(h.logs.join('\n')).toContain('reminders ended: the rules loaded now no longer ask for them')
+    expect(await h.store.listDeliveries({ status: 'dead', limit: 10 })).toEqual([])
+  })
+
+  it('a reload that leaves the rule as it is, or only adds one, lets the reminders go on', async () => {
+    const clock = manualClock()
+    const ding = await started.dingtalk([{ token: TOKEN, security: { keywords: ['CI'] } }], { clock })
+    const rulesFile = join(tempDir(), 'rules.yaml')
+    const h = await started.harness({ yaml: yaml(ding.webhook(TOKEN)), clock, renderers: 'real', rulesFile })
+    const titles = () => ding.shown().map((r) => (r.message as { markdown: { text: string } }).markdown.text.split('\n')[0])
+    await h.accept({ status: 'failed', source_status: 'failed', commit: { title: 'x', author: { name: 'Alice', username: 'alice', email: 'a@example.com' } } }, { pipeline: true })
+    await h.settle(MIN + 30_000)
+    writeFileSync(rulesFile, readFileSync(rulesFile, 'utf8') + '  - { name: other, match: { branch: dev }, notify: [ops] }\n')
+    h.rules.reload()
+    await h.settle(2 * MIN)
+    expect(reminders(titles())).toHaveLength(3)
+    expect(await h.store.listDeliveries({ status: 'silenced', limit: 10 })).toEqual([])
+  })
+
+  it('rules loaded before the run came in (a replica not yet reloaded in a rollout) do not end what newer rules started', async () => {
+    const clock = manualClock()
+    const ding = await started.dingtalk([{ token: TOKEN, security: { keywords: ['CI'] } }], { clock })
+    const older = yaml(ding.webhook(TOKEN)).replace('    remind_every: 1m\n', '')
+    const h = await started.harness({ yaml: older, clock, renderers: 'real', rulesFile: join(tempDir(), 'rules.yaml') })
+    clock.advance(1000)
+    const newer = parseRules(yaml(ding.webhook(TOKEN)), { file: '<newer replica>', env: {} })
+    await h.accept({ status: 'failed', source_status: 'failed', commit: { title: 'x', author: { name: 'Alice', username: 'alice', email: 'a@example.com' } } }, { pipeline: true, routedBy: newer })
+    await h.settle(2 * MIN + 30_000)
+    expect(reminders(titles(ding))).toHaveLength(2)
+    expect(await h.store.listDeliveries({ status: 'silenced', limit: 10 })).toEqual([])
   })
 })
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { GuessLimit } from '../../src/app/guess-limit.js'
+import { guesser } from '../../src/app/admin-token.js'
 import { createApp } from '../../src/http/server.js'
 import { testDeps, type TestDeps } from '../helpers/deps.js'
 
@@ -57,6 +58,40 @@ describe('wrong admin tokens are limited per address (API and console login toge
     expect(page.headers.get('set-cookie')).toBeNull()
     expect(await page.text()).toContain('Too many wrong tokens from this address. Try again in 60 s.')
     expect((await login(ADMIN, '10.0.0.9')).status).toBe(303)
+  })
+})
+
+describe('what counts as a guess, and whose', () => {
+  it('does not count a request without a token (no header, a preflight, an empty form): it guesses nothing', async () => {
+    const { api, login } = await setup()
+    const app = createApp(deps)
+    for (let i = 0; i < 12; i++) {
+      expect((await app.request('/api/events', {}, from('10.0.0.1'))).status).toBe(401)
+      expect((await app.request('/api/events', { method: 'OPTIONS' }, from('10.0.0.1'))).status).toBe(401)
+      expect((await login('')).status).toBe(401)
+    }
+    expect((await api(ADMIN)).status).toBe(200)
+  })
+
+  it('counts an IPv6 address by its /64', async () => {
+    const { api } = await setup()
+    for (let i = 0; i < 10; i++) expect((await api(`guess-${i}`, `2001:db8:1:2::${i + 1}`)).status).toBe(401)
+    expect((await api(ADMIN, '2001:0db8:0001:0002:ffff:ffff:ffff:ffff')).status).toBe(429)
+    expect((await api(ADMIN, '2001:db8:1:3::1')).status).toBe(200)
+  })
+})
+
+describe('guesser', () => {
+  it.each([
+    ['192.0.2.7', '192.0.2.7'],
+    ['::ffff:192.0.2.7', '192.0.2.7'],
+    ['2001:db8:1:2:aaaa::1', '2001:db8:1:2::/64'],
+    ['2001:DB8:0:0:1:2:3:4', '2001:db8:0:0::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    [undefined, 'unknown'],
+  ])('%s → %s', (address, key) => {
+    expect(guesser(address)).toBe(key)
   })
 })
 
