@@ -142,6 +142,22 @@ describe('worker: a timer that fails', () => {
   })
 })
 
+const failedMain = { status: 'failed', source_status: 'failed', commit: { title: 'x', author: { name: 'Alice', username: 'alice', email: 'a@example.com' } } } as const
+
+/** A worker whose rules come from a file the test may edit and reload; `over` rewrites the YAML it starts with. */
+async function reloadable(over: (y: string) => string = (y) => y) {
+  const clock = manualClock()
+  const ding = await started.dingtalk([{ token: TOKEN, security: { keywords: ['CI'] } }], { clock })
+  const rulesFile = join(tempDir(), 'rules.yaml')
+  const h = await started.harness({ yaml: over(yaml(ding.webhook(TOKEN))), clock, renderers: 'real', rulesFile })
+  const reload = (edit: (y: string) => string) => {
+    writeFileSync(rulesFile, edit(readFileSync(rulesFile, 'utf8')))
+    h.rules.reload()
+    expect(h.rules.status().lastReload).toMatchObject({ ok: true })
+  }
+  return { clock, ding, h, reload, sentReminders: () => reminders(titles(ding)) }
+}
+
 describe('worker: reminders after a reload', () => {
   it.each([
     ['its remind_every', (y: string) => y.replace('    remind_every: 1m\n', '')],
@@ -149,19 +165,13 @@ describe('worker: reminders after a reload', () => {
     ['its target', (y: string) => y.replace('  ops:\n', '  dev:\n').replace('notify: [ops]', 'notify: [dev]')],
     ['its target from the rule', (y: string) => y.replace('people:', '  dev:\n    type: dingtalk\n    webhook: "https://oapi.dingtalk.com/robot/send?access_token=unused"\npeople:').replace('notify: [ops]', 'notify: [dev]')],
   ])('a reload that removes %s ends the reminders already running: the next due is recorded silenced, none follow', async (_what, edit) => {
-    const clock = manualClock()
-    const ding = await started.dingtalk([{ token: TOKEN, security: { keywords: ['CI'] } }], { clock })
-    const rulesFile = join(tempDir(), 'rules.yaml')
-    const h = await started.harness({ yaml: yaml(ding.webhook(TOKEN)), clock, renderers: 'real', rulesFile })
-    const titles = () => ding.shown().map((r) => (r.message as { markdown: { text: string } }).markdown.text.split('\n')[0])
-    await h.accept({ status: 'failed', source_status: 'failed', commit: { title: 'x', author: { name: 'Alice', username: 'alice', email: 'a@example.com' } } }, { pipeline: true })
+    const { h, reload, sentReminders } = await reloadable()
+    await h.accept(failedMain, { pipeline: true })
     await h.settle(MIN + 30_000)
-    expect(reminders(titles())).toHaveLength(1)
-    writeFileSync(rulesFile, edit(readFileSync(rulesFile, 'utf8')))
-    h.rules.reload()
-    expect(h.rules.status().lastReload).toMatchObject({ ok: true })
+    expect(sentReminders()).toHaveLength(1)
+    reload(edit)
     await h.settle(5 * MIN)
-    expect(reminders(titles())).toHaveLength(1)
+    expect(sentReminders()).toHaveLength(1)
     const ended = await h.store.listDeliveries({ status: 'silenced', limit: 10 })
     expect(ended).toMatchObject([{ muted_by: 'rules:main broken', reminder_since: expect.any(Number) }])
     expect(await h.store.nextTimer()).toBeUndefined()
@@ -170,30 +180,22 @@ describe('worker: reminders after a reload', () => {
   })
 
   it('a reload that leaves the rule as it is, or only adds one, lets the reminders go on', async () => {
-    const clock = manualClock()
-    const ding = await started.dingtalk([{ token: TOKEN, security: { keywords: ['CI'] } }], { clock })
-    const rulesFile = join(tempDir(), 'rules.yaml')
-    const h = await started.harness({ yaml: yaml(ding.webhook(TOKEN)), clock, renderers: 'real', rulesFile })
-    const titles = () => ding.shown().map((r) => (r.message as { markdown: { text: string } }).markdown.text.split('\n')[0])
-    await h.accept({ status: 'failed', source_status: 'failed', commit: { title: 'x', author: { name: 'Alice', username: 'alice', email: 'a@example.com' } } }, { pipeline: true })
+    const { h, reload, sentReminders } = await reloadable()
+    await h.accept(failedMain, { pipeline: true })
     await h.settle(MIN + 30_000)
-    writeFileSync(rulesFile, readFileSync(rulesFile, 'utf8') + '  - { name: other, match: { branch: dev }, notify: [ops] }\n')
-    h.rules.reload()
+    reload((y) => y + '  - { name: other, match: { branch: dev }, notify: [ops] }\n')
     await h.settle(2 * MIN)
-    expect(reminders(titles())).toHaveLength(3)
+    expect(sentReminders()).toHaveLength(3)
     expect(await h.store.listDeliveries({ status: 'silenced', limit: 10 })).toEqual([])
   })
 
   it('rules loaded before the run came in (a replica not yet reloaded in a rollout) do not end what newer rules started', async () => {
-    const clock = manualClock()
-    const ding = await started.dingtalk([{ token: TOKEN, security: { keywords: ['CI'] } }], { clock })
-    const older = yaml(ding.webhook(TOKEN)).replace('    remind_every: 1m\n', '')
-    const h = await started.harness({ yaml: older, clock, renderers: 'real', rulesFile: join(tempDir(), 'rules.yaml') })
+    const { clock, ding, h, sentReminders } = await reloadable((y) => y.replace('    remind_every: 1m\n', ''))
     clock.advance(1000)
     const newer = parseRules(yaml(ding.webhook(TOKEN)), { file: '<newer replica>', env: {} })
-    await h.accept({ status: 'failed', source_status: 'failed', commit: { title: 'x', author: { name: 'Alice', username: 'alice', email: 'a@example.com' } } }, { pipeline: true, routedBy: newer })
+    await h.accept(failedMain, { pipeline: true, routedBy: newer })
     await h.settle(2 * MIN + 30_000)
-    expect(reminders(titles(ding))).toHaveLength(2)
+    expect(sentReminders()).toHaveLength(2)
     expect(await h.store.listDeliveries({ status: 'silenced', limit: 10 })).toEqual([])
   })
 })
