@@ -38,7 +38,8 @@ const SECURITY_HEADERS = {
  * The web console at /console/ (docs/console.md): server-rendered pages over the same service code as the admin API
  * (src/app/, src/http/status.ts, rules/explain.ts, src/app/preview.ts). With ADMIN_TOKEN a login sets a signed,
  * expiring, HttpOnly SameSite=Strict session cookie; without it the console is open, as the API is, and says so on
- * every page. The login counts wrong tokens with the admin API's (`checkToken`, src/http/admin-auth.ts). Every POST carries the session's CSRF token and, when the browser sends one, this origin.
+ * every page. The login counts wrong tokens with the admin API's (`checkToken`, src/app/admin-token.ts). Every POST
+ * carries the session's CSRF token and, when the browser sends one, this origin.
  */
 export function consoleRoutes(deps: AppDeps, checkToken: TokenChecker | undefined): ConsoleApp {
   const app = new Hono<ConsoleEnv>()
