@@ -4,18 +4,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { matchersOf, run } from '../../src/commands/silences.js'
 import { createApp } from '../../src/http/server.js'
 import { testDeps, type TestDeps } from '../helpers/deps.js'
+import { RULES, T0 } from '../helpers/silence-rules.js'
 import { capture } from '../rules/capture.js'
 
 const ADMIN = 'adm-silences-cli-9f1e'
-const T0 = Date.parse('2026-12-04T10:00:00Z')
-const RULES = `
-targets:
-  ops: { type: dingtalk, webhook: "" }
-  dev-group: { type: dingtalk, webhook: "" }
-rules:
-  - name: everything
-    notify: [ops, dev-group]
-`
 
 let deps: TestDeps | undefined
 let close: (() => Promise<void>) | undefined

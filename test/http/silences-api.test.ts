@@ -1,17 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/http/server.js'
 import { testDeps, type TestDeps } from '../helpers/deps.js'
+import { RULES, T0 } from '../helpers/silence-rules.js'
 
 const ADMIN = 'admin-token-silences-7c2d'
-const T0 = Date.parse('2026-12-04T10:00:00Z')
-const RULES = `
-targets:
-  ops: { type: dingtalk, webhook: "" }
-  dev-group: { type: dingtalk, webhook: "" }
-rules:
-  - name: everything
-    notify: [ops, dev-group]
-`
 
 let deps: TestDeps
 afterEach(async () => {
